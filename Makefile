@@ -1,0 +1,63 @@
+# aparavi-dtc: every command sets up what it needs (.venv from requirements-dev.txt,
+# node_modules from package-lock.json) on first use.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+GEN := generated/aparavi_dtc_api
+GENERATE = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate \
+	--path openapi.yaml --config generator-config.yaml --meta none --overwrite
+
+.PHONY: setup demo test pytest generate drift mock lint bench clean
+
+setup: $(BIN)/.installed node_modules/.installed
+
+$(BIN)/.installed: requirements-dev.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## demo: validate -> start_task -> get_task -> delete_task against a local Prism mock
+demo: setup
+	$(BIN)/python examples/demo.py
+
+## test: lint, type checks, spec linters, generated-code drift check, then pytest
+test: setup lint drift pytest
+
+pytest: setup
+	$(BIN)/python -m pytest
+
+## generate: regenerate generated/ from openapi.yaml (never edit generated/ by hand)
+generate: $(BIN)/.installed
+	$(GENERATE) --output-path $(GEN) 2> >(grep -v '^$$' >&2 || true)
+
+## drift: fail when generated/ is not what openapi.yaml produces now
+drift: $(BIN)/.installed
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GENERATE) --output-path "$$tmp/aparavi_dtc_api" >/dev/null 2>&1; \
+	if ! diff -r -x __pycache__ "$$tmp/aparavi_dtc_api" $(GEN); then \
+		echo "generated/ is out of date with openapi.yaml: run 'make generate' and commit" >&2; \
+		exit 1; \
+	fi; echo "drift: generated/ matches openapi.yaml"
+
+## mock: run a Prism mock of openapi.yaml on a free port until Ctrl-C
+mock: setup
+	$(BIN)/python tools/prism.py
+
+## lint: ruff, mypy --strict, Spectral and Redocly
+lint: setup
+	$(BIN)/ruff check wrapper tests tools examples
+	$(BIN)/ruff format --check wrapper tests tools examples
+	$(BIN)/mypy
+	node_modules/.bin/spectral lint --fail-severity=warn --ruleset .spectral.yaml openapi.yaml
+	node_modules/.bin/redocly lint --config redocly.yaml openapi.yaml
+
+clean:
+	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache .hypothesis

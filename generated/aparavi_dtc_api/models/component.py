@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.component_config import ComponentConfig
+    from ..models.component_input import ComponentInput
+
+
+T = TypeVar("T", bound="Component")
+
+
+@_attrs_define
+class Component:
+    """One step of a pipeline.
+
+    Attributes:
+        provider (str): What the component does, for example `webhook`, `file` or `parse`.
+        id (str | Unset):
+        name (str | Unset):
+        config (ComponentConfig | Unset):
+        input_ (list[ComponentInput] | Unset):
+    """
+
+    provider: str
+    id: str | Unset = UNSET
+    name: str | Unset = UNSET
+    config: ComponentConfig | Unset = UNSET
+    input_: list[ComponentInput] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        provider = self.provider
+
+        id = self.id
+
+        name = self.name
+
+        config: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.config, Unset):
+            config = self.config.to_dict()
+
+        input_: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.input_, Unset):
+            input_ = []
+            for input_item_data in self.input_:
+                input_item = input_item_data.to_dict()
+                input_.append(input_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "provider": provider,
+            }
+        )
+        if id is not UNSET:
+            field_dict["id"] = id
+        if name is not UNSET:
+            field_dict["name"] = name
+        if config is not UNSET:
+            field_dict["config"] = config
+        if input_ is not UNSET:
+            field_dict["input"] = input_
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.component_config import ComponentConfig
+        from ..models.component_input import ComponentInput
+
+        d = dict(src_dict)
+        provider = d.pop("provider")
+
+        id = d.pop("id", UNSET)
+
+        name = d.pop("name", UNSET)
+
+        _config = d.pop("config", UNSET)
+        config: ComponentConfig | Unset
+        if isinstance(_config, Unset):
+            config = UNSET
+        else:
+            config = ComponentConfig.from_dict(_config)
+
+        _input_ = d.pop("input", UNSET)
+        input_: list[ComponentInput] | Unset = UNSET
+        if _input_ is not UNSET:
+            input_ = []
+            for input_item_data in _input_:
+                input_item = ComponentInput.from_dict(input_item_data)
+
+                input_.append(input_item)
+
+        component = cls(
+            provider=provider,
+            id=id,
+            name=name,
+            config=config,
+            input_=input_,
+        )
+
+        component.additional_properties = d
+        return component
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ComponentInput")
+
+
+@_attrs_define
+class ComponentInput:
+    """A link from another component's output lane.
+
+    Attributes:
+        lane (str | Unset):
+        from_ (str | Unset):
+    """
+
+    lane: str | Unset = UNSET
+    from_: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        lane = self.lane
+
+        from_ = self.from_
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if lane is not UNSET:
+            field_dict["lane"] = lane
+        if from_ is not UNSET:
+            field_dict["from"] = from_
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        lane = d.pop("lane", UNSET)
+
+        from_ = d.pop("from", UNSET)
+
+        component_input = cls(
+            lane=lane,
+            from_=from_,
+        )
+
+        component_input.additional_properties = d
+        return component_input
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.metrics import Metrics
+
+
+T = TypeVar("T", bound="Envelope")
+
+
+@_attrs_define
+class Envelope:
+    """A successful response of either envelope shape.
+
+    Attributes:
+        status (str | Unset): `OK` from the deployed service; absent in the documented shape.
+        data (Any | Unset): The operation's result.
+        message (str | Unset):
+        metrics (Metrics | Unset): Timings in milliseconds and counters of the request.
+    """
+
+    status: str | Unset = UNSET
+    data: Any | Unset = UNSET
+    message: str | Unset = UNSET
+    metrics: Metrics | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        status = self.status
+
+        data = self.data
+
+        message = self.message
+
+        metrics: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.metrics, Unset):
+            metrics = self.metrics.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
+        if data is not UNSET:
+            field_dict["data"] = data
+        if message is not UNSET:
+            field_dict["message"] = message
+        if metrics is not UNSET:
+            field_dict["metrics"] = metrics
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.metrics import Metrics
+
+        d = dict(src_dict)
+        status = d.pop("status", UNSET)
+
+        data = d.pop("data", UNSET)
+
+        message = d.pop("message", UNSET)
+
+        _metrics = d.pop("metrics", UNSET)
+        metrics: Metrics | Unset
+        if isinstance(_metrics, Unset):
+            metrics = UNSET
+        else:
+            metrics = Metrics.from_dict(_metrics)
+
+        envelope = cls(
+            status=status,
+            data=data,
+            message=message,
+            metrics=metrics,
+        )
+
+        envelope.additional_properties = d
+        return envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.error_detail import ErrorDetail
+    from ..models.metrics import Metrics
+
+
+T = TypeVar("T", bound="ErrorResponse")
+
+
+@_attrs_define
+class ErrorResponse:
+    """A failure in either envelope shape.
+
+    Attributes:
+        status (str | Unset):
+        error (ErrorDetail | None | str | Unset):
+        message (str | Unset):
+        data (Any | Unset):
+        metrics (Metrics | Unset): Timings in milliseconds and counters of the request.
+    """
+
+    status: str | Unset = UNSET
+    error: ErrorDetail | None | str | Unset = UNSET
+    message: str | Unset = UNSET
+    data: Any | Unset = UNSET
+    metrics: Metrics | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.error_detail import ErrorDetail
+
+        status = self.status
+
+        error: dict[str, Any] | None | str | Unset
+        if isinstance(self.error, Unset):
+            error = UNSET
+        elif isinstance(self.error, ErrorDetail):
+            error = self.error.to_dict()
+        else:
+            error = self.error
+
+        message = self.message
+
+        data = self.data
+
+        metrics: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.metrics, Unset):
+            metrics = self.metrics.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
+        if error is not UNSET:
+            field_dict["error"] = error
+        if message is not UNSET:
+            field_dict["message"] = message
+        if data is not UNSET:
+            field_dict["data"] = data
+        if metrics is not UNSET:
+            field_dict["metrics"] = metrics
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.error_detail import ErrorDetail
+        from ..models.metrics import Metrics
+
+        d = dict(src_dict)
+        status = d.pop("status", UNSET)
+
+        def _parse_error(data: object) -> ErrorDetail | None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_type_0 = ErrorDetail.from_dict(data)
+
+                return error_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ErrorDetail | None | str | Unset, data)
+
+        error = _parse_error(d.pop("error", UNSET))
+
+        message = d.pop("message", UNSET)
+
+        data = d.pop("data", UNSET)
+
+        _metrics = d.pop("metrics", UNSET)
+        metrics: Metrics | Unset
+        if isinstance(_metrics, Unset):
+            metrics = UNSET
+        else:
+            metrics = Metrics.from_dict(_metrics)
+
+        error_response = cls(
+            status=status,
+            error=error,
+            message=message,
+            data=data,
+            metrics=metrics,
+        )
+
+        error_response.additional_properties = d
+        return error_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

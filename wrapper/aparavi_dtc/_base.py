@@ -1,0 +1,513 @@
+"""Everything the sync and async clients share and that does no I/O.
+
+Configuration, request building (through the generated ``_get_kwargs`` functions), the one
+place where a response becomes a model or an exception, retry decisions and redaction.
+``AparaviDTC`` and ``AsyncAparaviDTC`` add only sending, sleeping and closing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import ipaddress
+import json
+import logging
+import mimetypes
+import os
+import platform
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Generic, TypeAlias, TypeVar
+
+import httpx
+
+from aparavi_dtc_api.api.pipelines import validate_pipeline
+from aparavi_dtc_api.api.service import get_status, get_version
+from aparavi_dtc_api.api.tasks import delete_task, get_task, start_task
+from aparavi_dtc_api.api.webhook import send_to_webhook
+from aparavi_dtc_api.models import (
+    Envelope,
+    StartTaskResponse,
+    TaskStatusResponse,
+    WebhookFiles,
+)
+from aparavi_dtc_api.types import UNSET, File
+
+from . import _retry
+from ._config import (
+    API_KEY_ENV,
+    BASE_URL_ENV,
+    DEFAULT_AUTH_SCHEME,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AuthScheme,
+    NotGiven,
+)
+from ._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    NoActiveTaskError,
+    RateLimitError,
+    ServerError,
+    TaskNotFoundError,
+)
+from ._pipeline import PipelineInput, wrap_pipeline
+from ._redact import Redactor, mask
+from ._validate import problem
+from ._version import __version__
+
+logger = logging.getLogger("aparavi_dtc")
+
+M = TypeVar("M")
+
+#: A timeout as httpx takes it: seconds for every phase, an ``httpx.Timeout``, or None.
+TimeoutTypes: TypeAlias = float | httpx.Timeout | None
+#: A file to upload: a path, or ``(filename, content)``, or ``(filename, content, type)``.
+FileInput: TypeAlias = str | os.PathLike[str] | tuple[str, bytes] | tuple[str, bytes, str]
+
+NO_TASK_MESSAGE = "Token and type are not available. Please run start_task() first."
+_PREVIEW = 300
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Operation(Generic[M]):
+    """What the SDK knows about one API operation."""
+
+    action: str  # completes "Error <action>: <reason>"
+    parse: Callable[[Mapping[str, Any]], M]
+    idempotent: bool  # may be sent again after a failure that may have reached the server
+    about_task: bool  # a "not found" means the task is gone
+
+
+GET_TASK = Operation("getting task status", TaskStatusResponse.from_dict, True, True)
+START_TASK = Operation("starting task", StartTaskResponse.from_dict, False, False)
+DELETE_TASK = Operation("deleting task", Envelope.from_dict, True, True)
+VALIDATE = Operation("validating pipeline", Envelope.from_dict, True, False)
+SEND_TO_WEBHOOK = Operation("sending to webhook", Envelope.from_dict, False, True)
+GET_VERSION = Operation("getting version", Envelope.from_dict, True, False)
+GET_STATUS = Operation("getting service status", Envelope.from_dict, True, False)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Call(Generic[M]):
+    """One operation ready to send: the generated request arguments and per-call options."""
+
+    operation: Operation[M]
+    kwargs: dict[str, Any]
+    timeout: TimeoutTypes
+    max_retries: int
+
+
+def _check_base_url(url: str) -> str:
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ValueError(f"base_url must be an http(s) URL with a host, not {url!r}")
+    if parsed.username or parsed.password:
+        raise ValueError("base_url must not contain credentials; pass api_key instead")
+    if parsed.scheme == "http" and not _is_loopback(parsed.hostname):
+        raise ValueError(
+            f"base_url {url!r} uses plain http to a host that is not loopback: the API key "
+            "would travel in clear. Use https."
+        )
+    return url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_task_id(token: object, type_: object) -> tuple[str, str]:
+    for name, value in (("token", token), ("type", type_)):
+        if not isinstance(value, str):
+            raise TypeError(f"task {name} must be a string, not {type(value).__name__}")
+        if not value.strip():
+            raise ValueError(f"task {name} must not be empty")
+    return token, type_  # type: ignore[return-value]
+
+
+def _read_file(item: FileInput) -> tuple[str, bytes, str]:
+    """Read one upload into memory now, so a bad path fails before anything is sent."""
+    if isinstance(item, tuple):
+        kinds = (str, bytes, str)[: len(item)]
+        if len(item) not in (2, 3) or not all(map(isinstance, item, kinds)):
+            raise TypeError("a file tuple must be (filename, bytes) or (filename, bytes, type)")
+        name, content = item[0], item[1]
+        kind = item[2] if len(item) == 3 else None
+    elif isinstance(item, str | os.PathLike):
+        path = Path(item)
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise ValueError(f"cannot read file {path}: {exc.strerror or exc}") from None
+        name, kind = path.name, None
+    else:
+        raise TypeError(f"a file must be a path or a (filename, bytes) tuple, not {item!r:.80}")
+    return name, content, kind or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _content_disposition(filename: str) -> str:
+    ascii_name = filename.encode("ascii", "replace").decode().replace("\\", "_").replace('"', "_")
+    value = f'attachment; filename="{ascii_name}"'
+    if ascii_name != filename:
+        value += f"; filename*=UTF-8''{urllib.parse.quote(filename, safe='')}"
+    return value
+
+
+def _is_error_envelope(body: Mapping[str, Any]) -> bool:
+    status = body.get("status")
+    if isinstance(status, str):
+        return status.strip().lower() == "error"
+    return body.get("error") not in (None, "", {}, []) and body.get("data") is None
+
+
+def _reason(body: Any, status_code: int) -> str:
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, str) and error.strip():
+            return error.strip()
+        message = error.get("message") if isinstance(error, dict) else None
+        if isinstance(message, str) and message.strip():
+            return message.strip()
+        detail = body.get("detail")
+        if isinstance(detail, list) and detail:
+            return "; ".join(_validation_issue(item) for item in detail[:5])
+        if isinstance(detail, str) and detail.strip():
+            return detail.strip()
+        message = body.get("message")
+        if isinstance(message, str) and message.strip():
+            return message.strip()
+    try:
+        return HTTPStatus(status_code).phrase
+    except ValueError:
+        return f"HTTP {status_code}"
+
+
+def _validation_issue(item: Any) -> str:
+    if not isinstance(item, dict):
+        return str(item)
+    loc = item.get("loc")
+    where = ".".join(str(part) for part in loc) if isinstance(loc, list) else ""
+    msg = str(item.get("msg", "invalid"))
+    return f"{where}: {msg}" if where else msg
+
+
+def _preview(raw: bytes) -> str:
+    text = raw[:_PREVIEW].decode("utf-8", "replace")
+    return text + ("…" if len(raw) > _PREVIEW else "")
+
+
+class BaseClient:
+    """Configuration and behaviour shared by :class:`AparaviDTC` and :class:`AsyncAparaviDTC`."""
+
+    token: str | None
+    """The token of the task started last, or None; sent back by ``get_task()``."""
+    type: str | None
+    """The type of the task started last (``cpu``, ``gpu``, ...), or None."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
+        if not isinstance(key, str) or not key.strip():
+            raise ValueError(
+                f"an API key is needed: pass api_key=... or set {API_KEY_ENV} in the environment"
+            )
+        if auth_scheme not in ("raw", "bearer"):
+            raise ValueError(f"auth_scheme must be 'raw' or 'bearer', not {auth_scheme!r}")
+        self._check_max_retries(max_retries)
+        self.base_url = _check_base_url(
+            base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        )
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.auth_scheme: AuthScheme = auth_scheme
+        self._redactor = Redactor(key)
+        self._headers = {
+            "User-Agent": f"aparavi-dtc/{__version__} python/{platform.python_version()}",
+            "Accept": "application/json",
+            **(headers or {}),
+            "Authorization": key if auth_scheme == "raw" else f"Bearer {key}",
+        }
+        self.token = None
+        self.type = None
+
+    def __repr__(self) -> str:
+        task = f"task=({mask(self.token)!r}, {self.type!r})" if self.token else "task=None"
+        return f"{type(self).__name__}(base_url={self.base_url!r}, {task})"
+
+    # -- the current task ---------------------------------------------------------------
+
+    def _active_task(self) -> tuple[str, str]:
+        if not self.token or not self.type:
+            raise NoActiveTaskError(NO_TASK_MESSAGE)
+        return self.token, self.type
+
+    def _remember(self, token: str, type_: str) -> None:
+        self._redactor.add(token)
+        self.token, self.type = token, type_
+
+    def _forget(self, token: str) -> None:
+        if self.token == token:
+            self.token = self.type = None
+
+    # -- request building ---------------------------------------------------------------
+
+    @staticmethod
+    def _check_max_retries(value: object) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"max_retries must be a whole number >= 0, not {value!r}")
+
+    def _call(
+        self,
+        operation: Operation[M],
+        kwargs: dict[str, Any],
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int | NotGiven,
+    ) -> Call[M]:
+        if not isinstance(max_retries, NotGiven):
+            self._check_max_retries(max_retries)
+        return Call(
+            operation,
+            kwargs,
+            self.timeout if isinstance(timeout, NotGiven) else timeout,
+            self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+        )
+
+    def _get_task_call(
+        self, token: str, type_: str, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
+    ) -> Call[TaskStatusResponse]:
+        self._redactor.add(token)
+        kwargs = get_task._get_kwargs(token=token, type_=type_)
+        return self._call(GET_TASK, kwargs, timeout, retries)
+
+    def _delete_task_call(
+        self, token: str, type_: str, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
+    ) -> Call[Envelope]:
+        self._redactor.add(token)
+        kwargs = delete_task._get_kwargs(token=token, type_=type_)
+        return self._call(DELETE_TASK, kwargs, timeout, retries)
+
+    def _start_task_call(
+        self,
+        pipeline: PipelineInput,
+        name: str | None,
+        threads: int | None,
+        timeout: TimeoutTypes | NotGiven,
+        retries: int | NotGiven,
+    ) -> Call[StartTaskResponse]:
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise ValueError(f"name must be a non-empty string or None, not {name!r}")
+        if threads is not None:
+            if not isinstance(threads, int) or isinstance(threads, bool):
+                raise TypeError(f"threads must be an int from 1 to 16, not {threads!r}")
+            if not 1 <= threads <= 16:
+                raise ValueError(f"threads must be from 1 to 16, not {threads}")
+        body = wrap_pipeline(pipeline)
+        kwargs = start_task._get_kwargs(
+            body=body,
+            name=name if name is not None else UNSET,
+            threads=threads if threads is not None else UNSET,
+        )
+        return self._call(START_TASK, kwargs, timeout, retries)
+
+    def _validate_call(
+        self, pipeline: PipelineInput, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
+    ) -> Call[Envelope]:
+        kwargs = validate_pipeline._get_kwargs(body=wrap_pipeline(pipeline))
+        return self._call(VALIDATE, kwargs, timeout, retries)
+
+    def _webhook_call(
+        self,
+        token: str,
+        type_: str,
+        files: FileInput | Sequence[FileInput] | None,
+        text: str | None,
+        timeout: TimeoutTypes | NotGiven,
+        retries: int | NotGiven,
+    ) -> Call[Envelope]:
+        if (files is None) == (text is None):
+            raise ValueError("send_to_webhook() takes files=... or text=..., exactly one of them")
+        self._redactor.add(token)
+        if text is not None:
+            if not isinstance(text, str):
+                raise TypeError(f"text must be a string, not {type(text).__name__}")
+            kwargs = send_to_webhook._get_kwargs(token=token, type_=type_)
+            kwargs["content"] = text.encode("utf-8")
+            kwargs["headers"]["Content-Type"] = "text/plain; charset=utf-8"
+            return self._call(SEND_TO_WEBHOOK, kwargs, timeout, retries)
+        single = isinstance(files, str | os.PathLike | tuple)
+        items: list[FileInput] = [files] if single else list(files)  # type: ignore[list-item,arg-type]
+        if not items:
+            raise ValueError("files is empty: pass at least one file")
+        loaded = [_read_file(item) for item in items]
+        if len(loaded) == 1:
+            ((name, content, kind),) = loaded
+            kwargs = send_to_webhook._get_kwargs(
+                body=File(payload=io.BytesIO(content), file_name=name, mime_type=kind),
+                token=token,
+                type_=type_,
+                content_disposition=_content_disposition(name),
+            )
+            kwargs["headers"]["Content-Type"] = kind
+            kwargs["content"] = content  # bytes, so that a retry can send it again
+        else:
+            parts = [File(payload=io.BytesIO(c), file_name=n, mime_type=k) for n, c, k in loaded]
+            kwargs = send_to_webhook._get_kwargs(
+                body=WebhookFiles(files=parts), token=token, type_=type_
+            )
+        return self._call(SEND_TO_WEBHOOK, kwargs, timeout, retries)
+
+    def _version_call(
+        self, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
+    ) -> Call[Envelope]:
+        return self._call(GET_VERSION, get_version._get_kwargs(), timeout, retries)
+
+    def _status_call(
+        self, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
+    ) -> Call[Envelope]:
+        return self._call(GET_STATUS, get_status._get_kwargs(), timeout, retries)
+
+    # -- sending: decisions shared by both clients ---------------------------------------
+
+    def _request_kwargs(self, call: Call[Any]) -> dict[str, Any]:
+        """Arguments for ``httpx.Client.build_request`` (the same for the async client)."""
+        return {**call.kwargs, "timeout": call.timeout}
+
+    def _retry_after_error(self, call: Call[Any], attempt: int, exc: httpx.HTTPError) -> float:
+        """Seconds to wait before retrying after ``exc``; raise the SDK's error if not."""
+        if isinstance(exc, httpx.TransportError) and _retry.should_retry(
+            idempotent=call.operation.idempotent,
+            attempt=attempt,
+            max_retries=call.max_retries,
+            error=exc,
+        ):
+            delay = _retry.retry_delay(attempt)
+            self._log_retry(call, attempt, type(exc).__name__, delay)
+            return delay
+        action = call.operation.action
+        detail = self._redactor.text(str(exc) or type(exc).__name__)
+        if isinstance(exc, httpx.TimeoutException):
+            raise APITimeoutError(f"Error {action}: timed out ({detail})") from None
+        raise APIConnectionError(f"Error {action}: {detail}") from None
+
+    def _retry_after_response(
+        self, call: Call[Any], attempt: int, response: httpx.Response
+    ) -> float | None:
+        """Seconds to wait before retrying after ``response``, or None to keep it."""
+        if not _retry.should_retry(
+            idempotent=call.operation.idempotent,
+            attempt=attempt,
+            max_retries=call.max_retries,
+            status_code=response.status_code,
+        ):
+            return None
+        delay = _retry.retry_delay(attempt, response.headers)
+        self._log_retry(call, attempt, f"HTTP {response.status_code}", delay)
+        return delay
+
+    def _log_retry(self, call: Call[Any], attempt: int, why: str, delay: float) -> None:
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "%s %s: %s on attempt %d, retrying in %.2fs",
+                call.kwargs["method"].upper(),
+                call.kwargs["url"],
+                why,
+                attempt + 1,
+                delay,
+            )
+
+    def _log_response(self, call: Call[Any], attempt: int, status: int, elapsed: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d (attempt %d, %.3fs)",
+                call.kwargs["method"].upper(),
+                call.kwargs["url"],
+                status,
+                attempt + 1,
+                elapsed,
+            )
+
+    # -- the one place where a response becomes a model or an exception -------------------
+
+    def _handle(self, call: Call[M], response: httpx.Response) -> M:
+        """Return the operation's model for ``response``, or raise the matching error."""
+        status = response.status_code
+        raw = response.content
+        try:
+            body: Any = json.loads(raw) if raw else None
+            parsed = raw != b""
+        except ValueError:  # JSONDecodeError and UnicodeDecodeError
+            body, parsed = None, False
+        if parsed and self._redactor.needed(raw):
+            body = self._redactor.data(body)
+        action = call.operation.action
+        if not 200 <= status < 300:
+            raise self._status_error(call, status, body if parsed else self._text(raw), response)
+        if not parsed or not isinstance(body, dict):
+            what = "not JSON" if not parsed else f"a JSON {type(body).__name__}"
+            shown = self._text(raw)
+            raise APIResponseValidationError(
+                f"Error {action}: the response is {what}, not a JSON object: {shown!r:.120}",
+                status_code=status,
+                body=body if parsed else shown,
+            )
+        if _is_error_envelope(body):
+            raise self._status_error(call, status, body, response)
+        try:
+            model = call.operation.parse(body)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            found = f"missing or malformed field {exc}"
+        else:
+            invalid = problem(model)
+            if invalid is None:
+                return model
+            found = invalid
+        raise APIResponseValidationError(
+            f"Error {action}: unexpected response: {self._redactor.text(found)}",
+            status_code=status,
+            body=body,
+        )
+
+    def _text(self, raw: bytes) -> str:
+        return self._redactor.text(_preview(raw))
+
+    def _status_error(
+        self, call: Call[Any], status: int, body: Any, response: httpx.Response
+    ) -> APIStatusError:
+        reason = self._redactor.text(_reason(body, status))
+        if len(reason) > _PREVIEW:
+            reason = reason[:_PREVIEW] + "…"
+        if 300 <= status < 400:
+            reason = f"redirect (HTTP {status}) not followed"
+        message = f"Error {call.operation.action}: {reason}"
+        cls: type[APIStatusError]
+        if status == 401:
+            cls = AuthenticationError
+        elif call.operation.about_task and (status == 404 or "not found" in reason.lower()):
+            cls = TaskNotFoundError
+        elif status == 429:
+            cls = RateLimitError
+        elif status >= 500:
+            cls = ServerError
+        else:
+            cls = APIStatusError
+        request_id = response.headers.get("x-request-id")
+        return cls(message, status_code=status, body=body, request_id=request_id)

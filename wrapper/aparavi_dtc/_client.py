@@ -1,0 +1,282 @@
+"""The synchronous client and its task handle. Only I/O lives here; see ``_base``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Self, TypeVar
+
+import httpx
+
+from aparavi_dtc_api.models import Envelope, TaskStatusResponse
+
+from ._base import BaseClient, Call, FileInput, TimeoutTypes, _check_task_id
+from ._config import (
+    DEFAULT_AUTH_SCHEME,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    AuthScheme,
+    NotGiven,
+)
+from ._pipeline import PipelineInput
+from ._redact import mask
+
+M = TypeVar("M")
+
+
+class Task:
+    """A handle on one task: its ``token`` and ``type`` and what can be done with it.
+
+    Made by :meth:`AparaviDTC.start_task` and :meth:`AparaviDTC.task`; sends nothing until
+    used. ``repr()`` masks the token.
+    """
+
+    __slots__ = ("_client", "token", "type")
+
+    def __init__(self, client: AparaviDTC, token: str, type: str) -> None:
+        self._client = client
+        self.token = token
+        self.type = type
+
+    def __repr__(self) -> str:
+        return f"Task(token={mask(self.token)!r}, type={self.type!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Task):
+            return NotImplemented
+        return (self._client, self.token, self.type) == (other._client, other.token, other.type)
+
+    def __hash__(self) -> int:
+        return hash((self.token, self.type))
+
+    def get(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TaskStatusResponse:
+        """Return the task's current status (GET /task)."""
+        client = self._client
+        call = client._get_task_call(self.token, self.type, timeout, max_retries)
+        return client._send(call)
+
+    def delete(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Envelope:
+        """Cancel and delete the task (DELETE /task).
+
+        When this is the client's current task, the client forgets it.
+        """
+        client = self._client
+        result = client._send(
+            client._delete_task_call(self.token, self.type, timeout, max_retries)
+        )
+        client._forget(self.token)
+        return result
+
+    def send_to_webhook(
+        self,
+        files: FileInput | Sequence[FileInput] | None = None,
+        *,
+        text: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Envelope:
+        """Send files or text to the task (PUT /webhook).
+
+        See :meth:`AparaviDTC.send_to_webhook`.
+        """
+        client = self._client
+        call = client._webhook_call(self.token, self.type, files, text, timeout, max_retries)
+        return client._send(call)
+
+
+class AparaviDTC(BaseClient):
+    """Synchronous client of the Aparavi DTC task API.
+
+    Like the Node SDK, the client remembers the task it started last (``token``, ``type``)
+    and ``get_task()``, ``delete_task()`` and ``send_to_webhook()`` act on it. Use it as a
+    context manager, or call :meth:`close`, to release its connections.
+
+    Args:
+        api_key: The API key; defaults to ``$APARAVI_API_KEY``. Never logged or shown.
+        base_url: Defaults to ``$APARAVI_BASE_URL``, then ``https://eaas.aparavi.com``.
+            Plain ``http://`` is accepted only for loopback hosts.
+        timeout: Seconds, an ``httpx.Timeout``, or None for no timeout.
+        max_retries: How many times a failed request may be retried.
+        auth_scheme: ``"raw"`` sends ``Authorization: <key>`` as the Node SDK does;
+            ``"bearer"`` sends ``Authorization: Bearer <key>``.
+        headers: Extra headers sent with every request.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            auth_scheme=auth_scheme,
+            headers=headers,
+        )
+        self._http = httpx.Client(
+            base_url=self.base_url, headers=self._headers, timeout=timeout, follow_redirects=False
+        )
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the client's connections. The client cannot be used afterwards."""
+        self._http.close()
+
+    def _send(self, call: Call[M]) -> M:
+        attempt = 0
+        while True:
+            request = self._http.build_request(**self._request_kwargs(call))
+            started = time.monotonic()
+            try:
+                response = self._http.send(request)
+            except httpx.HTTPError as exc:
+                delay = self._retry_after_error(call, attempt, exc)
+            else:
+                self._log_response(call, attempt, response.status_code, time.monotonic() - started)
+                retry = self._retry_after_response(call, attempt, response)
+                if retry is None:
+                    return self._handle(call, response)
+                response.close()
+                delay = retry
+            time.sleep(delay)
+            attempt += 1
+
+    # -- the public API ------------------------------------------------------------------
+
+    def task(self, token: str, type: str) -> Task:
+        """Return a handle on an existing task, for example one another process started.
+
+        Sends nothing; the client's current task is unchanged.
+        """
+        token, type = _check_task_id(token, type)
+        self._redactor.add(token)
+        return Task(self, token, type)
+
+    def start_task(
+        self,
+        pipeline: PipelineInput,
+        *,
+        name: str | None = None,
+        threads: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Task:
+        """Start a task running ``pipeline`` (PUT /task) and make it the current task.
+
+        Args:
+            pipeline: A mapping, a JSON string or a path to a JSON file, either the
+                pipeline itself or already wrapped as ``{"pipeline": ...}``.
+            name: An optional name for the task.
+            threads: How many threads the task may use, 1 to 16.
+
+        Returns:
+            A :class:`Task` holding the ``token`` and ``type`` the service answered, which
+            are also stored as ``client.token`` and ``client.type``.
+        """
+        call = self._start_task_call(pipeline, name, threads, timeout, max_retries)
+        data = self._send(call).data
+        self._remember(data.token, data.type_)
+        return Task(self, data.token, data.type_)
+
+    def get_task(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TaskStatusResponse:
+        """Return the status of the current task (GET /task).
+
+        ``result.data.status`` is the task's state, such as ``"Running"``.
+
+        Raises:
+            NoActiveTaskError: No task was started; nothing is sent.
+            TaskNotFoundError: The task does not exist any more.
+        """
+        token, type_ = self._active_task()
+        return self._send(self._get_task_call(token, type_, timeout, max_retries))
+
+    def delete_task(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Envelope:
+        """Cancel and delete the current task (DELETE /task), then forget it."""
+        token, type_ = self._active_task()
+        return Task(self, token, type_).delete(timeout=timeout, max_retries=max_retries)
+
+    def send_to_webhook(
+        self,
+        files: FileInput | Sequence[FileInput] | None = None,
+        *,
+        text: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Envelope:
+        """Send files or text to the current task, whose source must be a webhook.
+
+        One file goes as the raw body with its content type and a Content-Disposition
+        naming it; several go as ``multipart/form-data`` parts named ``files``; ``text``
+        goes as ``text/plain``. A file is a path or a ``(filename, bytes[, type])`` tuple.
+        Every file is read before anything is sent.
+        """
+        token, type_ = self._active_task()
+        call = self._webhook_call(token, type_, files, text, timeout, max_retries)
+        return self._send(call)
+
+    def validate(
+        self,
+        pipeline: PipelineInput,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Envelope:
+        """Ask the service to check ``pipeline`` without running it (POST /pipe/validate)."""
+        return self._send(self._validate_call(pipeline, timeout, max_retries))
+
+    def version(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Envelope:
+        """Return the service's version (GET /version)."""
+        return self._send(self._version_call(timeout, max_retries))
+
+    def status(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Envelope:
+        """Return the service's status (GET /status)."""
+        return self._send(self._status_call(timeout, max_retries))

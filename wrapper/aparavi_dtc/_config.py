@@ -1,0 +1,55 @@
+"""Every default of the SDK, in one place."""
+
+from __future__ import annotations
+
+import enum
+from typing import Final, Literal
+
+import httpx
+
+DEFAULT_BASE_URL: Final = "https://eaas.aparavi.com"
+API_KEY_ENV: Final = "APARAVI_API_KEY"
+BASE_URL_ENV: Final = "APARAVI_BASE_URL"
+LOG_ENV: Final = "APARAVI_LOG"
+
+#: Generous for reads (a status payload can be large), short to connect so that an
+#: unreachable host fails fast.
+DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_MAX_RETRIES: Final = 2
+#: Backoff between attempts: INITIAL * 2**attempt, jittered, at most MAX.
+INITIAL_RETRY_DELAY: Final = 0.5
+MAX_RETRY_DELAY: Final = 8.0
+#: A server's Retry-After is honoured up to this many seconds.
+MAX_RETRY_AFTER: Final = 60.0
+
+#: Waiting for a task: first interval, growth factor, cap, overall deadline (seconds).
+POLL_INTERVAL: Final = 1.0
+POLL_BACKOFF: Final = 1.5
+MAX_POLL_INTERVAL: Final = 15.0
+DEFAULT_WAIT_TIMEOUT: Final = 3600.0
+
+#: Status values after which a task does not change any more.
+TERMINAL_STATES: Final = frozenset({"Completed", "Failed", "Cancelled", "Done", "Error"})
+#: Terminal status values that mean the task did not succeed.
+FAILED_STATES: Final = frozenset({"Failed", "Cancelled", "Error"})
+
+AuthScheme = Literal["raw", "bearer"]
+DEFAULT_AUTH_SCHEME: Final[AuthScheme] = "raw"
+
+
+class NotGiven(enum.Enum):
+    """The type of :data:`NOT_GIVEN`: "this argument was not passed".
+
+    Lets ``None`` keep its own meaning, as in ``timeout=None`` for "no timeout".
+    """
+
+    NOT_GIVEN = enum.auto()
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_GIVEN: Final = NotGiven.NOT_GIVEN

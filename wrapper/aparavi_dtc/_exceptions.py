@@ -1,0 +1,101 @@
+"""The exceptions of the SDK.
+
+::
+
+    AparaviError
+    ├── NoActiveTaskError            the client has no task to act on
+    ├── APIConnectionError           the service could not be reached
+    │   └── APITimeoutError          ... or did not answer in time
+    ├── APIResponseValidationError   the service answered something the spec does not allow
+    └── APIStatusError               the service said no (HTTP status or error envelope)
+        ├── AuthenticationError      401: bad API key, or out of processing tokens
+        ├── TaskNotFoundError        the task does not exist or has been deleted
+        ├── RateLimitError           429
+        └── ServerError              5xx
+
+Misuse of the client (a bad argument) raises the built-in ``ValueError`` or ``TypeError``
+before anything is sent. Messages never contain the API key or a task token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AparaviError",
+    "AuthenticationError",
+    "NoActiveTaskError",
+    "RateLimitError",
+    "ServerError",
+    "TaskNotFoundError",
+]
+
+
+class AparaviError(Exception):
+    """Base class of every error the SDK raises on purpose."""
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NoActiveTaskError(AparaviError):
+    """Raised when a task method is called before ``start_task()`` gave the client a task."""
+
+
+class APIConnectionError(AparaviError):
+    """Raised when the request could not be sent or no response came back."""
+
+
+class APITimeoutError(APIConnectionError):
+    """Raised when the service did not answer within the timeout."""
+
+
+class APIResponseValidationError(AparaviError):
+    """Raised when a successful response is not what the spec allows.
+
+    HTML instead of JSON, truncated JSON, missing fields or wrong types.
+    """
+
+    def __init__(self, message: str, *, status_code: int, body: Any) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body
+
+
+class APIStatusError(AparaviError):
+    """Raised when the service reports a failure.
+
+    Either by its HTTP status or by an error envelope (``"status": "Error"``), which the
+    service also sends under HTTP 200. ``body`` is the parsed response (secrets masked).
+    """
+
+    def __init__(
+        self, message: str, *, status_code: int, body: Any, request_id: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body
+        self.request_id = request_id
+
+
+class AuthenticationError(APIStatusError):
+    """Raised on HTTP 401: the API key is wrong or the account is out of processing tokens."""
+
+
+class TaskNotFoundError(APIStatusError):
+    """Raised when the task does not exist or has been deleted, whichever envelope says so."""
+
+
+class RateLimitError(APIStatusError):
+    """Raised on HTTP 429 once retries are used up."""
+
+
+class ServerError(APIStatusError):
+    """Raised on HTTP 5xx once retries are used up."""

@@ -1,0 +1,71 @@
+"""Turning what users pass as a pipeline into the body the service expects."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeAlias
+
+from aparavi_dtc_api.models import PipelineRequest
+
+from ._validate import problem
+
+#: A pipeline as a mapping, a JSON string, or a path to a JSON file; inner or wrapped.
+PipelineInput: TypeAlias = Mapping[str, Any] | str | os.PathLike[str]
+
+
+def _load(pipeline: PipelineInput) -> Any:
+    if isinstance(pipeline, Mapping):
+        return dict(pipeline)
+    if isinstance(pipeline, os.PathLike) or (
+        isinstance(pipeline, str) and not pipeline.lstrip().startswith(("{", "["))
+    ):
+        path = Path(pipeline)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(
+                f"pipeline {str(pipeline)[:80]!r} is neither JSON nor a readable file "
+                f"({exc.strerror or exc})"
+            ) from None
+        source = f"pipeline file {path}"
+    elif isinstance(pipeline, str):
+        text, source = pipeline, "pipeline JSON"
+    else:
+        raise TypeError(
+            "pipeline must be a mapping, a JSON string or a path to a JSON file, "
+            f"not {type(pipeline).__name__}"
+        )
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"{source} is not valid JSON: {exc}") from None
+
+
+def wrap_pipeline(pipeline: PipelineInput) -> PipelineRequest:
+    """Return the request body for ``pipeline``.
+
+    The body is ``{"pipeline": ..., "errors": [], "warnings": []}``; a pipeline that is
+    already wrapped keeps its wrapper and gets the empty lists it lacks. Raises
+    ``ValueError`` (or ``TypeError``) when the pipeline is unusable, before anything is sent.
+    """
+    loaded = _load(pipeline)
+    if not isinstance(loaded, dict):
+        raise ValueError(f"a pipeline must be a JSON object, not {type(loaded).__name__}")
+    wrapped = isinstance(loaded.get("pipeline"), dict)
+    body: dict[str, Any] = dict(loaded) if wrapped else {"pipeline": loaded}
+    body.setdefault("errors", [])
+    body.setdefault("warnings", [])
+    inner = body["pipeline"]
+    if not isinstance(inner.get("components"), list):
+        raise ValueError("a pipeline needs a 'components' list")
+    try:
+        request = PipelineRequest.from_dict(body)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ValueError(f"the pipeline does not have the expected shape: {exc!r}") from None
+    found = problem(request)
+    if found:
+        raise ValueError(f"the pipeline does not have the expected shape: {found}")
+    return request
