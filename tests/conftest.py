@@ -1,0 +1,132 @@
+"""Shared fixtures: fake credentials, both clients behind one face, zero backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+import aparavi_dtc
+from aparavi_dtc import _retry
+
+API_KEY = "key-3f9a1c77e2b04d5e9f1a2b3c4d5e6f70"
+TOKEN = "tok-9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d"
+BASE_URL = "https://api.test"
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make retry delays zero, except in tests marked ``real_delays``."""
+    if request.node.get_closest_marker("real_delays"):
+        return
+    monkeypatch.setattr(_retry, "INITIAL_RETRY_DELAY", 0.0)
+    monkeypatch.setattr(_retry, "MAX_RETRY_DELAY", 0.0)
+    monkeypatch.setattr(_retry, "MAX_RETRY_AFTER", 0.0)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("APARAVI_API_KEY", "APARAVI_BASE_URL", "APARAVI_LOG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+class Synced:
+    """Calls an async object's coroutine methods as if they were synchronous.
+
+    Lets one test body exercise ``AparaviDTC`` and ``AsyncAparaviDTC`` alike; handles the
+    async client returns (``AsyncTask``) are wrapped the same way.
+    """
+
+    def __init__(self, target: Any, loop: asyncio.AbstractEventLoop) -> None:
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_loop", loop)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._target, name)
+        if not callable(value):
+            return value
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            result = value(*args, **kwargs)
+            if inspect.iscoroutine(result):
+                result = self._loop.run_until_complete(result)
+            if isinstance(result, aparavi_dtc.AsyncTask):
+                return Synced(result, self._loop)
+            return result
+
+        return run
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._target, name, value)
+
+    def __repr__(self) -> str:
+        return repr(self._target)
+
+
+MakeClient = Callable[..., Any]
+
+
+@pytest.fixture(params=["sync", "async"])
+def make_client(request: pytest.FixtureRequest) -> Iterator[MakeClient]:
+    """Build a client of either kind with test defaults; closes them all at the end."""
+    loop = asyncio.new_event_loop()
+    made: list[Any] = []
+
+    def make(api_key: str | None = API_KEY, **kwargs: Any) -> Any:
+        kwargs.setdefault("base_url", BASE_URL)
+        if request.param == "sync":
+            client = aparavi_dtc.AparaviDTC(api_key, **kwargs)
+            made.append(client)
+            return client
+        async_client = aparavi_dtc.AsyncAparaviDTC(api_key, **kwargs)
+        made.append(async_client)
+        return Synced(async_client, loop)
+
+    yield make
+    for client in made:
+        if isinstance(client, aparavi_dtc.AparaviDTC):
+            client.close()
+        else:
+            loop.run_until_complete(client.aclose())
+    loop.close()
+
+
+@pytest.fixture
+def client(make_client: MakeClient) -> Any:
+    return make_client()
+
+
+@pytest.fixture
+def router() -> Iterator[Any]:
+    """A respx router for BASE_URL; any request it has no route for fails the test."""
+    import respx
+
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mocked:
+        yield mocked
+
+
+PIPELINE: dict[str, Any] = {
+    "source": "webhook_1",
+    "components": [
+        {"id": "webhook_1", "provider": "webhook", "config": {}},
+        {
+            "id": "parse_1",
+            "provider": "parse",
+            "config": {},
+            "input": [{"lane": "tags", "from": "webhook_1"}],
+        },
+    ],
+}
+
+
+def started(token: str = TOKEN, type_: str = "cpu") -> dict[str, Any]:
+    """The deployed service's answer to PUT /task."""
+    return {"status": "OK", "data": {"token": token, "type": type_}, "metrics": {"cpu": 1.0}}
+
+
+def status_body(status: str = "Running", **fields: Any) -> dict[str, Any]:
+    """The deployed service's answer to GET /task."""
+    return {"status": "OK", "data": {"status": status, "completed": False, **fields}}
