@@ -532,6 +532,8 @@ def test_webhook_several_files_are_multipart(client: Any, router: Any, tmp_path:
         ({"files": [("a.txt", "not bytes")]}, TypeError, "file tuple"),
         ({"files": [3]}, TypeError, "a file must be"),
         ({"text": b"bytes"}, TypeError, "text must be a string"),
+        ({"text": ""}, ValueError, "text is empty"),
+        ({"files": [("a.txt", b"a"), ("empty.txt", b"")]}, ValueError, "'empty.txt' is empty"),
     ],
 )
 def test_bad_webhook_input_sends_nothing(

@@ -2,7 +2,7 @@
 
 Used by ``make demo``, ``make mock`` and the contract tests, so that the mock is started
 one way everywhere. Prism comes from ``node_modules`` (``npm ci``), pinned in
-``package-lock.json``.
+``package-lock.json``. Set ``PRISM_LOG=<file>`` to keep Prism's log.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def running_prism(
     url = f"http://127.0.0.1:{port}"
     cmd = [str(PRISM), "mock", str(SPEC), "--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--errors", *extra_args]
-    log = open(os.devnull, "wb")  # noqa: SIM115 - closed in finally
+    log = open(os.environ.get("PRISM_LOG", os.devnull), "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
         deadline = time.monotonic() + startup_timeout

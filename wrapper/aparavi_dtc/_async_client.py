@@ -248,8 +248,8 @@ class AsyncAparaviDTC(BaseClient):
 
         One file goes as the raw body with its content type and a Content-Disposition
         naming it; several go as ``multipart/form-data`` parts named ``files``; ``text``
-        goes as ``text/plain``. A file is a path or a ``(filename, bytes[, type])`` tuple.
-        Every file is read before anything is sent.
+        goes as ``text/plain``. Neither a file nor the text may be empty. A file is a path
+        or a ``(filename, bytes[, type])`` tuple. Every file is read before anything is sent.
         """
         token, type_ = self._active_task()
         call = self._webhook_call(token, type_, files, text, timeout, max_retries)

@@ -153,6 +153,8 @@ def _read_file(item: FileInput) -> tuple[str, bytes, str]:
         name, kind = path.name, None
     else:
         raise TypeError(f"a file must be a path or a (filename, bytes) tuple, not {item!r:.80}")
+    if not content:
+        raise ValueError(f"file {name!r} is empty: the webhook needs something to process")
     return name, content, kind or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
@@ -349,6 +351,8 @@ class BaseClient:
         if text is not None:
             if not isinstance(text, str):
                 raise TypeError(f"text must be a string, not {type(text).__name__}")
+            if not text:
+                raise ValueError("text is empty: the webhook needs something to process")
             kwargs = send_to_webhook._get_kwargs(token=token, type_=type_)
             kwargs["content"] = text.encode("utf-8")
             kwargs["headers"]["Content-Type"] = "text/plain; charset=utf-8"

@@ -6,6 +6,10 @@ import re
 import urllib.parse
 from typing import Any
 
+#: Shorter secrets are masked only where they are assigned (``token=...``): masking every
+#: occurrence of two or three characters would garble all text and protect nothing.
+MIN_SECRET_LENGTH = 8
+
 #: Query-style assignments of secrets, as in a webhook URL a server echoes back.
 _ASSIGNMENT = re.compile(r"(?i)\b(api[_-]?key|token|authorization)=([^&\s\"'<>]+)")
 
@@ -35,7 +39,7 @@ class Redactor:
 
     def add(self, secret: str) -> None:
         """Mask ``secret`` (and its URL-encoded form) from now on."""
-        if not secret or secret in self._secrets:
+        if len(secret) < MIN_SECRET_LENGTH or secret in self._secrets:
             return
         self._secrets.add(secret)
         masked = mask(secret)
