@@ -1,0 +1,85 @@
+"""The public surface: names, hierarchy, docstrings."""
+
+from __future__ import annotations
+
+import inspect
+
+import aparavi_dtc
+from aparavi_dtc import _exceptions
+
+PUBLIC = [
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AparaviDTC",
+    "AparaviError",
+    "AsyncAparaviDTC",
+    "AsyncTask",
+    "AuthenticationError",
+    "Envelope",
+    "FileInput",
+    "NoActiveTaskError",
+    "NotGiven",
+    "PipelineInput",
+    "RateLimitError",
+    "ServerError",
+    "StartTaskResponse",
+    "Task",
+    "TaskNotFoundError",
+    "TaskStatus",
+    "TaskStatusResponse",
+    "TimeoutTypes",
+    "__version__",
+]
+
+
+def test_public_names_are_pinned() -> None:
+    assert aparavi_dtc.__all__ == PUBLIC
+    for name in PUBLIC:
+        assert hasattr(aparavi_dtc, name), name
+
+
+def test_every_exception_is_an_aparavi_error() -> None:
+    for name in _exceptions.__all__:
+        cls = getattr(aparavi_dtc, name)
+        assert issubclass(cls, aparavi_dtc.AparaviError), name
+        assert cls.__doc__, name
+
+
+def test_status_errors_share_a_base() -> None:
+    for cls in (
+        aparavi_dtc.AuthenticationError,
+        aparavi_dtc.TaskNotFoundError,
+        aparavi_dtc.RateLimitError,
+        aparavi_dtc.ServerError,
+    ):
+        assert issubclass(cls, aparavi_dtc.APIStatusError)
+    assert issubclass(aparavi_dtc.APITimeoutError, aparavi_dtc.APIConnectionError)
+    assert not issubclass(aparavi_dtc.APIConnectionError, aparavi_dtc.APIStatusError)
+
+
+def test_status_error_context_is_keyword_only() -> None:
+    params = inspect.signature(aparavi_dtc.APIStatusError).parameters
+    for name in ("status_code", "body", "request_id"):
+        assert params[name].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_public_methods_have_docstrings() -> None:
+    for cls in (aparavi_dtc.AparaviDTC, aparavi_dtc.AsyncAparaviDTC):
+        assert cls.__doc__
+        for name, member in inspect.getmembers(cls, inspect.isfunction):
+            if not name.startswith("_"):
+                assert member.__doc__, f"{cls.__name__}.{name}"
+    for cls in (aparavi_dtc.Task, aparavi_dtc.AsyncTask):
+        for name in ("get", "delete", "send_to_webhook"):
+            assert getattr(cls, name).__doc__, f"{cls.__name__}.{name}"
+
+
+def test_sync_and_async_clients_have_the_same_surface() -> None:
+    def surface(cls: type) -> set[str]:
+        return {n for n in dir(cls) if not n.startswith("_")} - {"close", "aclose"}
+
+    assert surface(aparavi_dtc.AparaviDTC) == surface(aparavi_dtc.AsyncAparaviDTC)
+    assert surface(aparavi_dtc.Task) == surface(aparavi_dtc.AsyncTask)
