@@ -10,7 +10,7 @@
 from aparavi_dtc_api.models import Envelope, StartTaskResponse, TaskStatus, TaskStatusResponse
 
 from ._async_client import AsyncAparaviDTC, AsyncTask
-from ._base import FileInput, TimeoutTypes
+from ._base import FileInput, RunResult, TimeoutTypes
 from ._client import AparaviDTC, Task
 from ._config import NOT_GIVEN, NotGiven
 from ._exceptions import (
@@ -21,11 +21,15 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     NoActiveTaskError,
+    PipelineValidationError,
     RateLimitError,
     ServerError,
+    TaskFailedError,
     TaskNotFoundError,
+    TaskTimeoutError,
 )
 from ._pipeline import PipelineInput
+from ._polling import Progress
 from ._version import __version__
 
 __all__ = [
@@ -44,13 +48,18 @@ __all__ = [
     "NoActiveTaskError",
     "NotGiven",
     "PipelineInput",
+    "PipelineValidationError",
+    "Progress",
     "RateLimitError",
+    "RunResult",
     "ServerError",
     "StartTaskResponse",
     "Task",
+    "TaskFailedError",
     "TaskNotFoundError",
     "TaskStatus",
     "TaskStatusResponse",
+    "TaskTimeoutError",
     "TimeoutTypes",
     "__version__",
 ]

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Self, TypeVar
 
 import httpx
 
-from aparavi_dtc_api.models import Envelope, TaskStatusResponse
+from aparavi_dtc_api.models import Envelope, TaskStatus, TaskStatusResponse
 
-from ._base import BaseClient, Call, FileInput, TimeoutTypes, _check_task_id
+from ._base import BaseClient, Call, FileInput, RunResult, TimeoutTypes, _check_task_id
 from ._config import (
     DEFAULT_AUTH_SCHEME,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
     NOT_GIVEN,
+    POLL_INTERVAL,
     AuthScheme,
     NotGiven,
 )
+from ._exceptions import AparaviError
 from ._pipeline import PipelineInput
+from ._polling import Progress, Waiter
 from ._redact import mask
 
 M = TypeVar("M")
@@ -60,9 +64,8 @@ class AsyncTask:
     ) -> TaskStatusResponse:
         """Return the task's current status (GET /task)."""
         client = self._client
-        return await client._send(
-            client._get_task_call(self.token, self.type, timeout, max_retries)
-        )
+        call = client._get_task_call(self.token, self.type, timeout, max_retries)
+        return await client._send(call)
 
     async def delete(
         self,
@@ -97,9 +100,30 @@ class AsyncTask:
         call = client._webhook_call(self.token, self.type, files, text, timeout, max_retries)
         return await client._send(call)
 
+    async def wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = POLL_INTERVAL,
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> TaskStatus:
+        """Poll until the task finishes and return its final status.
+
+        Finished means a status of Completed, Failed, Cancelled, Done or Error, or
+        ``completed`` true; Paused is not finished. The interval starts at
+        ``poll_interval`` and grows to at most 15 s. ``on_progress`` gets a
+        :class:`Progress` on every poll.
+
+        Raises:
+            TaskFailedError: The task failed or was cancelled, or finished with errors.
+            TaskTimeoutError: ``timeout`` seconds passed; the task is left running.
+        """
+        client = self._client
+        return await client._wait(self, client._waiter(self, timeout, poll_interval, on_progress))
+
 
 class AsyncAparaviDTC(BaseClient):
-    """Asynchronous client of the Aparavi DTC task API; the same surface as :class:`AparaviDTC`.
+    """Asynchronous client of the Aparavi DTC task API: the same surface as ``AparaviDTC``.
 
     Like the Node SDK, the client remembers the task it started last (``token``, ``type``)
     and ``get_task()``, ``delete_task()`` and ``send_to_webhook()`` act on it. Use it as an
@@ -135,7 +159,11 @@ class AsyncAparaviDTC(BaseClient):
             headers=headers,
         )
         self._http = httpx.AsyncClient(
-            base_url=self.base_url, headers=self._headers, timeout=timeout, follow_redirects=False
+            base_url=self.base_url,
+            headers=self._headers,
+            timeout=timeout,
+            limits=self._limits,
+            follow_redirects=False,
         )
 
     async def __aenter__(self) -> Self:
@@ -171,6 +199,14 @@ class AsyncAparaviDTC(BaseClient):
                 delay = retry
             await asyncio.sleep(delay)
             attempt += 1
+
+    async def _wait(self, task: AsyncTask, waiter: Waiter) -> TaskStatus:
+        while True:
+            status = (await task.get()).data
+            delay = waiter.observe(status)
+            if delay is None:
+                return status
+            await asyncio.sleep(delay)
 
     # -- the public API ------------------------------------------------------------------
 
@@ -282,3 +318,76 @@ class AsyncAparaviDTC(BaseClient):
     ) -> Envelope:
         """Return the service's status (GET /status)."""
         return await self._send(self._status_call(timeout, max_retries))
+
+    async def wait_for_task(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = POLL_INTERVAL,
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> TaskStatus:
+        """Wait for the current task to finish; see :meth:`AsyncTask.wait`."""
+        token, type_ = self._active_task()
+        task = AsyncTask(self, token, type_)
+        return await task.wait(
+            timeout=timeout, poll_interval=poll_interval, on_progress=on_progress
+        )
+
+    async def run(
+        self,
+        pipeline: PipelineInput,
+        files: FileInput | Sequence[FileInput] | None = None,
+        *,
+        text: str | None = None,
+        name: str | None = None,
+        threads: int | None = None,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = POLL_INTERVAL,
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> RunResult:
+        """Run a pipeline from start to finish in one call.
+
+        Validates the pipeline, starts a task, and for a webhook pipeline waits for the
+        task to be Running and uploads ``files`` or ``text``; then waits for the task to
+        finish and returns its final status with the webhook's answer. The task is
+        deleted on every path: success, error, timeout and KeyboardInterrupt. ``timeout``
+        covers the whole run.
+
+        Raises:
+            PipelineValidationError: The service found errors in the pipeline.
+            TaskFailedError: The task failed.
+            TaskTimeoutError: The run took longer than ``timeout``; the task was deleted.
+        """
+        plan = self._plan_run(pipeline, files, text)
+        deadline = None if timeout is None else time.monotonic() + timeout
+
+        def remaining() -> float | None:
+            return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+        self._check_validation(await self.validate(plan.body))
+        task = await self.start_task(plan.body, name=name, threads=threads)
+        try:
+            webhook = None
+            if plan.upload is not None:
+                running = self._waiter(
+                    task,
+                    remaining(),
+                    poll_interval,
+                    on_progress,
+                    target="running",
+                    left_running=False,
+                )
+                await self._wait(task, running)
+                webhook = await task.send_to_webhook(**plan.upload)
+            waiter = self._waiter(
+                task, remaining(), poll_interval, on_progress, left_running=False
+            )
+            result = RunResult(status=await self._wait(task, waiter), webhook=webhook)
+        except BaseException:
+            try:
+                await task.delete()
+            except AparaviError as cleanup:
+                self._cleanup_failed(cleanup)
+            raise
+        await task.delete()
+        return result

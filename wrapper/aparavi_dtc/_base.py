@@ -29,7 +29,9 @@ from aparavi_dtc_api.api.tasks import delete_task, get_task, start_task
 from aparavi_dtc_api.api.webhook import send_to_webhook
 from aparavi_dtc_api.models import (
     Envelope,
+    PipelineRequest,
     StartTaskResponse,
+    TaskStatus,
     TaskStatusResponse,
     WebhookFiles,
 )
@@ -41,6 +43,7 @@ from ._config import (
     BASE_URL_ENV,
     DEFAULT_AUTH_SCHEME,
     DEFAULT_BASE_URL,
+    DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AuthScheme,
@@ -53,16 +56,17 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     NoActiveTaskError,
+    PipelineValidationError,
     RateLimitError,
     ServerError,
     TaskNotFoundError,
 )
+from ._logging import SECRETS, configure, logger
 from ._pipeline import PipelineInput, wrap_pipeline
+from ._polling import Progress, Target, Waiter
 from ._redact import Redactor, mask
 from ._validate import problem
 from ._version import __version__
-
-logger = logging.getLogger("aparavi_dtc")
 
 M = TypeVar("M")
 
@@ -102,6 +106,24 @@ class Call(Generic[M]):
     kwargs: dict[str, Any]
     timeout: TimeoutTypes
     max_retries: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RunResult:
+    """What :meth:`AparaviDTC.run` returns."""
+
+    status: TaskStatus
+    """The task's final status."""
+    webhook: Envelope | None
+    """The webhook's answer to the upload, or None when nothing was uploaded."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RunPlan:
+    """A checked ``run()``: the body to send and the upload, read before anything is sent."""
+
+    body: dict[str, Any]
+    upload: dict[str, Any] | None
 
 
 def _check_base_url(url: str) -> str:
@@ -156,6 +178,36 @@ def _read_file(item: FileInput) -> tuple[str, bytes, str]:
     if not content:
         raise ValueError(f"file {name!r} is empty: the webhook needs something to process")
     return name, content, kind or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _is_webhook(body: PipelineRequest) -> bool:
+    """Whether the pipeline's source component (or, with no source, any) is a webhook."""
+    pipeline = body.pipeline
+    source = pipeline.source if isinstance(pipeline.source, str) else None
+    for component in pipeline.components:
+        names = {component.id, component.name}
+        if (source is None or source in names) and component.provider == "webhook":
+            return True
+    return False
+
+
+def _read_upload(
+    files: FileInput | Sequence[FileInput] | None, text: str | None
+) -> tuple[list[tuple[str, bytes, str]], str | None]:
+    """Check a webhook upload and read its files: ``(files read, text)``."""
+    if (files is None) == (text is None):
+        raise ValueError("send_to_webhook() takes files=... or text=..., exactly one of them")
+    if text is not None:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a string, not {type(text).__name__}")
+        if not text:
+            raise ValueError("text is empty: the webhook needs something to process")
+        return [], text
+    single = isinstance(files, str | os.PathLike | tuple)
+    items: list[FileInput] = [files] if single else list(files)  # type: ignore[list-item,arg-type]
+    if not items:
+        raise ValueError("files is empty: pass at least one file")
+    return [_read_file(item) for item in items], None
 
 
 def _content_disposition(filename: str) -> str:
@@ -241,7 +293,9 @@ class BaseClient:
         self.timeout = timeout
         self.max_retries = max_retries
         self.auth_scheme: AuthScheme = auth_scheme
-        self._redactor = Redactor(key)
+        configure()
+        self._redactor = Redactor(key, also=SECRETS)
+        self._limits = DEFAULT_LIMITS
         self._headers = {
             "User-Agent": f"aparavi-dtc/{__version__} python/{platform.python_version()}",
             "Accept": "application/json",
@@ -345,23 +399,13 @@ class BaseClient:
         timeout: TimeoutTypes | NotGiven,
         retries: int | NotGiven,
     ) -> Call[Envelope]:
-        if (files is None) == (text is None):
-            raise ValueError("send_to_webhook() takes files=... or text=..., exactly one of them")
         self._redactor.add(token)
+        loaded, text = _read_upload(files, text)
         if text is not None:
-            if not isinstance(text, str):
-                raise TypeError(f"text must be a string, not {type(text).__name__}")
-            if not text:
-                raise ValueError("text is empty: the webhook needs something to process")
             kwargs = send_to_webhook._get_kwargs(token=token, type_=type_)
             kwargs["content"] = text.encode("utf-8")
             kwargs["headers"]["Content-Type"] = "text/plain; charset=utf-8"
             return self._call(SEND_TO_WEBHOOK, kwargs, timeout, retries)
-        single = isinstance(files, str | os.PathLike | tuple)
-        items: list[FileInput] = [files] if single else list(files)  # type: ignore[list-item,arg-type]
-        if not items:
-            raise ValueError("files is empty: pass at least one file")
-        loaded = [_read_file(item) for item in items]
         if len(loaded) == 1:
             ((name, content, kind),) = loaded
             kwargs = send_to_webhook._get_kwargs(
@@ -388,6 +432,62 @@ class BaseClient:
         self, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
     ) -> Call[Envelope]:
         return self._call(GET_STATUS, get_status._get_kwargs(), timeout, retries)
+
+    # -- waiting and running ------------------------------------------------------------
+
+    def _waiter(
+        self,
+        task: Any,
+        timeout: float | None,
+        poll_interval: float,
+        on_progress: Callable[[Progress], object] | None,
+        *,
+        target: Target = "finished",
+        left_running: bool = True,
+    ) -> Waiter:
+        return Waiter(
+            task=task,
+            token=task.token,
+            type_=task.type,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_progress=on_progress,
+            redactor=self._redactor,
+            target=target,
+            left_running=left_running,
+        )
+
+    def _plan_run(
+        self,
+        pipeline: PipelineInput,
+        files: FileInput | Sequence[FileInput] | None,
+        text: str | None,
+    ) -> RunPlan:
+        body = wrap_pipeline(pipeline)
+        webhook = _is_webhook(body)
+        if files is None and text is None:
+            if webhook:
+                raise ValueError("a webhook pipeline needs files=... or text=... to process")
+            return RunPlan(body.to_dict(), None)
+        if not webhook:
+            raise ValueError("files and text need a pipeline whose source is a webhook")
+        loaded, text = _read_upload(files, text)  # before anything is sent
+        upload = {"text": text} if text is not None else {"files": loaded}
+        return RunPlan(body.to_dict(), upload)
+
+    @staticmethod
+    def _check_validation(result: Envelope) -> None:
+        data = result.data
+        errors = data.get("errors") if isinstance(data, dict) else None
+        if isinstance(errors, list) and errors:
+            raise PipelineValidationError(
+                f"Error validating pipeline: {'; '.join(map(str, errors))[:500]}",
+                status_code=200,
+                body=result.to_dict(),
+            )
+
+    def _cleanup_failed(self, exc: BaseException) -> None:
+        logger.warning("could not delete the task after %s: %s", type(exc).__name__, exc)
 
     # -- sending: decisions shared by both clients ---------------------------------------
 

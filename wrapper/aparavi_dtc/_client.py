@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Self, TypeVar
 
 import httpx
 
-from aparavi_dtc_api.models import Envelope, TaskStatusResponse
+from aparavi_dtc_api.models import Envelope, TaskStatus, TaskStatusResponse
 
-from ._base import BaseClient, Call, FileInput, TimeoutTypes, _check_task_id
+from ._base import BaseClient, Call, FileInput, RunResult, TimeoutTypes, _check_task_id
 from ._config import (
     DEFAULT_AUTH_SCHEME,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
     NOT_GIVEN,
+    POLL_INTERVAL,
     AuthScheme,
     NotGiven,
 )
+from ._exceptions import AparaviError
 from ._pipeline import PipelineInput
+from ._polling import Progress, Waiter
 from ._redact import mask
 
 M = TypeVar("M")
@@ -95,6 +99,27 @@ class Task:
         call = client._webhook_call(self.token, self.type, files, text, timeout, max_retries)
         return client._send(call)
 
+    def wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = POLL_INTERVAL,
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> TaskStatus:
+        """Poll until the task finishes and return its final status.
+
+        Finished means a status of Completed, Failed, Cancelled, Done or Error, or
+        ``completed`` true; Paused is not finished. The interval starts at
+        ``poll_interval`` and grows to at most 15 s. ``on_progress`` gets a
+        :class:`Progress` on every poll.
+
+        Raises:
+            TaskFailedError: The task failed or was cancelled, or finished with errors.
+            TaskTimeoutError: ``timeout`` seconds passed; the task is left running.
+        """
+        client = self._client
+        return client._wait(self, client._waiter(self, timeout, poll_interval, on_progress))
+
 
 class AparaviDTC(BaseClient):
     """Synchronous client of the Aparavi DTC task API.
@@ -133,7 +158,11 @@ class AparaviDTC(BaseClient):
             headers=headers,
         )
         self._http = httpx.Client(
-            base_url=self.base_url, headers=self._headers, timeout=timeout, follow_redirects=False
+            base_url=self.base_url,
+            headers=self._headers,
+            timeout=timeout,
+            limits=self._limits,
+            follow_redirects=False,
         )
 
     def __enter__(self) -> Self:
@@ -169,6 +198,14 @@ class AparaviDTC(BaseClient):
                 delay = retry
             time.sleep(delay)
             attempt += 1
+
+    def _wait(self, task: Task, waiter: Waiter) -> TaskStatus:
+        while True:
+            status = task.get().data
+            delay = waiter.observe(status)
+            if delay is None:
+                return status
+            time.sleep(delay)
 
     # -- the public API ------------------------------------------------------------------
 
@@ -280,3 +317,74 @@ class AparaviDTC(BaseClient):
     ) -> Envelope:
         """Return the service's status (GET /status)."""
         return self._send(self._status_call(timeout, max_retries))
+
+    def wait_for_task(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = POLL_INTERVAL,
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> TaskStatus:
+        """Wait for the current task to finish; see :meth:`Task.wait`."""
+        token, type_ = self._active_task()
+        task = Task(self, token, type_)
+        return task.wait(timeout=timeout, poll_interval=poll_interval, on_progress=on_progress)
+
+    def run(
+        self,
+        pipeline: PipelineInput,
+        files: FileInput | Sequence[FileInput] | None = None,
+        *,
+        text: str | None = None,
+        name: str | None = None,
+        threads: int | None = None,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = POLL_INTERVAL,
+        on_progress: Callable[[Progress], object] | None = None,
+    ) -> RunResult:
+        """Run a pipeline from start to finish in one call.
+
+        Validates the pipeline, starts a task, and for a webhook pipeline waits for the
+        task to be Running and uploads ``files`` or ``text``; then waits for the task to
+        finish and returns its final status with the webhook's answer. The task is
+        deleted on every path: success, error, timeout and KeyboardInterrupt. ``timeout``
+        covers the whole run.
+
+        Raises:
+            PipelineValidationError: The service found errors in the pipeline.
+            TaskFailedError: The task failed.
+            TaskTimeoutError: The run took longer than ``timeout``; the task was deleted.
+        """
+        plan = self._plan_run(pipeline, files, text)
+        deadline = None if timeout is None else time.monotonic() + timeout
+
+        def remaining() -> float | None:
+            return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+        self._check_validation(self.validate(plan.body))
+        task = self.start_task(plan.body, name=name, threads=threads)
+        try:
+            webhook = None
+            if plan.upload is not None:
+                running = self._waiter(
+                    task,
+                    remaining(),
+                    poll_interval,
+                    on_progress,
+                    target="running",
+                    left_running=False,
+                )
+                self._wait(task, running)
+                webhook = task.send_to_webhook(**plan.upload)
+            waiter = self._waiter(
+                task, remaining(), poll_interval, on_progress, left_running=False
+            )
+            result = RunResult(status=self._wait(task, waiter), webhook=webhook)
+        except BaseException:
+            try:
+                task.delete()
+            except AparaviError as cleanup:
+                self._cleanup_failed(cleanup)
+            raise
+        task.delete()
+        return result

@@ -4,12 +4,15 @@
 
     AparaviError
     ├── NoActiveTaskError            the client has no task to act on
+    ├── TaskFailedError              a waited-for task failed, was cancelled or had errors
+    ├── TaskTimeoutError             a waited-for task did not finish before the deadline
     ├── APIConnectionError           the service could not be reached
     │   └── APITimeoutError          ... or did not answer in time
     ├── APIResponseValidationError   the service answered something the spec does not allow
     └── APIStatusError               the service said no (HTTP status or error envelope)
         ├── AuthenticationError      401: bad API key, or out of processing tokens
         ├── TaskNotFoundError        the task does not exist or has been deleted
+        ├── PipelineValidationError  the service found errors in a pipeline
         ├── RateLimitError           429
         └── ServerError              5xx
 
@@ -19,7 +22,10 @@ before anything is sent. Messages never contain the API key or a task token.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aparavi_dtc_api.models import TaskStatus
 
 __all__ = [
     "APIConnectionError",
@@ -29,9 +35,12 @@ __all__ = [
     "AparaviError",
     "AuthenticationError",
     "NoActiveTaskError",
+    "PipelineValidationError",
     "RateLimitError",
     "ServerError",
+    "TaskFailedError",
     "TaskNotFoundError",
+    "TaskTimeoutError",
 ]
 
 
@@ -47,6 +56,31 @@ class AparaviError(Exception):
 
 class NoActiveTaskError(AparaviError):
     """Raised when a task method is called before ``start_task()`` gave the client a task."""
+
+
+class TaskFailedError(AparaviError):
+    """Raised by waiting when the task ends Failed, Cancelled or Error, or ends with errors.
+
+    ``errors`` holds the server's error messages (masked); ``status`` the last status.
+    """
+
+    def __init__(self, message: str, *, status: TaskStatus, errors: list[str]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.errors = errors
+
+
+class TaskTimeoutError(AparaviError):
+    """Raised by waiting at its deadline. The task is left running.
+
+    ``task`` is a handle on it (resume with ``task.wait()``, cancel with ``task.delete()``);
+    ``status`` is the last status seen, or None if none was.
+    """
+
+    def __init__(self, message: str, *, task: Any, status: TaskStatus | None) -> None:
+        super().__init__(message)
+        self.task = task
+        self.status = status
 
 
 class APIConnectionError(AparaviError):
@@ -91,6 +125,10 @@ class AuthenticationError(APIStatusError):
 
 class TaskNotFoundError(APIStatusError):
     """Raised when the task does not exist or has been deleted, whichever envelope says so."""
+
+
+class PipelineValidationError(APIStatusError):
+    """Raised by ``run()`` when validating the pipeline reports errors."""
 
 
 class RateLimitError(APIStatusError):

@@ -25,9 +25,10 @@ def mask(secret: str) -> str:
 class Redactor:
     """Knows the secrets of one client and masks them wherever they appear."""
 
-    __slots__ = ("_pattern", "_replacements", "_secrets")
+    __slots__ = ("_also", "_pattern", "_replacements", "_secrets")
 
-    def __init__(self, *secrets: str) -> None:
+    def __init__(self, *secrets: str, also: Redactor | None = None) -> None:
+        self._also = also  # a wider redactor that learns every secret this one learns
         self._secrets: set[str] = set()
         self._replacements: dict[str, str] = {}
         self._pattern: re.Pattern[str] | None = None
@@ -41,6 +42,8 @@ class Redactor:
         """Mask ``secret`` (and its URL-encoded form) from now on."""
         if len(secret) < MIN_SECRET_LENGTH or secret in self._secrets:
             return
+        if self._also is not None:
+            self._also.add(secret)
         self._secrets.add(secret)
         masked = mask(secret)
         for form in {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}:
