@@ -625,3 +625,12 @@ def test_url_encoded_key_is_masked(make_client: MakeClient, router: Any) -> None
         client.status()
     assert "ey%2Bwith" not in str(info.value)
     assert key not in str(info.value)
+
+
+def test_start_task_returns_its_token_even_when_the_client_knows_it(
+    client: Any, router: Any
+) -> None:
+    client.task(TOKEN, "cpu")  # the token is now a secret the client masks elsewhere
+    router.put("/task").respond(200, json=started(TOKEN, "cpu"))
+    assert client.start_task(PIPELINE).token == TOKEN
+    assert client.token == TOKEN

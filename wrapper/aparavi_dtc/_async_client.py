@@ -18,6 +18,7 @@ from ._config import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
+    MAX_CONNECTIONS,
     NOT_GIVEN,
     POLL_INTERVAL,
     AuthScheme,
@@ -165,6 +166,9 @@ class AsyncAparaviDTC(BaseClient):
             limits=self._limits,
             follow_redirects=False,
         )
+        # Requests beyond the pool's size wait here rather than in httpcore's pool, whose
+        # cost grows with every waiting request.
+        self._gate = asyncio.Semaphore(MAX_CONNECTIONS)
 
     async def __aenter__(self) -> Self:
         return self
@@ -187,7 +191,8 @@ class AsyncAparaviDTC(BaseClient):
             request = self._http.build_request(**self._request_kwargs(call))
             started = time.monotonic()
             try:
-                response = await self._http.send(request)
+                async with self._gate:
+                    response = await self._http.send(request)
             except httpx.HTTPError as exc:
                 delay = self._retry_after_error(call, attempt, exc)
             else:
@@ -216,7 +221,6 @@ class AsyncAparaviDTC(BaseClient):
         Sends nothing; the client's current task is unchanged.
         """
         token, type = _check_task_id(token, type)
-        self._redactor.add(token)
         return AsyncTask(self, token, type)
 
     async def start_task(

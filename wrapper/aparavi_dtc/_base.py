@@ -106,6 +106,7 @@ class Call(Generic[M]):
     kwargs: dict[str, Any]
     timeout: TimeoutTypes
     max_retries: int
+    redactor: Redactor  # the API key and the task token this call carries
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -294,7 +295,8 @@ class BaseClient:
         self.max_retries = max_retries
         self.auth_scheme: AuthScheme = auth_scheme
         configure()
-        self._redactor = Redactor(key, also=SECRETS)
+        self._redactor = Redactor(key)
+        SECRETS.add(key)
         self._limits = DEFAULT_LIMITS
         self._headers = {
             "User-Agent": f"aparavi-dtc/{__version__} python/{platform.python_version()}",
@@ -317,7 +319,6 @@ class BaseClient:
         return self.token, self.type
 
     def _remember(self, token: str, type_: str) -> None:
-        self._redactor.add(token)
         self.token, self.type = token, type_
 
     def _forget(self, token: str) -> None:
@@ -337,6 +338,7 @@ class BaseClient:
         kwargs: dict[str, Any],
         timeout: TimeoutTypes | NotGiven,
         max_retries: int | NotGiven,
+        token: str | None = None,
     ) -> Call[M]:
         if not isinstance(max_retries, NotGiven):
             self._check_max_retries(max_retries)
@@ -345,21 +347,20 @@ class BaseClient:
             kwargs,
             self.timeout if isinstance(timeout, NotGiven) else timeout,
             self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            self._redactor if token is None else self._redactor.plus(token),
         )
 
     def _get_task_call(
         self, token: str, type_: str, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
     ) -> Call[TaskStatusResponse]:
-        self._redactor.add(token)
         kwargs = get_task._get_kwargs(token=token, type_=type_)
-        return self._call(GET_TASK, kwargs, timeout, retries)
+        return self._call(GET_TASK, kwargs, timeout, retries, token)
 
     def _delete_task_call(
         self, token: str, type_: str, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
     ) -> Call[Envelope]:
-        self._redactor.add(token)
         kwargs = delete_task._get_kwargs(token=token, type_=type_)
-        return self._call(DELETE_TASK, kwargs, timeout, retries)
+        return self._call(DELETE_TASK, kwargs, timeout, retries, token)
 
     def _start_task_call(
         self,
@@ -399,13 +400,12 @@ class BaseClient:
         timeout: TimeoutTypes | NotGiven,
         retries: int | NotGiven,
     ) -> Call[Envelope]:
-        self._redactor.add(token)
         loaded, text = _read_upload(files, text)
         if text is not None:
             kwargs = send_to_webhook._get_kwargs(token=token, type_=type_)
             kwargs["content"] = text.encode("utf-8")
             kwargs["headers"]["Content-Type"] = "text/plain; charset=utf-8"
-            return self._call(SEND_TO_WEBHOOK, kwargs, timeout, retries)
+            return self._call(SEND_TO_WEBHOOK, kwargs, timeout, retries, token)
         if len(loaded) == 1:
             ((name, content, kind),) = loaded
             kwargs = send_to_webhook._get_kwargs(
@@ -421,7 +421,7 @@ class BaseClient:
             kwargs = send_to_webhook._get_kwargs(
                 body=WebhookFiles(files=parts), token=token, type_=type_
             )
-        return self._call(SEND_TO_WEBHOOK, kwargs, timeout, retries)
+        return self._call(SEND_TO_WEBHOOK, kwargs, timeout, retries, token)
 
     def _version_call(
         self, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
@@ -452,7 +452,7 @@ class BaseClient:
             timeout=timeout,
             poll_interval=poll_interval,
             on_progress=on_progress,
-            redactor=self._redactor,
+            redactor=self._redactor.plus(task.token),
             target=target,
             left_running=left_running,
         )
@@ -507,7 +507,7 @@ class BaseClient:
             self._log_retry(call, attempt, type(exc).__name__, delay)
             return delay
         action = call.operation.action
-        detail = self._redactor.text(str(exc) or type(exc).__name__)
+        detail = call.redactor.text(str(exc) or type(exc).__name__)
         if isinstance(exc, httpx.TimeoutException):
             raise APITimeoutError(f"Error {action}: timed out ({detail})") from None
         raise APIConnectionError(f"Error {action}: {detail}") from None
@@ -560,14 +560,18 @@ class BaseClient:
             parsed = raw != b""
         except ValueError:  # JSONDecodeError and UnicodeDecodeError
             body, parsed = None, False
-        if parsed and self._redactor.needed(raw):
-            body = self._redactor.data(body)
+        # The key and the task's token are masked in everything handed out, wherever the
+        # server echoes them.
+        redactor = call.redactor
+        body = redactor.data(body) if parsed and redactor.needed(raw) else body
         action = call.operation.action
         if not 200 <= status < 300:
-            raise self._status_error(call, status, body if parsed else self._text(raw), response)
+            raise self._status_error(
+                call, status, body if parsed else self._text(call, raw), response
+            )
         if not parsed or not isinstance(body, dict):
             what = "not JSON" if not parsed else f"a JSON {type(body).__name__}"
-            shown = self._text(raw)
+            shown = self._text(call, raw)
             raise APIResponseValidationError(
                 f"Error {action}: the response is {what}, not a JSON object: {shown!r:.120}",
                 status_code=status,
@@ -585,18 +589,19 @@ class BaseClient:
                 return model
             found = invalid
         raise APIResponseValidationError(
-            f"Error {action}: unexpected response: {self._redactor.text(found)}",
+            f"Error {action}: unexpected response: {redactor.text(found)}",
             status_code=status,
             body=body,
         )
 
-    def _text(self, raw: bytes) -> str:
-        return self._redactor.text(_preview(raw))
+    @staticmethod
+    def _text(call: Call[Any], raw: bytes) -> str:
+        return call.redactor.text(_preview(raw))
 
     def _status_error(
         self, call: Call[Any], status: int, body: Any, response: httpx.Response
     ) -> APIStatusError:
-        reason = self._redactor.text(_reason(body, status))
+        reason = call.redactor.text(_reason(body, status))
         if len(reason) > _PREVIEW:
             reason = reason[:_PREVIEW] + "…"
         if 300 <= status < 400:

@@ -215,7 +215,6 @@ class AparaviDTC(BaseClient):
         Sends nothing; the client's current task is unchanged.
         """
         token, type = _check_task_id(token, type)
-        self._redactor.add(token)
         return Task(self, token, type)
 
     def start_task(

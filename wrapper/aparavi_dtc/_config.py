@@ -15,8 +15,12 @@ LOG_ENV: Final = "APARAVI_LOG"
 #: Generous for reads (a status payload can be large), short to connect so that an
 #: unreachable host fails fast.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
-#: Enough kept-alive connections for many concurrent polls to reuse them.
-DEFAULT_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+#: Connections per client, all kept alive so that polls reuse them. More are slower, not
+#: faster: httpcore's pool scans every connection on every request (see BENCHMARKS.md).
+MAX_CONNECTIONS: Final = 32
+DEFAULT_LIMITS: Final = httpx.Limits(
+    max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
+)
 DEFAULT_MAX_RETRIES: Final = 2
 #: Backoff between attempts: INITIAL * 2**attempt, jittered, at most MAX.
 INITIAL_RETRY_DELAY: Final = 0.5

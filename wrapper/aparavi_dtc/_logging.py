@@ -2,7 +2,7 @@
 
 ``APARAVI_LOG=debug`` (or ``info``) makes the first client built attach a stderr handler.
 Whatever handlers an application adds, every record passes :class:`RedactingFilter`, which
-masks every API key and task token any client of this process has seen.
+masks every API key of this process's clients and every ``token=...``.
 """
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ from ._redact import Redactor
 
 logger = logging.getLogger("aparavi_dtc")
 
-#: Every secret of every client in this process, for the logging backstop.
+#: The API key of every client in this process, for the logging backstop; task tokens are
+#: caught where they are assigned (``token=...``), the only way they could reach a record.
 SECRETS = Redactor()
 
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
 
 
 class RedactingFilter(logging.Filter):
-    """Masks known secrets and ``token=``/``apikey=`` values in a record's message."""
+    """Masks API keys and ``token=``/``apikey=`` values in a record's message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

@@ -23,45 +23,53 @@ def mask(secret: str) -> str:
 
 
 class Redactor:
-    """Knows the secrets of one client and masks them wherever they appear."""
+    """Masks a few known secrets (and every ``token=...``) wherever they appear.
 
-    __slots__ = ("_also", "_pattern", "_replacements", "_secrets")
+    Each request gets one holding the API key and the task token it carries, so that the
+    cost stays the same however many tasks a client knows.
+    """
 
-    def __init__(self, *secrets: str, also: Redactor | None = None) -> None:
-        self._also = also  # a wider redactor that learns every secret this one learns
-        self._secrets: set[str] = set()
-        self._replacements: dict[str, str] = {}
-        self._pattern: re.Pattern[str] | None = None
+    __slots__ = ("_forms", "_raw_forms")
+
+    def __init__(self, *secrets: str) -> None:
+        self._forms: dict[str, str] = {}
+        self._raw_forms: list[bytes] = []
         for secret in secrets:
             self.add(secret)
 
     def __repr__(self) -> str:
-        return f"Redactor(<{len(self._secrets)} secrets>)"
+        return f"Redactor(<{len(self._forms)} forms>)"
 
     def add(self, secret: str) -> None:
-        """Mask ``secret`` (and its URL-encoded form) from now on."""
-        if len(secret) < MIN_SECRET_LENGTH or secret in self._secrets:
+        """Mask ``secret`` (and its URL-encoded forms) from now on."""
+        if len(secret) < MIN_SECRET_LENGTH:
             return
-        if self._also is not None:
-            self._also.add(secret)
-        self._secrets.add(secret)
         masked = mask(secret)
-        for form in {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}:
-            self._replacements[form] = masked
-        forms = sorted(self._replacements, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, forms)))
+        for form in (secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)):
+            self._forms[form] = masked
+        # Longest first, so that a secret is not half-masked by a shorter one inside it.
+        self._forms = dict(sorted(self._forms.items(), key=lambda item: -len(item[0])))
+        self._raw_forms = [form.encode() for form in self._forms]
+
+    def plus(self, secret: str) -> Redactor:
+        """A new redactor masking this one's secrets and ``secret``."""
+        wider = Redactor()
+        wider._forms = dict(self._forms)
+        wider.add(secret)
+        return wider
 
     def text(self, value: str) -> str:
         """Return ``value`` with every known secret and every ``token=...`` masked."""
-        if self._pattern is not None:
-            value = self._pattern.sub(lambda m: self._replacements[m.group(0)], value)
-        return _ASSIGNMENT.sub(lambda m: f"{m.group(1)}={mask(m.group(2))}", value)
+        for form, masked in self._forms.items():
+            if form in value:
+                value = value.replace(form, masked)
+        if "=" in value:
+            value = _ASSIGNMENT.sub(lambda m: f"{m.group(1)}={mask(m.group(2))}", value)
+        return value
 
     def needed(self, raw: bytes) -> bool:
         """Tell cheaply whether a raw body may hold something :meth:`text` would mask."""
-        if b"=" in raw:
-            return True
-        return any(secret.encode() in raw for secret in self._secrets)
+        return b"=" in raw or any(form in raw for form in self._raw_forms)
 
     def data(self, value: Any) -> Any:
         """Return a copy of a JSON value with :meth:`text` applied to every string."""

@@ -1,0 +1,241 @@
+"""The fault matrix: both clients against a real HTTP server on loopback.
+
+Each case checks the outcome, how many attempts reached the server, and an upper bound on
+the time taken. A last test runs the whole matrix with DEBUG logging on and looks for the
+API key and the task token in every log line and exception message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import socket
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from aparavi_dtc import (
+    AparaviError,
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    RateLimitError,
+    ServerError,
+    TaskFailedError,
+)
+
+from .conftest import API_KEY, PIPELINE, TOKEN, MakeClient, started, status_body
+from .loopback import Action, LoopbackServer, loopback_server, reset, reset_mid, respond, truncate
+
+TIMEOUT = 0.5
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LoopbackServer]:
+    with loopback_server() as running:
+        yield running
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    name: str
+    script: tuple[Action, ...]
+    call: Callable[[Any], Any]
+    outcome: type[BaseException] | Callable[[Any], bool]
+    attempts: int
+    within: float
+
+
+def get(client: Any) -> Any:
+    return client.task(TOKEN, "cpu").get()
+
+
+def start(client: Any) -> Any:
+    return client.start_task(PIPELINE)
+
+
+def wait(client: Any) -> Any:
+    return client.task(TOKEN, "cpu").wait(poll_interval=0)
+
+
+LEAKY = {"status": "Error", "error": {"message": f"token={TOKEN} apikey={API_KEY} failed"}}
+
+CASES = [
+    Case("ok", (respond(200, status_body()),), get, lambda r: r.data.status == "Running", 1, 1),
+    Case(
+        "reset mid-response, then ok",
+        (reset_mid(), reset(), respond(200, status_body())),
+        get,
+        lambda r: r.data.status == "Running",
+        3,
+        2,
+    ),
+    Case("reset every time", (reset_mid(),), get, APIConnectionError, 3, 2),
+    Case(
+        "start_task is not resent after a reset", (reset_mid(),), start, APIConnectionError, 1, 1
+    ),
+    Case(
+        "slow response past the timeout",
+        (respond(200, status_body(), delay=3),),
+        get,
+        APITimeoutError,
+        3,
+        3 * TIMEOUT + 1.0,
+    ),
+    Case(
+        "429 with Retry-After, then ok",
+        (
+            respond(429, {"error": "slow down"}, headers={"Retry-After": "1"}),
+            respond(200, status_body()),
+        ),
+        get,
+        lambda r: r.data.status == "Running",
+        2,
+        1,
+    ),
+    Case("always 429", (respond(429, {"error": "slow down"}),), get, RateLimitError, 3, 1),
+    Case(
+        "503, then ok", (respond(503, ""), respond(200, status_body())), get, lambda r: True, 2, 1
+    ),
+    Case(
+        "always 503",
+        (respond(503, "<html>down</html>", content_type="text/html"),),
+        get,
+        ServerError,
+        3,
+        1,
+    ),
+    Case("start_task is not resent after a 503", (respond(503, ""),), start, ServerError, 1, 1),
+    Case(
+        "start_task ok",
+        (respond(200, started()),),
+        start,
+        lambda task: task.token == TOKEN,
+        1,
+        1,
+    ),
+    Case(
+        "HTML page under 200",
+        (respond(200, "<html><body>Login</body></html>", content_type="text/html"),),
+        get,
+        APIResponseValidationError,
+        1,
+        1,
+    ),
+    Case(
+        "truncated JSON",
+        (respond(200, b'{"status": "OK", "data": {"status": "Run'),),
+        get,
+        APIResponseValidationError,
+        1,
+        1,
+    ),
+    Case(
+        "body shorter than its Content-Length",
+        (truncate(b'{"status": "OK"', 500),),
+        get,
+        APIConnectionError,
+        3,
+        2,
+    ),
+    Case(
+        "unknown status value",
+        (respond(200, status_body("Quiescing")),),
+        get,
+        lambda r: r.data.status == "Quiescing",
+        1,
+        1,
+    ),
+    Case(
+        "Paused, Running, Completed",
+        (
+            respond(200, status_body("Paused")),
+            respond(200, status_body("Running")),
+            respond(200, status_body("Completed")),
+        ),
+        wait,
+        lambda status: status.status == "Completed",
+        3,
+        1,
+    ),
+    Case(
+        "finished with errors",
+        (respond(200, status_body("Completed", errors=["file 3 unreadable"])),),
+        wait,
+        TaskFailedError,
+        1,
+        1,
+    ),
+    Case("server echoes secrets", (respond(500, LEAKY),), get, ServerError, 1, 1),
+]
+
+
+def run_case(client: Any, server: LoopbackServer, case: Case) -> Any:
+    server.script(*case.script)
+    began = time.monotonic()
+    outcome: Any
+    try:
+        outcome = case.call(client)
+    except AparaviError as exc:
+        outcome = exc
+    elapsed = time.monotonic() - began
+    if isinstance(case.outcome, type):
+        assert isinstance(outcome, case.outcome), f"{case.name}: {outcome!r}"
+    else:
+        assert not isinstance(outcome, BaseException), f"{case.name}: {outcome!r}"
+        assert case.outcome(outcome), case.name
+    assert len(server.requests) == case.attempts, case.name
+    assert elapsed < case.within, f"{case.name}: took {elapsed:.2f}s"
+    return outcome
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_fault(make_client: MakeClient, server: LoopbackServer, case: Case) -> None:
+    client = make_client(base_url=server.url, timeout=TIMEOUT)
+    run_case(client, server, case)
+
+
+@pytest.mark.real_delays
+def test_retry_after_is_honoured(make_client: MakeClient, server: LoopbackServer) -> None:
+    client = make_client(base_url=server.url, timeout=TIMEOUT)
+    server.script(
+        respond(429, {"error": "slow down"}, headers={"Retry-After": "1"}),
+        respond(200, status_body()),
+    )
+    began = time.monotonic()
+    assert get(client).data.status == "Running"
+    assert 1.0 <= time.monotonic() - began < 2.5
+    assert len(server.requests) == 2
+
+
+def test_connection_refused(make_client: MakeClient, caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again before the client connects
+    client = make_client(base_url=f"http://127.0.0.1:{port}", timeout=TIMEOUT)
+    began = time.monotonic()
+    with caplog.at_level(logging.INFO, logger="aparavi_dtc"), pytest.raises(APIConnectionError):
+        client.start_task(PIPELINE)  # never reached the server: retried even for PUT
+    assert time.monotonic() - began < 2
+    retries = [r for r in caplog.records if "retrying" in r.getMessage()]
+    assert len(retries) == 2
+
+
+def test_no_secret_in_logs_or_errors(
+    make_client: MakeClient, server: LoopbackServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_client(base_url=server.url, timeout=TIMEOUT)
+    messages: list[str] = []
+    with caplog.at_level(logging.DEBUG, logger="aparavi_dtc"):
+        for case in CASES:
+            outcome = run_case(client, server, case)
+            if isinstance(outcome, BaseException):
+                messages += [str(outcome), repr(outcome), repr(getattr(outcome, "body", ""))]
+    messages += [record.getMessage() for record in caplog.records]
+    assert any("GET /task -> 200" in m for m in messages)
+    assert any("retrying" in m for m in messages)
+    for message in messages:
+        assert API_KEY not in message
+        assert TOKEN not in message
