@@ -239,3 +239,15 @@ def test_no_secret_in_logs_or_errors(
     for message in messages:
         assert API_KEY not in message
         assert TOKEN not in message
+
+
+def test_per_call_timeout_overrides_the_client(
+    make_client: MakeClient, server: LoopbackServer
+) -> None:
+    client = make_client(base_url=server.url, timeout=30)
+    server.script(respond(200, status_body(), delay=2))
+    began = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        client.task(TOKEN, "cpu").get(timeout=0.2, max_retries=0)
+    assert time.monotonic() - began < 1.5
+    assert len(server.requests) == 1

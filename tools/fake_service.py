@@ -1,7 +1,7 @@
 """A small HTTP/1.1 server on loopback that answers like the deployed service.
 
-Every request gets the real-sized task status payload of the reference (GET /task) or a
-small OK envelope (anything else), with keep-alive. ``GET /__stats`` answers how many
+GET /task gets the real-sized task status payload of the reference, PUT /task a new task,
+anything else a small OK envelope; connections are kept alive. ``GET /__stats`` answers how many
 requests and TCP connections it has seen. It runs in its own process (``serving()``), so
 that its work does not compete with the client under test for the interpreter lock.
 
@@ -55,6 +55,11 @@ STATUS: dict[str, Any] = {
     "metrics": {"cpu": 12.4, "total_time": 18.9, "output": {}, "requests": 1},
 }
 OK: dict[str, Any] = {"status": "OK", "data": {}, "metrics": {"cpu": 0.1, "total_time": 0.4}}
+STARTED: dict[str, Any] = {
+    "status": "OK",
+    "data": {"token": "6f1c0d9e2b7a4c3f8e5d1a0b9c8d7e6f", "type": "cpu"},
+    "metrics": {"cpu": 3.1, "total_time": 412.7},
+}
 
 
 def _response(body: dict[str, Any]) -> bytes:
@@ -70,7 +75,7 @@ class _Stats:
 
 async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     _Stats.connections += 1
-    status, ok = _response(STATUS), _response(OK)
+    status, started, ok = _response(STATUS), _response(STARTED), _response(OK)
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -88,8 +93,13 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
                 writer.write(_response(stats))
             else:
                 _Stats.requests += 1
-                is_status = method == b"GET" and target.startswith(b"/task")
-                writer.write(status if is_status else ok)
+                about_task = target.startswith(b"/task")
+                if about_task and method == b"GET":
+                    writer.write(status)
+                elif about_task and method == b"PUT":
+                    writer.write(started)
+                else:
+                    writer.write(ok)
             await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError):
         pass
