@@ -222,7 +222,7 @@ def _content_disposition(filename: str) -> str:
 def _is_error_envelope(body: Mapping[str, Any]) -> bool:
     status = body.get("status")
     if isinstance(status, str):
-        return status.strip().lower() == "error"
+        return status == "Error"  # the spec's ErrorEnvelope; "OK" and others are success
     return body.get("error") not in (None, "", {}, []) and body.get("data") is None
 
 
