@@ -88,3 +88,20 @@ def test_sync_and_async_clients_have_the_same_surface() -> None:
 
     assert surface(aparavi_dtc.AparaviDTC) == surface(aparavi_dtc.AsyncAparaviDTC)
     assert surface(aparavi_dtc.Task) == surface(aparavi_dtc.AsyncTask)
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    aliases = {"FileInput", "PipelineInput", "TimeoutTypes", "NOT_GIVEN", "__version__"}
+    for name in set(PUBLIC) - aliases:
+        assert getattr(aparavi_dtc, name).__doc__, name
+    assert aparavi_dtc.__doc__
+
+
+def test_importing_the_package_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, aparavi_dtc; print(sorted(m for m in ('rich', 'aparavi_dtc._cli') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert done.stderr == ""

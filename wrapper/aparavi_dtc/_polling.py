@@ -42,6 +42,11 @@ class Progress:
     task_status: TaskStatus
     """The whole status payload of this poll."""
 
+    @classmethod
+    def from_status(cls, status: TaskStatus, elapsed: float = 0.0) -> Progress:
+        """The progress view of one status payload, as waiting reports it."""
+        return progress_of(status, elapsed)
+
 
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):

@@ -1,0 +1,53 @@
+"""How users type against the SDK; checked by `mypy --strict` in `make lint`, never run.
+
+A change that loosens a public type (to Any, or to a union users must narrow) fails here.
+"""
+
+from __future__ import annotations
+
+from typing import assert_type
+
+from aparavi_dtc import (
+    AparaviDTC,
+    AparaviError,
+    AsyncAparaviDTC,
+    AsyncTask,
+    Envelope,
+    Progress,
+    RunResult,
+    Task,
+    TaskStatus,
+    TaskStatusResponse,
+)
+
+
+def sync_usage(client: AparaviDTC) -> str:
+    task = client.start_task({"components": [{"provider": "webhook"}]}, name="n", threads=2)
+    assert_type(task, Task)
+    assert_type(task.token, str)
+    response = client.get_task()
+    assert_type(response, TaskStatusResponse)
+    assert_type(response.data, TaskStatus)
+    assert_type(response.data.status, str)
+    assert_type(client.token, str | None)
+
+    def show(progress: Progress) -> None:
+        assert_type(progress.percent, float | None)
+
+    final = task.wait(timeout=60, on_progress=show)
+    assert_type(final, TaskStatus)
+    assert_type(client.send_to_webhook(["a.pdf", ("b.csv", b"x")]), Envelope)
+    assert_type(client.run("pipeline.json", text="hi"), RunResult)
+    try:
+        client.delete_task()
+    except AparaviError as error:
+        return error.message
+    return response.data.status
+
+
+async def async_usage(client: AsyncAparaviDTC) -> TaskStatus:
+    task = client.task("token", "cpu")
+    assert_type(task, AsyncTask)
+    status = await task.get(timeout=None, max_retries=0)
+    assert_type(status, TaskStatusResponse)
+    return await client.wait_for_task(poll_interval=0.5)
