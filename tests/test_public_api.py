@@ -101,7 +101,10 @@ def test_importing_the_package_stays_light() -> None:
     import subprocess
     import sys
 
-    code = "import sys, aparavi_dtc; print(sorted(m for m in ('rich', 'aparavi_dtc._cli') if m in sys.modules))"
+    code = (
+        "import sys, aparavi_dtc; "
+        "print(sorted(m for m in ('rich', 'aparavi_dtc._cli') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     assert done.stderr == ""
