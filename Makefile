@@ -47,14 +47,22 @@ drift: $(BIN)/.installed
 		exit 1; \
 	fi; echo "drift: generated/ matches openapi.yaml"
 
+## bench: measure the SDK against raw httpx and aparavi-dtc-sdk (see BENCHMARKS.md)
+bench: $(BIN)/.bench-installed
+	$(BIN)/python bench/run.py
+
+$(BIN)/.bench-installed: $(BIN)/.installed requirements-bench.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
 ## mock: run a Prism mock of openapi.yaml on a free port until Ctrl-C
 mock: setup
 	$(BIN)/python tools/prism.py
 
 ## lint: ruff, mypy --strict, Spectral and Redocly
 lint: setup
-	$(BIN)/ruff check wrapper tests tools examples
-	$(BIN)/ruff format --check wrapper tests tools examples
+	$(BIN)/ruff check wrapper tests tools examples bench
+	$(BIN)/ruff format --check wrapper tests tools examples bench
 	$(BIN)/mypy
 	node_modules/.bin/spectral lint --fail-severity=warn --ruleset .spectral.yaml openapi.yaml
 	node_modules/.bin/redocly lint --config redocly.yaml openapi.yaml

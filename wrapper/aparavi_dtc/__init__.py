@@ -7,12 +7,9 @@
 ...     client.delete_task()
 """
 
-from aparavi_dtc_api.models import Envelope, StartTaskResponse, TaskStatus, TaskStatusResponse
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from ._async_client import AsyncAparaviDTC, AsyncTask
-from ._base import FileInput, RunResult, TimeoutTypes
-from ._client import AparaviDTC, Task
-from ._config import NOT_GIVEN, NotGiven
 from ._exceptions import (
     AparaviError,
     APIConnectionError,
@@ -28,9 +25,49 @@ from ._exceptions import (
     TaskNotFoundError,
     TaskTimeoutError,
 )
-from ._pipeline import PipelineInput
-from ._polling import Progress
+from ._sentinel import NOT_GIVEN, NotGiven
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from aparavi_dtc_api.models import Envelope, StartTaskResponse, TaskStatus, TaskStatusResponse
+
+    from ._async_client import AsyncAparaviDTC, AsyncTask
+    from ._base import FileInput, RunResult, TimeoutTypes
+    from ._client import AparaviDTC, Task
+    from ._pipeline import PipelineInput
+    from ._polling import Progress
+
+# The clients and models load on first use, so that `import aparavi_dtc` (and the
+# command line's --help) do not pay for httpx, attrs and the generated models up front.
+_LAZY = {
+    "AparaviDTC": "._client",
+    "Task": "._client",
+    "AsyncAparaviDTC": "._async_client",
+    "AsyncTask": "._async_client",
+    "FileInput": "._base",
+    "RunResult": "._base",
+    "TimeoutTypes": "._base",
+    "PipelineInput": "._pipeline",
+    "Progress": "._polling",
+    "Envelope": "aparavi_dtc_api.models",
+    "StartTaskResponse": "aparavi_dtc_api.models",
+    "TaskStatus": "aparavi_dtc_api.models",
+    "TaskStatusResponse": "aparavi_dtc_api.models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "NOT_GIVEN",

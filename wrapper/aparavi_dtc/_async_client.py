@@ -19,15 +19,14 @@ from ._config import (
     DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
     MAX_CONNECTIONS,
-    NOT_GIVEN,
     POLL_INTERVAL,
     AuthScheme,
-    NotGiven,
 )
 from ._exceptions import AparaviError
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
+from ._sentinel import NOT_GIVEN, NotGiven
 
 M = TypeVar("M")
 

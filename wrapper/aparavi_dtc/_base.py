@@ -47,7 +47,6 @@ from ._config import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AuthScheme,
-    NotGiven,
 )
 from ._exceptions import (
     APIConnectionError,
@@ -65,6 +64,7 @@ from ._logging import SECRETS, configure, logger
 from ._pipeline import PipelineInput, wrap_pipeline
 from ._polling import Progress, Target, Waiter
 from ._redact import Redactor, mask
+from ._sentinel import NotGiven
 from ._validate import problem
 from ._version import __version__
 

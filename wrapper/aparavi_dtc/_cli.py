@@ -10,23 +10,26 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import aparavi_dtc
 from aparavi_dtc import (
-    AparaviDTC,
     AparaviError,
     APIConnectionError,
     AuthenticationError,
     NoActiveTaskError,
-    Progress,
-    Task,
     TaskFailedError,
     TaskNotFoundError,
     TaskTimeoutError,
 )
 
-from ._display import Display, describe, display_for
+if TYPE_CHECKING:
+    from aparavi_dtc import Task
+
+    from ._display import Display
+
+# The client (httpx, the generated models) loads only when a command runs, so that
+# `aparavi-dtc --help` and usage errors answer at once.
 
 SESSION_MARK = "aparavi-dtc session"
 
@@ -122,6 +125,8 @@ class Context:
     """What every command needs: the client, the output mode, the chosen task."""
 
     def __init__(self, args: argparse.Namespace) -> None:
+        from aparavi_dtc import AparaviDTC
+
         self.args = args
         try:
             self.client = AparaviDTC(args.api_key, base_url=args.base_url)
@@ -146,6 +151,8 @@ class Context:
         return self.client.task(*saved)
 
     def display(self) -> Display:
+        from ._display import display_for
+
         return display_for(sys.stdout, quiet=self.args.json)
 
     def out(self, text: str, data: Any) -> None:
@@ -201,6 +208,10 @@ def cmd_status(ctx: Context) -> ExitCode:
     task = ctx.task()
     if ctx.args.watch:
         return report_final(ctx, ctx.wait(task))
+    from aparavi_dtc import Progress
+
+    from ._display import describe
+
     status = task.get().data
     ctx.out(describe(Progress.from_status(status), elapsed=False), status.to_dict())
     return ExitCode.OK

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Final, Literal
 
 import httpx
@@ -41,21 +40,3 @@ FAILED_STATES: Final = frozenset({"Failed", "Cancelled", "Error"})
 
 AuthScheme = Literal["raw", "bearer"]
 DEFAULT_AUTH_SCHEME: Final[AuthScheme] = "raw"
-
-
-class NotGiven(enum.Enum):
-    """The type of :data:`NOT_GIVEN`: "this argument was not passed".
-
-    Lets ``None`` keep its own meaning, as in ``timeout=None`` for "no timeout".
-    """
-
-    NOT_GIVEN = enum.auto()
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-NOT_GIVEN: Final = NotGiven.NOT_GIVEN
