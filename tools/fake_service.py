@@ -74,7 +74,7 @@ class _Stats:
 
 
 async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    _Stats.connections += 1
+    counted = False  # a connection counts once it makes a request other than /__stats
     status, started, ok = _response(STATUS), _response(STARTED), _response(OK)
     try:
         while True:
@@ -93,6 +93,9 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
                 writer.write(_response(stats))
             else:
                 _Stats.requests += 1
+                if not counted:
+                    counted = True
+                    _Stats.connections += 1
                 about_task = target.startswith(b"/task")
                 if about_task and method == b"GET":
                     writer.write(status)

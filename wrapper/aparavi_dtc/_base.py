@@ -296,6 +296,7 @@ class BaseClient:
         self.auth_scheme: AuthScheme = auth_scheme
         configure()
         self._redactor = Redactor(key)
+        self._redactors: dict[str, Redactor] = {}
         SECRETS.add(key)
         self._limits = DEFAULT_LIMITS
         self._headers = {
@@ -347,8 +348,18 @@ class BaseClient:
             kwargs,
             self.timeout if isinstance(timeout, NotGiven) else timeout,
             self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
-            self._redactor if token is None else self._redactor.plus(token),
+            self._redactor if token is None else self._redactor_for(token),
         )
+
+    def _redactor_for(self, token: str) -> Redactor:
+        """The key's redactor plus ``token``; kept for the last few tokens polled."""
+        cache = self._redactors
+        redactor = cache.get(token)
+        if redactor is None:
+            if len(cache) >= 256:
+                cache.pop(next(iter(cache)))
+            redactor = cache[token] = self._redactor.plus(token)
+        return redactor
 
     def _get_task_call(
         self, token: str, type_: str, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
@@ -452,7 +463,7 @@ class BaseClient:
             timeout=timeout,
             poll_interval=poll_interval,
             on_progress=on_progress,
-            redactor=self._redactor.plus(task.token),
+            redactor=self._redactor_for(task.token),
             target=target,
             left_running=left_running,
         )
@@ -493,6 +504,8 @@ class BaseClient:
 
     def _request_kwargs(self, call: Call[Any]) -> dict[str, Any]:
         """Arguments for ``httpx.Client.build_request`` (the same for the async client)."""
+        if call.timeout is self.timeout:
+            return call.kwargs  # the client's own timeout applies
         return {**call.kwargs, "timeout": call.timeout}
 
     def _retry_after_error(self, call: Call[Any], attempt: int, exc: httpx.HTTPError) -> float:
