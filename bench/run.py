@@ -216,12 +216,14 @@ def startup() -> None:
     record("aparavi-dtc --help", help_time, "import httpx", httpx_again, "<= 1.5x", ratio <= 1.5)
 
 
-MEMORY = """
-import resource, sys
+# Peak RSS from /proc (VmHWM): getrusage's ru_maxrss keeps the parent's size across exec.
+PEAK = "print(int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) * 1024)"
+MEMORY = f"""
+import sys
 from aparavi_dtc import AparaviDTC
 client = AparaviDTC("k" * 32, base_url="http://127.0.0.1:9")
-tasks = [client.task(f"token-{i:026d}", "cpu") for i in range(int(sys.argv[1]))]
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+tasks = [client.task(f"token-{{i:026d}}", "cpu") for i in range(int(sys.argv[1]))]
+{PEAK}
 """
 
 
@@ -235,9 +237,7 @@ def memory() -> None:
     client: Samples = []
     handles: Samples = []
     for _ in range(5):
-        empty.append(
-            peak_rss("-c", "import resource; print(resource.getrusage(0).ru_maxrss * 1024)")
-        )
+        empty.append(peak_rss("-c", PEAK))
         client.append(peak_rss("-c", MEMORY, "0"))
         handles.append(peak_rss("-c", MEMORY, "10000"))
     added = [h - c for h, c in zip(handles, client, strict=True)]
