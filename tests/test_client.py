@@ -59,6 +59,12 @@ def test_key_falls_back_to_environment(
     assert route.calls.last.request.headers["Authorization"] == "env-key-0123456789abcdef"
 
 
+def test_key_whitespace_is_stripped(make_client: MakeClient, router: Any) -> None:
+    route = router.get("/status").respond(200, json={"status": "OK", "data": {}})
+    make_client(f"  {API_KEY}\n").status()
+    assert route.calls.last.request.headers["Authorization"] == API_KEY
+
+
 @pytest.mark.parametrize("key", [None, "", "   "])
 def test_missing_or_empty_key_is_an_error_at_construction(
     make_client: MakeClient, key: str | None

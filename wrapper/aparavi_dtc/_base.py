@@ -287,6 +287,7 @@ class BaseClient:
             raise ValueError(
                 f"an API key is needed: pass api_key=... or set {API_KEY_ENV} in the environment"
             )
+        key = key.strip()  # a key pasted or read from a file often ends in a newline
         if auth_scheme not in ("raw", "bearer"):
             raise ValueError(f"auth_scheme must be 'raw' or 'bearer', not {auth_scheme!r}")
         self._check_max_retries(max_retries)
