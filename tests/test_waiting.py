@@ -272,6 +272,8 @@ def test_run_with_text(client: Any, router: Any) -> None:
         (PIPELINE, {}, "needs files"),
         (PIPELINE, {"files": "/no/such/file"}, "cannot read"),
         ({"source": "x"}, {}, "components"),
+        (NOT_WEBHOOK, {"timeout": -1}, "timeout"),
+        (NOT_WEBHOOK, {"poll_interval": "1"}, "poll_interval"),
     ],
 )
 def test_run_rejects_bad_input_before_sending(

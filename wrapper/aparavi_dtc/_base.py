@@ -15,6 +15,7 @@ import logging
 import mimetypes
 import os
 import platform
+import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
@@ -63,7 +64,7 @@ from ._exceptions import (
 )
 from ._logging import SECRETS, configure, logger
 from ._pipeline import PipelineInput, wrap_pipeline
-from ._polling import Progress, Target, Waiter
+from ._polling import Progress, Target, Waiter, check_wait_args
 from ._redact import Redactor, mask
 from ._sentinel import NotGiven
 from ._validate import problem
@@ -123,10 +124,14 @@ class RunResult:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class RunPlan:
-    """A checked ``run()``: the body to send and the upload, read before anything is sent."""
+    """A checked ``run()``: the body to send and the upload, read before anything is sent,
+    and the waiting options with the run's one deadline."""
 
     body: dict[str, Any]
     upload: dict[str, Any] | None
+    deadline: float | None
+    poll_interval: float
+    on_progress: Callable[[Progress], object] | None
 
 
 def _check_base_url(url: str) -> str:
@@ -483,18 +488,31 @@ class BaseClient:
         pipeline: PipelineInput,
         files: FileInput | Sequence[FileInput] | None,
         text: str | None,
+        timeout: float | None,
+        poll_interval: float,
+        on_progress: Callable[[Progress], object] | None,
     ) -> RunPlan:
         body = wrap_pipeline(pipeline)
         webhook = _is_webhook(body)
+        upload: dict[str, Any] | None = None
         if files is None and text is None:
             if webhook:
                 raise ValueError("a webhook pipeline needs files=... or text=... to process")
-            return RunPlan(body.to_dict(), None)
-        if not webhook:
+        elif not webhook:
             raise ValueError("files and text need a pipeline whose source is a webhook")
-        loaded, text = _read_upload(files, text)  # before anything is sent
-        upload = {"text": text} if text is not None else {"files": loaded}
-        return RunPlan(body.to_dict(), upload)
+        else:
+            loaded, text = _read_upload(files, text)  # before anything is sent
+            upload = {"text": text} if text is not None else {"files": loaded}
+        check_wait_args(timeout, poll_interval)  # before anything is sent
+        deadline = None if timeout is None else time.monotonic() + timeout
+        return RunPlan(body.to_dict(), upload, deadline, poll_interval, on_progress)
+
+    def _run_waiter(self, plan: RunPlan, task: Any, target: Target) -> Waiter:
+        """A waiter for one phase of ``run()``, with what is left of the run's deadline."""
+        left = None if plan.deadline is None else max(0.0, plan.deadline - time.monotonic())
+        return self._waiter(
+            task, left, plan.poll_interval, plan.on_progress, target=target, left_running=False
+        )
 
     @staticmethod
     def _check_validation(result: Envelope) -> None:

@@ -353,31 +353,16 @@ class AparaviDTC(BaseClient):
             TaskFailedError: The task failed.
             TaskTimeoutError: The run took longer than ``timeout``; the task was deleted.
         """
-        plan = self._plan_run(pipeline, files, text)
-        deadline = None if timeout is None else time.monotonic() + timeout
-
-        def remaining() -> float | None:
-            return None if deadline is None else max(0.0, deadline - time.monotonic())
-
+        plan = self._plan_run(pipeline, files, text, timeout, poll_interval, on_progress)
         self._check_validation(self.validate(plan.body))
         task = self.start_task(plan.body, name=name, threads=threads)
         try:
             webhook = None
             if plan.upload is not None:
-                running = self._waiter(
-                    task,
-                    remaining(),
-                    poll_interval,
-                    on_progress,
-                    target="running",
-                    left_running=False,
-                )
-                self._wait(task, running)
+                self._wait(task, self._run_waiter(plan, task, "running"))
                 webhook = task.send_to_webhook(**plan.upload)
-            waiter = self._waiter(
-                task, remaining(), poll_interval, on_progress, left_running=False
-            )
-            result = RunResult(status=self._wait(task, waiter), webhook=webhook)
+            final = self._wait(task, self._run_waiter(plan, task, "finished"))
+            result = RunResult(status=final, webhook=webhook)
         except BaseException:
             try:
                 task.delete()

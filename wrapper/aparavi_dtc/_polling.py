@@ -114,6 +114,14 @@ def failure(status: TaskStatus) -> list[str] | None:
     return errors or None
 
 
+def check_wait_args(timeout: object, poll_interval: object) -> None:
+    """Raise ``ValueError`` for a negative or non-numeric timeout or poll interval."""
+    if timeout is not None and (not isinstance(timeout, int | float) or timeout < 0):
+        raise ValueError(f"timeout must be seconds >= 0 or None, not {timeout!r}")
+    if not isinstance(poll_interval, int | float) or poll_interval < 0:
+        raise ValueError(f"poll_interval must be seconds >= 0, not {poll_interval!r}")
+
+
 class Waiter:
     """The state of one wait: deadline, interval, and the verdict on each status."""
 
@@ -130,10 +138,7 @@ class Waiter:
         target: Target = "finished",
         left_running: bool = True,
     ) -> None:
-        if timeout is not None and (not isinstance(timeout, int | float) or timeout < 0):
-            raise ValueError(f"timeout must be seconds >= 0 or None, not {timeout!r}")
-        if not isinstance(poll_interval, int | float) or poll_interval < 0:
-            raise ValueError(f"poll_interval must be seconds >= 0, not {poll_interval!r}")
+        check_wait_args(timeout, poll_interval)
         self._task = task
         self._token = token
         self._type = type_
