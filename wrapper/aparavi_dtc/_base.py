@@ -45,7 +45,6 @@ from ._config import (
     BASE_URL_ENV,
     DEFAULT_AUTH_SCHEME,
     DEFAULT_BASE_URL,
-    DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AuthScheme,
@@ -306,7 +305,6 @@ class BaseClient:
         self._redactor = Redactor(key)
         self._redactors: dict[str, Redactor] = {}
         SECRETS.add(key)
-        self._limits = DEFAULT_LIMITS
         self._headers = {
             "User-Agent": f"aparavi-dtc/{__version__} python/{platform.python_version()}",
             "Accept": "application/json",

@@ -14,6 +14,7 @@ from aparavi_dtc_api.models import Envelope, TaskStatus, TaskStatusResponse
 from ._base import BaseClient, Call, FileInput, RunResult, TimeoutTypes, _check_task_id
 from ._config import (
     DEFAULT_AUTH_SCHEME,
+    DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
@@ -160,7 +161,7 @@ class AparaviDTC(BaseClient):
             base_url=self.base_url,
             headers=self._headers,
             timeout=timeout,
-            limits=self._limits,
+            limits=DEFAULT_LIMITS,
             follow_redirects=False,
         )
 
