@@ -111,6 +111,35 @@ def test_user_agent_names_sdk_and_python(client: Any, router: Any) -> None:
     assert agent.startswith(f"aparavi-dtc/{aparavi_dtc.__version__} python/3.")
 
 
+def test_extra_headers_are_sent_once_each_whatever_their_case(
+    make_client: MakeClient, router: Any
+) -> None:
+    route = router.get("/status").respond(200, json={"status": "OK", "data": {}})
+    make_client(headers={"accept": "application/vnd.test+json", "X-Trace": "t-1"}).status()
+    sent = route.calls.last.request.headers
+    assert sent.get_list("Accept") == ["application/vnd.test+json"]
+    assert sent["X-Trace"] == "t-1"
+    assert sent["Authorization"] == API_KEY
+
+
+@pytest.mark.parametrize(
+    ("headers", "error"),
+    [
+        ({"X-Trace": "a\r\nX-Evil: 1"}, ValueError),
+        ({"X-Bad\n": "1"}, ValueError),
+        ({"": "1"}, ValueError),
+        ({"X-Count": 1}, TypeError),
+        ([("X-Trace", "t")], TypeError),
+    ],
+)
+def test_bad_extra_headers_are_refused_before_anything_is_sent(
+    make_client: MakeClient, router: Any, headers: Any, error: type[Exception]
+) -> None:
+    with pytest.raises(error, match="header"):
+        make_client(headers=headers)
+    assert not router.calls
+
+
 def test_sync_client_is_a_context_manager_that_closes() -> None:
     with aparavi_dtc.AparaviDTC(API_KEY, base_url=BASE_URL) as client:
         assert not client._http.is_closed

@@ -203,7 +203,13 @@ class AsyncAparaviDTC(BaseClient):
     async def _send(self, call: Call[M]) -> M:
         attempt = 0
         while True:
-            request = self._http.build_request(**self._request_kwargs(call))
+            request = self._http.build_request(
+                call.method,
+                call.url,
+                headers=call.headers,
+                content=call.content,
+                timeout=call.timeout,
+            )
             started = time.monotonic()
             connection = await self._acquire()
             try:
@@ -211,10 +217,11 @@ class AsyncAparaviDTC(BaseClient):
             except httpx.HTTPError as exc:
                 delay = self._retry_after_error(call, attempt, exc)
             else:
-                self._log_response(call, attempt, response.status_code, time.monotonic() - started)
-                retry = self._retry_after_response(call, attempt, response)
+                status, headers = response.status_code, response.headers
+                self._log_response(call, attempt, status, time.monotonic() - started)
+                retry = self._retry_after_response(call, attempt, status, headers)
                 if retry is None:
-                    return self._handle(call, response)
+                    return self._handle(call, status, headers, response.content)
                 await response.aclose()
                 delay = retry
             finally:

@@ -101,10 +101,16 @@ GET_STATUS = Operation("getting service status", Envelope.from_dict, True, False
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Call(Generic[M]):
-    """One operation ready to send: the generated request arguments and per-call options."""
+    """One operation ready to send, body encoded once, and its per-call options.
+
+    Both clients send exactly these bytes and headers, on every attempt.
+    """
 
     operation: Operation[M]
-    kwargs: dict[str, Any]
+    method: str
+    url: str  # absolute, query encoded
+    headers: Mapping[str, str]  # the client's headers and the operation's own
+    content: bytes | None
     timeout: TimeoutTypes
     max_retries: int
     redactor: Redactor  # the API key and the task token this call carries
@@ -154,6 +160,28 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _check_headers(headers: object) -> Mapping[str, str]:
+    """Extra headers as given, once checked: a mapping of str to str without line breaks."""
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"headers must be a mapping of str to str, not {type(headers).__name__}")
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError(f"headers must map str to str, not {name!r}: {type(value).__name__}")
+        if not name.strip() or any(c in name + value for c in "\r\n\0"):
+            raise ValueError(f"header {name!r} has an empty name or a line break")
+    return headers
+
+
+def _plain(headers: httpx.Headers) -> dict[str, str]:
+    """``headers`` as a plain dict, names as given: one entry per name, last value wins."""
+    return {
+        name.decode(headers.encoding): value.decode(headers.encoding)
+        for name, value in headers.raw
+    }
 
 
 def _check_task_id(token: object, type_: object) -> tuple[str, str]:
@@ -305,12 +333,15 @@ class BaseClient:
         self._redactor = Redactor(key)
         self._redactors: dict[str, Redactor] = {}
         SECRETS.add(key)
-        self._headers = {
-            "User-Agent": f"aparavi-dtc/{__version__} python/{platform.python_version()}",
-            "Accept": "application/json",
-            **(headers or {}),
-            "Authorization": key if auth_scheme == "raw" else f"Bearer {key}",
-        }
+        merged = httpx.Headers(
+            {
+                "User-Agent": f"aparavi-dtc/{__version__} python/{platform.python_version()}",
+                "Accept": "application/json",
+            }
+        )
+        merged.update(_check_headers(headers))
+        merged["Authorization"] = key if auth_scheme == "raw" else f"Bearer {key}"
+        self._headers = _plain(merged)
         self.token = None
         self.type = None
 
@@ -349,15 +380,31 @@ class BaseClient:
     ) -> Call[M]:
         if not isinstance(max_retries, NotGiven):
             self._check_max_retries(max_retries)
+        method = kwargs.pop("method").upper()
+        path = kwargs.pop("url")
+        params = kwargs.pop("params", None)
+        own_headers = kwargs.pop("headers", None)
         # One absolute URL string: httpx parses it once, where base_url + params costs it
         # three parses per request (measured in BENCHMARKS.md).
-        params = kwargs.pop("params", None)
-        path = kwargs["url"]
         url = self.base_url + path
-        kwargs["url"] = f"{url}?{urlencode(params, quote_via=quote)}" if params else url
+        if params:
+            url = f"{url}?{urlencode(params, quote_via=quote)}"
+        headers: Mapping[str, str] = self._headers
+        content = None
+        if kwargs or own_headers:  # a body (json, files or content) and its headers
+            encoded = httpx.Request(method, url, headers=own_headers, **kwargs)
+            content = encoded.read()
+            merged = httpx.Headers(self._headers)
+            merged.update(encoded.headers)
+            for computed in ("host", "content-length"):  # each HTTP stack sets these
+                merged.pop(computed, None)
+            headers = _plain(merged)
         return Call(
             operation,
-            kwargs,
+            method,
+            url,
+            headers,
+            content,
             self.timeout if isinstance(timeout, NotGiven) else timeout,
             self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             self._redactor if token is None else self._redactor_for(token),
@@ -528,12 +575,6 @@ class BaseClient:
 
     # -- sending: decisions shared by both clients ---------------------------------------
 
-    def _request_kwargs(self, call: Call[Any]) -> dict[str, Any]:
-        """Arguments for ``httpx.Client.build_request`` (the same for the async client)."""
-        if call.timeout is self.timeout:
-            return call.kwargs  # the client's own timeout applies
-        return {**call.kwargs, "timeout": call.timeout}
-
     def _retry_after_error(self, call: Call[Any], attempt: int, exc: httpx.HTTPError) -> float:
         """Seconds to wait before retrying after ``exc``; raise the SDK's error if not."""
         if isinstance(exc, httpx.TransportError) and _retry.should_retry(
@@ -552,25 +593,25 @@ class BaseClient:
         raise APIConnectionError(f"Error {action}: {detail}") from None
 
     def _retry_after_response(
-        self, call: Call[Any], attempt: int, response: httpx.Response
+        self, call: Call[Any], attempt: int, status: int, headers: Mapping[str, str]
     ) -> float | None:
-        """Seconds to wait before retrying after ``response``, or None to keep it."""
+        """Seconds to wait before retrying after a response, or None to keep it."""
         if not _retry.should_retry(
             idempotent=call.operation.idempotent,
             attempt=attempt,
             max_retries=call.max_retries,
-            status_code=response.status_code,
+            status_code=status,
         ):
             return None
-        delay = _retry.retry_delay(attempt, response.headers)
-        self._log_retry(call, attempt, f"HTTP {response.status_code}", delay)
+        delay = _retry.retry_delay(attempt, headers)
+        self._log_retry(call, attempt, f"HTTP {status}", delay)
         return delay
 
     def _log_retry(self, call: Call[Any], attempt: int, why: str, delay: float) -> None:
         if logger.isEnabledFor(logging.INFO):
             logger.info(
                 "%s %s: %s on attempt %d, retrying in %.2fs",
-                call.kwargs["method"].upper(),
+                call.method,
                 call.path,
                 why,
                 attempt + 1,
@@ -581,7 +622,7 @@ class BaseClient:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d (attempt %d, %.3fs)",
-                call.kwargs["method"].upper(),
+                call.method,
                 call.path,
                 status,
                 attempt + 1,
@@ -590,10 +631,8 @@ class BaseClient:
 
     # -- the one place where a response becomes a model or an exception -------------------
 
-    def _handle(self, call: Call[M], response: httpx.Response) -> M:
-        """Return the operation's model for ``response``, or raise the matching error."""
-        status = response.status_code
-        raw = response.content
+    def _handle(self, call: Call[M], status: int, headers: Mapping[str, str], raw: bytes) -> M:
+        """Return the operation's model for a response, or raise the matching error."""
         try:
             body: Any = json.loads(raw) if raw else None
             parsed = raw != b""
@@ -606,7 +645,7 @@ class BaseClient:
         action = call.operation.action
         if not 200 <= status < 300:
             raise self._status_error(
-                call, status, body if parsed else self._text(call, raw), response
+                call, status, body if parsed else self._text(call, raw), headers
             )
         if not parsed or not isinstance(body, dict):
             what = "not JSON" if not parsed else f"a JSON {type(body).__name__}"
@@ -617,7 +656,7 @@ class BaseClient:
                 body=body if parsed else shown,
             )
         if _is_error_envelope(body):
-            raise self._status_error(call, status, body, response)
+            raise self._status_error(call, status, body, headers)
         try:
             model = call.operation.parse(body)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -638,7 +677,7 @@ class BaseClient:
         return call.redactor.text(_preview(raw))
 
     def _status_error(
-        self, call: Call[Any], status: int, body: Any, response: httpx.Response
+        self, call: Call[Any], status: int, body: Any, headers: Mapping[str, str]
     ) -> APIStatusError:
         reason = call.redactor.text(_reason(body, status))
         if len(reason) > _PREVIEW:
@@ -657,5 +696,5 @@ class BaseClient:
             cls = ServerError
         else:
             cls = APIStatusError
-        request_id = response.headers.get("x-request-id")
+        request_id = headers.get("x-request-id")
         return cls(message, status_code=status, body=body, request_id=request_id)

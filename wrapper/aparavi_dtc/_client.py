@@ -183,17 +183,24 @@ class AparaviDTC(BaseClient):
     def _send(self, call: Call[M]) -> M:
         attempt = 0
         while True:
-            request = self._http.build_request(**self._request_kwargs(call))
+            request = self._http.build_request(
+                call.method,
+                call.url,
+                headers=call.headers,
+                content=call.content,
+                timeout=call.timeout,
+            )
             started = time.monotonic()
             try:
                 response = self._http.send(request)
             except httpx.HTTPError as exc:
                 delay = self._retry_after_error(call, attempt, exc)
             else:
-                self._log_response(call, attempt, response.status_code, time.monotonic() - started)
-                retry = self._retry_after_response(call, attempt, response)
+                status, headers = response.status_code, response.headers
+                self._log_response(call, attempt, status, time.monotonic() - started)
+                retry = self._retry_after_response(call, attempt, status, headers)
                 if retry is None:
-                    return self._handle(call, response)
+                    return self._handle(call, status, headers, response.content)
                 response.close()
                 delay = retry
             time.sleep(delay)
