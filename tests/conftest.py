@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 import aparavi_dtc
@@ -71,8 +72,14 @@ MakeClient = Callable[..., Any]
 
 @pytest.fixture(params=["sync", "async"])
 def make_client(request: pytest.FixtureRequest) -> Iterator[MakeClient]:
-    """Build a client of either kind with test defaults; closes them all at the end."""
+    """Build a client of either kind with test defaults; closes them all at the end.
+
+    The async client sends over aiohttp, which respx cannot see; in tests that mock with
+    respx (the ``router`` fixture or the ``respx`` mark) it sends through httpx instead.
+    Its aiohttp path meets real servers in test_faults and test_async_senders.
+    """
     loop = asyncio.new_event_loop()
+    through_httpx = "router" in request.fixturenames or request.node.get_closest_marker("respx")
     made: list[Any] = []
 
     def make(api_key: str | None = API_KEY, **kwargs: Any) -> Any:
@@ -81,6 +88,8 @@ def make_client(request: pytest.FixtureRequest) -> Iterator[MakeClient]:
             client = aparavi_dtc.AparaviDTC(api_key, **kwargs)
             made.append(client)
             return client
+        if through_httpx:
+            kwargs.setdefault("transport", httpx.AsyncHTTPTransport())
         async_client = aparavi_dtc.AsyncAparaviDTC(api_key, **kwargs)
         made.append(async_client)
         return Synced(async_client, loop)

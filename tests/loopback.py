@@ -1,8 +1,9 @@
 """A scripted HTTP/1.1 server on 127.0.0.1 for fault tests.
 
 Each request takes the next action of the script (the last one repeats): answer, stall,
-reset the connection, or send a body shorter than its Content-Length. Every request is
-recorded, so tests can count attempts. Connections are kept alive as real servers do.
+reset the connection, send a body shorter than its Content-Length, or send raw bytes.
+Every request is recorded, so tests can count attempts. Connections are kept alive as real
+servers do.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 class Action:
     """What the server does with one request."""
 
-    kind: str  # "respond", "reset", "reset_mid", "truncate"
+    kind: str  # "respond", "reset", "reset_mid", "truncate", "raw"
     status: int = 200
     body: bytes = b""
     headers: tuple[tuple[str, str], ...] = ()
@@ -61,6 +62,11 @@ def reset_mid() -> Action:
 def truncate(body: bytes, declared: int) -> Action:
     """Declare ``declared`` bytes of body, send ``body`` (shorter), then close."""
     return Action("truncate", 200, body, (("Content-Length", str(declared)),))
+
+
+def raw(data: bytes) -> Action:
+    """Send ``data`` as it is, whatever it is, then close the connection."""
+    return Action("raw", body=data)
 
 
 @dataclasses.dataclass
@@ -137,6 +143,9 @@ class LoopbackServer:
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: appli")
                 time.sleep(0.01)
                 _reset(conn)
+                return False
+            if action.kind == "raw":
+                conn.sendall(action.body)
                 return False
             headers = dict(action.headers)
             headers.setdefault("Content-Length", str(len(action.body)))

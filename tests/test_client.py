@@ -146,12 +146,6 @@ def test_sync_client_is_a_context_manager_that_closes() -> None:
     assert client._http.is_closed
 
 
-async def test_async_client_is_an_async_context_manager_that_closes() -> None:
-    async with aparavi_dtc.AsyncAparaviDTC(API_KEY, base_url=BASE_URL) as client:
-        assert not client._http.is_closed
-    assert client._http.is_closed
-
-
 # -- start_task -----------------------------------------------------------------------
 
 

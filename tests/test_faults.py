@@ -20,6 +20,7 @@ from aparavi_dtc import (
     AparaviError,
     APIConnectionError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
     RateLimitError,
     ServerError,
@@ -27,7 +28,16 @@ from aparavi_dtc import (
 )
 
 from .conftest import API_KEY, PIPELINE, TOKEN, MakeClient, started, status_body
-from .loopback import Action, LoopbackServer, loopback_server, reset, reset_mid, respond, truncate
+from .loopback import (
+    Action,
+    LoopbackServer,
+    loopback_server,
+    raw,
+    reset,
+    reset_mid,
+    respond,
+    truncate,
+)
 
 TIMEOUT = 0.5
 
@@ -169,6 +179,24 @@ CASES = [
         1,
     ),
     Case("server echoes secrets", (respond(500, LEAKY),), get, ServerError, 1, 1),
+    Case("not HTTP at all", (raw(b"SSH-2.0-OpenSSH_9.6\r\n"),), get, APIConnectionError, 3, 2),
+    Case(
+        "closed without an answer, then ok",
+        (raw(b""), respond(200, status_body())),
+        get,
+        lambda r: r.data.status == "Running",
+        2,
+        1,
+    ),
+    Case("start_task is not resent after a close", (raw(b""),), start, APIConnectionError, 1, 1),
+    Case(
+        "redirect is not followed",
+        (respond(307, "", headers={"Location": "/elsewhere"}),),
+        get,
+        APIStatusError,
+        1,
+        1,
+    ),
 ]
 
 

@@ -35,10 +35,10 @@ def test_wheel_contents(wheel: Path) -> None:
     text = zipfile.ZipFile(wheel).read(metadata).decode()
     requires = sorted(line for line in text.splitlines() if line.startswith("Requires-Dist"))
     assert requires == [
+        "Requires-Dist: aiohttp<4,>=3.11",
         "Requires-Dist: attrs<27,>=23.1",
         "Requires-Dist: httpx<0.29,>=0.27",
         "Requires-Dist: rich<16,>=13; extra == 'cli'",
-        "Requires-Dist: sniffio<2,>=1.3",
     ]
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "aparavi-dtc = aparavi_dtc._cli:main" in zipfile.ZipFile(wheel).read(entry).decode()

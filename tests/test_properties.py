@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 import respx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -67,6 +68,7 @@ METHODS = {
 }
 
 
+@pytest.mark.respx
 def test_any_response_ends_typed(make_client: MakeClient) -> None:
     client = make_client(max_retries=1)
 

@@ -26,6 +26,7 @@ from ._exceptions import AparaviError
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
+from ._senders import AiohttpSender, HttpxSender
 from ._sentinel import NOT_GIVEN, NotGiven
 
 M = TypeVar("M")
@@ -138,6 +139,9 @@ class AsyncAparaviDTC(BaseClient):
         auth_scheme: ``"raw"`` sends ``Authorization: <key>`` as the Node SDK does;
             ``"bearer"`` sends ``Authorization: Bearer <key>``.
         headers: Extra headers sent with every request.
+        transport: Send through this httpx transport instead of the default aiohttp
+            connection pool: ``httpx.MockTransport`` or ``httpx.AsyncHTTPTransport()``
+            (which respx can mock) for tests, or your own networking.
     """
 
     def __init__(
@@ -149,6 +153,7 @@ class AsyncAparaviDTC(BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -158,31 +163,11 @@ class AsyncAparaviDTC(BaseClient):
             auth_scheme=auth_scheme,
             headers=headers,
         )
-        # A pool of one-connection httpx clients, made as concurrency needs them and
-        # sharing one TLS context: httpcore's own pool scans every connection for every
-        # request, which made 1,000 concurrent polls four times slower (BENCHMARKS.md).
-        self._ssl = httpx.create_ssl_context()
-        self._http = self._new_connection()
-        self._connections = [self._http]
-        self._idle: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
-        self._idle.put_nowait(self._http)
-
-    def _new_connection(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url=self.base_url,
-            headers=self._headers,
-            timeout=self.timeout,
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-            verify=self._ssl,
-            follow_redirects=False,
+        self._sender: AiohttpSender | HttpxSender = (
+            AiohttpSender(self.base_url, MAX_CONNECTIONS, self.timeout)
+            if transport is None
+            else HttpxSender(transport, self.timeout)
         )
-
-    async def _acquire(self) -> httpx.AsyncClient:
-        if self._idle.empty() and len(self._connections) < MAX_CONNECTIONS:
-            connection = self._new_connection()
-            self._connections.append(connection)
-            return connection
-        return await self._idle.get()
 
     async def __aenter__(self) -> Self:
         return self
@@ -197,35 +182,22 @@ class AsyncAparaviDTC(BaseClient):
 
     async def aclose(self) -> None:
         """Close the client's connections. The client cannot be used afterwards."""
-        for connection in self._connections:
-            await connection.aclose()
+        await self._sender.aclose()
 
     async def _send(self, call: Call[M]) -> M:
         attempt = 0
         while True:
-            request = self._http.build_request(
-                call.method,
-                call.url,
-                headers=call.headers,
-                content=call.content,
-                timeout=call.timeout,
-            )
             started = time.monotonic()
-            connection = await self._acquire()
             try:
-                response = await connection.send(request)
+                status, headers, content = await self._sender.send(call)
             except httpx.HTTPError as exc:
                 delay = self._retry_after_error(call, attempt, exc)
             else:
-                status, headers = response.status_code, response.headers
                 self._log_response(call, attempt, status, time.monotonic() - started)
                 retry = self._retry_after_response(call, attempt, status, headers)
                 if retry is None:
-                    return self._handle(call, status, headers, response.content)
-                await response.aclose()
+                    return self._handle(call, status, headers, content)
                 delay = retry
-            finally:
-                self._idle.put_nowait(connection)
             await asyncio.sleep(delay)
             attempt += 1
 

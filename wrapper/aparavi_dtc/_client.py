@@ -137,6 +137,8 @@ class AparaviDTC(BaseClient):
         auth_scheme: ``"raw"`` sends ``Authorization: <key>`` as the Node SDK does;
             ``"bearer"`` sends ``Authorization: Bearer <key>``.
         headers: Extra headers sent with every request.
+        transport: Send through this httpx transport instead of httpx's default pool, for
+            example ``httpx.MockTransport`` in tests.
     """
 
     def __init__(
@@ -148,6 +150,7 @@ class AparaviDTC(BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -163,6 +166,7 @@ class AparaviDTC(BaseClient):
             timeout=timeout,
             limits=DEFAULT_LIMITS,
             follow_redirects=False,
+            transport=transport,
         )
 
     def __enter__(self) -> Self:

@@ -1,0 +1,261 @@
+"""The async client's aiohttp path against a real loopback server.
+
+Most tests run both clients through respx, where the async client sends through httpx.
+Here its default sender meets real sockets: it must put on the wire what the sync client
+puts there, close, refuse misuse, honour proxies from the environment, and translate
+aiohttp's failures into the exceptions that drive retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import aiohttp
+import httpx
+import pytest
+
+from aparavi_dtc import AparaviDTC, AsyncAparaviDTC
+from aparavi_dtc._senders import as_httpx_error, client_timeout, env_proxy
+
+from .conftest import API_KEY, PIPELINE, TOKEN, started, status_body
+from .loopback import LoopbackServer, Recorded, loopback_server, respond
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LoopbackServer]:
+    with loopback_server() as running:
+        yield running
+
+
+def webhook(client: Any, *args: Any, **kwargs: Any) -> Any:
+    return client.task(TOKEN, "cpu").send_to_webhook(*args, **kwargs)
+
+
+OPERATIONS: dict[str, tuple[Callable[[Any], Any], dict[str, Any]]] = {
+    "start_task": (lambda c: c.start_task(PIPELINE, name="nightly run", threads=4), started()),
+    "get_task": (lambda c: c.task(TOKEN, "cpu").get(), status_body()),
+    "delete_task": (lambda c: c.task(TOKEN, "cpu").delete(), started()),
+    "validate": (lambda c: c.validate(PIPELINE), started()),
+    "one file": (
+        lambda c: webhook(c, ("rapport é.pdf", b"%PDF-1.7\n\x00\xff", "application/pdf")),
+        started(),
+    ),
+    "two files": (lambda c: webhook(c, [("a.txt", b"alpha"), ("b.json", b"{}")]), started()),
+    "text": (lambda c: webhook(c, text="héllo\nworld"), started()),
+    "version": (lambda c: c.version(), started()),
+    "status": (lambda c: c.status(), started()),
+}
+
+COMPARED = ("authorization", "user-agent", "accept", "content-disposition", "x-trace")
+
+
+def sent_by_both(server: LoopbackServer, operation: str) -> tuple[Recorded, Recorded]:
+    call, answer = OPERATIONS[operation]
+    server.script(respond(200, answer))
+    with AparaviDTC(API_KEY, base_url=server.url, headers={"X-Trace": "t-1"}) as client:
+        call(client)
+    (by_sync,) = server.requests
+
+    async def send() -> None:
+        async with AsyncAparaviDTC(
+            API_KEY, base_url=server.url, headers={"X-Trace": "t-1"}
+        ) as client:
+            await call(client)
+
+    server.script(respond(200, answer))
+    asyncio.run(send())
+    (by_async,) = server.requests
+    return by_sync, by_async
+
+
+def without_boundary(request: Recorded) -> tuple[str, bytes]:
+    kind = request.headers.get("content-type", "")
+    found = re.search(r"boundary=([\w-]+)", kind)
+    if not found:
+        return kind, request.body
+    boundary = found.group(1)
+    return kind.replace(boundary, "B"), request.body.replace(boundary.encode(), b"B")
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_async_client_sends_what_the_sync_client_sends(
+    server: LoopbackServer, operation: str
+) -> None:
+    by_sync, by_async = sent_by_both(server, operation)
+    assert (by_async.method, by_async.path) == (by_sync.method, by_sync.path)
+    assert without_boundary(by_async) == without_boundary(by_sync)
+    for name in COMPARED:
+        assert by_async.headers.get(name) == by_sync.headers.get(name), name
+    for request in (by_sync, by_async):
+        assert int(request.headers.get("content-length", "0")) == len(request.body)
+        assert request.headers["authorization"] == API_KEY
+        assert request.headers["x-trace"] == "t-1"
+
+
+def test_the_bodies_compared_are_the_right_ones(server: LoopbackServer) -> None:
+    _, start = sent_by_both(server, "start_task")
+    assert json.loads(start.body)["pipeline"] == PIPELINE
+    assert start.path == "/task?name=nightly%20run&threads=4"
+    _, text = sent_by_both(server, "text")
+    assert text.body == "héllo\nworld".encode()
+    assert text.headers["content-type"] == "text/plain; charset=utf-8"
+    _, poll = sent_by_both(server, "get_task")
+    assert (poll.method, poll.path, poll.body) == ("GET", f"/task?token={TOKEN}&type=cpu", b"")
+
+
+def test_closed_client_refuses_to_send(server: LoopbackServer) -> None:
+    server.script(respond(200, started()))
+
+    async def scenario() -> None:
+        async with AsyncAparaviDTC(API_KEY, base_url=server.url) as client:
+            await client.version()
+        with pytest.raises(RuntimeError, match="closed"):
+            await client.version()
+
+    asyncio.run(scenario())
+    assert len(server.requests) == 1
+
+
+def test_one_client_per_event_loop(server: LoopbackServer) -> None:
+    server.script(respond(200, started()))
+    client = AsyncAparaviDTC(API_KEY, base_url=server.url)
+    asyncio.run(client.version())
+    with pytest.raises(RuntimeError, match="event loop"):
+        asyncio.run(client.version())
+    assert len(server.requests) == 1
+
+
+def test_many_calls_share_kept_alive_connections(server: LoopbackServer) -> None:
+    server.script(respond(200, status_body()))
+    before = server.connections
+
+    async def scenario() -> None:
+        async with AsyncAparaviDTC(API_KEY, base_url=server.url) as client:
+            for _ in range(20):
+                await client.task(TOKEN, "cpu").get()
+
+    asyncio.run(scenario())
+    assert len(server.requests) == 20
+    assert server.connections - before == 1
+
+
+def test_environment_proxy_carries_the_request(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing listens on 127.0.0.9:9; only the proxy (the loopback server) can answer.
+    monkeypatch.setenv("HTTP_PROXY", server.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    server.script(respond(200, started()))
+
+    async def scenario() -> None:
+        async with AsyncAparaviDTC(API_KEY, base_url="http://127.0.0.9:9") as client:
+            await client.version()
+
+    asyncio.run(scenario())
+    with AparaviDTC(API_KEY, base_url="http://127.0.0.9:9") as client:
+        client.version()
+    paths = [request.path for request in server.requests]
+    assert paths == ["http://127.0.0.9:9/version"] * 2
+
+
+@pytest.mark.parametrize(
+    ("environment", "base_url", "expected"),
+    [
+        ({}, "https://eaas.aparavi.com", None),
+        ({"HTTPS_PROXY": "http://proxy:3128"}, "https://eaas.aparavi.com", "http://proxy:3128"),
+        ({"HTTPS_PROXY": "proxy:3128"}, "https://eaas.aparavi.com", "http://proxy:3128"),
+        ({"HTTP_PROXY": "http://proxy:3128"}, "https://eaas.aparavi.com", None),
+        ({"ALL_PROXY": "http://proxy:3128"}, "https://eaas.aparavi.com", "http://proxy:3128"),
+        (
+            {"HTTPS_PROXY": "http://proxy:3128", "NO_PROXY": ".aparavi.com"},
+            "https://eaas.aparavi.com",
+            None,
+        ),
+    ],
+)
+def test_env_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+    environment: dict[str, str],
+    base_url: str,
+    expected: str | None,
+) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert env_proxy(base_url) == expected
+
+
+@pytest.mark.parametrize(
+    ("timeout", "connect", "sock_connect", "sock_read"),
+    [
+        (httpx.Timeout(30.0, connect=5.0), 35.0, 5.0, 30.0),
+        (2.0, 4.0, 2.0, 2.0),
+        (None, None, None, None),
+        (httpx.Timeout(10.0, pool=None), None, 10.0, 10.0),
+    ],
+)
+def test_client_timeout(
+    timeout: Any, connect: float | None, sock_connect: float | None, sock_read: float | None
+) -> None:
+    converted = client_timeout(timeout)
+    assert converted.total is None
+    assert (converted.connect, converted.sock_connect, converted.sock_read) == (
+        connect,
+        sock_connect,
+        sock_read,
+    )
+
+
+class _Key:
+    """Enough of aiohttp's ConnectionKey for ClientConnectorError's message."""
+
+    host = "eaas.aparavi.com"
+    port = 443
+    ssl = True
+
+
+SECRET_URL = f"https://eaas.aparavi.com/task?token={TOKEN}&type=cpu"
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (aiohttp.ConnectionTimeoutError(), httpx.ConnectTimeout),
+        (aiohttp.SocketTimeoutError(), httpx.ReadTimeout),
+        (TimeoutError(), httpx.ReadTimeout),
+        (
+            aiohttp.ClientConnectorError(_Key(), ConnectionRefusedError(111, "refused")),
+            httpx.ConnectError,
+        ),  # type: ignore[arg-type]
+        (aiohttp.ServerDisconnectedError(), httpx.RemoteProtocolError),
+        (
+            aiohttp.ClientPayloadError("Response payload is not completed"),
+            httpx.RemoteProtocolError,
+        ),
+        (
+            aiohttp.ClientResponseError(None, (), message="Bad status line"),
+            httpx.RemoteProtocolError,
+        ),  # type: ignore[arg-type]
+        (aiohttp.ClientOSError(104, "Connection reset by peer"), httpx.ReadError),
+        (aiohttp.InvalidURL(SECRET_URL), httpx.TransportError),
+    ],
+)
+def test_aiohttp_errors_become_the_matching_httpx_errors(
+    error: Exception, expected: type[httpx.TransportError]
+) -> None:
+    translated = as_httpx_error(error)
+    assert type(translated) is expected
+    assert str(translated)
+    assert TOKEN not in str(translated)
+
+
+def test_connect_error_message_names_host_and_reason_only() -> None:
+    error = aiohttp.ClientConnectorError(_Key(), ConnectionRefusedError(111, "refused"))  # type: ignore[arg-type]
+    assert str(as_httpx_error(error)) == "cannot connect to eaas.aparavi.com:443: refused"

@@ -1,0 +1,190 @@
+"""How the async client moves bytes: over aiohttp by default, or through an httpx transport.
+
+Both senders take a :class:`~._base.Call` and return a :class:`Reply`. They raise failures
+as httpx's exception types, so that one function (``BaseClient._retry_after_error``)
+decides retries and errors for both clients, whichever stack carried the request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import aiohttp
+import httpx
+import yarl
+
+from ._base import Call, TimeoutTypes
+
+CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."
+
+
+class Reply(NamedTuple):
+    """A response as the base client reads it."""
+
+    status: int
+    headers: Mapping[str, str]  # case-insensitive
+    content: bytes  # already decoded from any Content-Encoding
+
+
+def client_timeout(timeout: TimeoutTypes) -> aiohttp.ClientTimeout:
+    """``timeout`` (as httpx takes it) in aiohttp's terms.
+
+    aiohttp's ``connect`` covers waiting for a pooled connection and making a new one,
+    which are httpx's ``pool`` and ``connect``; its ``sock_read`` limits every wait for
+    data, as httpx's ``read`` does. aiohttp has no limit on writing: a request body is
+    small and buffered whole, and a server that stops reading it is caught by
+    ``sock_read``, because no answer arrives either.
+    """
+    phases = httpx.Timeout(timeout)
+    pool, connect = phases.pool, phases.connect
+    return aiohttp.ClientTimeout(
+        total=None,
+        connect=None if pool is None or connect is None else pool + connect,
+        sock_connect=connect,
+        sock_read=phases.read,
+    )
+
+
+def as_httpx_error(exc: Exception) -> httpx.TransportError:
+    """The httpx exception that says what ``exc`` from aiohttp says.
+
+    What matters is whether the request can have reached the server: only then is it
+    unsafe to send a start or an upload again (``_retry.should_retry``).
+    """
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):  # waiting for or making a connection
+        return httpx.ConnectTimeout("timed out connecting")
+    if isinstance(exc, aiohttp.SocketTimeoutError | asyncio.TimeoutError):
+        return httpx.ReadTimeout("timed out waiting for the response")
+    if isinstance(exc, aiohttp.ClientConnectorError):  # refused, unreachable, DNS, TLS
+        return httpx.ConnectError(_describe(exc))
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return httpx.RemoteProtocolError("Server disconnected without sending a complete response")
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return httpx.RemoteProtocolError("the response body ended early or was malformed")
+    if isinstance(exc, aiohttp.ClientResponseError):  # an unreadable status line or headers
+        return httpx.RemoteProtocolError(f"malformed response: {exc.message}")
+    if isinstance(exc, aiohttp.ClientOSError):
+        return httpx.ReadError(_describe(exc))
+    return httpx.TransportError(f"{type(exc).__name__} in aiohttp")  # its text may hold the URL
+
+
+def _describe(exc: aiohttp.ClientOSError) -> str:
+    """An OS error's own words; aiohttp's message may carry the request's URL."""
+    reason = exc.strerror or (str(exc.args[-1]) if exc.args else "") or type(exc).__name__
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return f"cannot connect to {exc.host}:{exc.port}: {reason}"
+    return reason
+
+
+def env_proxy(base_url: str) -> str | None:
+    """The proxy that ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` name for ``base_url``,
+    unless ``NO_PROXY`` exempts its host: read once, when the client is made, as httpx does.
+    """
+    parts = urllib.parse.urlsplit(base_url)
+    proxies = urllib.request.getproxies_environment()
+    if parts.hostname and urllib.request.proxy_bypass(parts.hostname):
+        return None
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy:
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
+
+
+def _target(url: str) -> yarl.URL:
+    # The base client has already encoded the query; yarl need not check it again.
+    return yarl.URL(url, encoded=True) if url.isascii() else yarl.URL(url)
+
+
+class AiohttpSender:
+    """Sends over one aiohttp session, made on first use inside the running event loop.
+
+    aiohttp costs about a third of httpx's async stack per request (BENCHMARKS.md). The
+    session keeps no cookies, follows no redirects, reads no ``.netrc``, and takes its proxy
+    (:func:`env_proxy`) and CA bundle from the environment as httpx does.
+    """
+
+    def __init__(self, base_url: str, limit: int, timeout: TimeoutTypes) -> None:
+        self._proxy = env_proxy(base_url)
+        self._https = base_url.startswith("https:")
+        self._limit = limit
+        self._timeout = timeout
+        self._default_timeout = client_timeout(timeout)
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError(CLOSED_MESSAGE)
+        loop = asyncio.get_running_loop()
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._limit, ssl=self._ssl_context()),
+                cookie_jar=aiohttp.DummyCookieJar(),
+                proxy=self._proxy,
+            )
+            # aiohttp resends GET, PUT and DELETE once by itself when a kept-alive
+            # connection breaks; a PUT /task sent twice starts two tasks. Retries are the
+            # base client's decision alone (test_faults fails if this stops working).
+            self._session._retry_connection = False
+            self._loop = loop
+        elif loop is not self._loop:
+            raise RuntimeError(
+                "this AsyncAparaviDTC is bound to the event loop it first sent from; "
+                "make one client per event loop"
+            )
+        return self._session
+
+    def _ssl_context(self) -> ssl.SSLContext | bool:
+        # httpx's context: certifi's CA bundle, or SSL_CERT_FILE / SSL_CERT_DIR. Loading it
+        # takes tens of milliseconds, so a client of a plain-http loopback URL skips it.
+        return httpx.create_ssl_context() if self._https or self._proxy else True
+
+    async def send(self, call: Call[Any]) -> Reply:
+        session = self._open()
+        timeout = (
+            self._default_timeout
+            if call.timeout is self._timeout
+            else client_timeout(call.timeout)
+        )
+        try:
+            async with session.request(
+                call.method,
+                _target(call.url),
+                headers=call.headers,
+                data=call.content,
+                allow_redirects=False,
+                timeout=timeout,
+            ) as response:
+                return Reply(response.status, response.headers, await response.read())
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise as_httpx_error(exc) from None
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._session is not None:
+            await self._session.close()
+
+
+class HttpxSender:
+    """Sends through an httpx transport the user gave, such as ``httpx.MockTransport``."""
+
+    def __init__(self, transport: httpx.AsyncBaseTransport, timeout: TimeoutTypes) -> None:
+        self._http = httpx.AsyncClient(
+            transport=transport, timeout=timeout, follow_redirects=False
+        )
+
+    async def send(self, call: Call[Any]) -> Reply:
+        request = self._http.build_request(
+            call.method, call.url, headers=call.headers, content=call.content, timeout=call.timeout
+        )
+        response = await self._http.send(request)
+        return Reply(response.status_code, response.headers, response.content)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
