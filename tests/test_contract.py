@@ -6,6 +6,7 @@ which the SDK raises: every test here fails on an SDK or spec bug of that kind.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,6 +19,7 @@ from prism import running_prism
 from aparavi_dtc import (
     AparaviDTC,
     APIStatusError,
+    AsyncAparaviDTC,
     AuthenticationError,
     ServerError,
     TaskNotFoundError,
@@ -114,6 +116,29 @@ def test_webhook_requests_are_valid(
 def test_service_requests_are_valid(prism: AparaviDTC) -> None:
     assert prism.version().data == {"version": "1.4.2"}
     assert prism.status().data == {"serviceUp": True}
+
+
+def test_async_client_requests_are_valid(prism_url: str) -> None:
+    """Every operation, sent by the async client over its default aiohttp stack."""
+    pipeline = {"components": [{"provider": "webhook", "config": {}}]}
+
+    async def scenario() -> list[Any]:
+        async with AsyncAparaviDTC(API_KEY, base_url=prism_url, max_retries=0) as client:
+            task = await client.start_task(pipeline, name="nightly run", threads=2)
+            return [
+                await client.validate(pipeline),
+                await task.get(),
+                await task.send_to_webhook(text="hello"),
+                await task.send_to_webhook(("report.pdf", b"%PDF-1.7", "application/pdf")),
+                await task.send_to_webhook([("a.txt", b"alpha"), ("b.txt", b"beta")]),
+                await task.delete(),
+                await client.version(),
+                await client.status(),
+            ]
+
+    results = asyncio.run(scenario())
+    assert len(results) == 8
+    assert results[1].data.status
 
 
 # -- every response Prism can generate from the spec parses --------------------------
