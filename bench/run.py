@@ -212,10 +212,12 @@ def startup() -> None:
         "<= 0.9x",
         ratio <= 0.9,
     )
-    first_use, httpx_client = rounds(
+    first_use, httpx_client, first_async, aiohttp_session = rounds(
         [
             command(PYTHON, "-c", "import aparavi_dtc; aparavi_dtc.AparaviDTC('k' * 20)"),
             command(PYTHON, "-c", "import httpx; httpx.Client()"),
+            command(PYTHON, "-c", "import aparavi_dtc; aparavi_dtc.AsyncAparaviDTC('k' * 20)"),
+            command(PYTHON, "-c", "import httpx, aiohttp"),
         ],
         21,
     )
@@ -224,6 +226,14 @@ def startup() -> None:
         first_use,
         "import httpx + httpx.Client()",
         httpx_client,
+        "(reported)",
+        True,
+    )
+    record(
+        "import aparavi_dtc + first async client (loads aiohttp too)",
+        first_async,
+        "import httpx, aiohttp",
+        aiohttp_session,
         "(reported)",
         True,
     )

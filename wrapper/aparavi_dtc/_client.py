@@ -190,7 +190,8 @@ class AparaviDTC(BaseClient):
             request = self._http.build_request(
                 call.method,
                 call.url,
-                headers=call.headers,
+                # The httpx client holds the client's own headers; pass only a call's own.
+                headers=None if call.headers is self._headers else call.headers,
                 content=call.content,
                 timeout=call.timeout,
             )

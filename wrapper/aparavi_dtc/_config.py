@@ -14,8 +14,8 @@ LOG_ENV: Final = "APARAVI_LOG"
 #: Generous for reads (a status payload can be large), short to connect so that an
 #: unreachable host fails fast.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
-#: Connections per client, all kept alive so that polls reuse them. More are slower, not
-#: faster: httpcore's pool scans every connection on every request (see BENCHMARKS.md).
+#: Connections per client, all kept alive so that polls reuse them: the sync client's
+#: httpx pool and the async client's aiohttp pool.
 MAX_CONNECTIONS: Final = 32
 DEFAULT_LIMITS: Final = httpx.Limits(
     max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
