@@ -44,6 +44,7 @@ OPERATIONS: dict[str, tuple[Callable[[Any], Any], dict[str, Any]]] = {
         lambda c: webhook(c, ("rapport é.pdf", b"%PDF-1.7\n\x00\xff", "application/pdf")),
         started(),
     ),
+    "large file": (lambda c: webhook(c, ("big.bin", bytes(range(256)) * 1000)), started()),
     "two files": (lambda c: webhook(c, [("a.txt", b"alpha"), ("b.json", b"{}")]), started()),
     "text": (lambda c: webhook(c, text="héllo\nworld"), started()),
     "version": (lambda c: c.version(), started()),

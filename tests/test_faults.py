@@ -279,3 +279,16 @@ def test_per_call_timeout_overrides_the_client(
         client.task(TOKEN, "cpu").get(timeout=0.2, max_retries=0)
     assert time.monotonic() - began < 1.5
     assert len(server.requests) == 1
+
+
+def test_upload_to_a_server_that_stops_reading_times_out(make_client: MakeClient) -> None:
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)  # never accepted: the kernel takes a few KiB, then stops reading
+        port = listener.getsockname()[1]
+        client = make_client(base_url=f"http://127.0.0.1:{port}", timeout=TIMEOUT)
+        began = time.monotonic()
+        with pytest.raises(APITimeoutError, match="timed out"):
+            client.task(TOKEN, "cpu").send_to_webhook(("big.bin", b"x" * (32 << 20)))
+        assert time.monotonic() - began < 3

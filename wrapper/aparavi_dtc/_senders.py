@@ -11,7 +11,7 @@ import asyncio
 import ssl
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any, NamedTuple
 
 import aiohttp
@@ -36,9 +36,8 @@ def client_timeout(timeout: TimeoutTypes) -> aiohttp.ClientTimeout:
 
     aiohttp's ``connect`` covers waiting for a pooled connection and making a new one,
     which are httpx's ``pool`` and ``connect``; its ``sock_read`` limits every wait for
-    data, as httpx's ``read`` does. aiohttp has no limit on writing: a request body is
-    small and buffered whole, and a server that stops reading it is caught by
-    ``sock_read``, because no answer arrives either.
+    data, as httpx's ``read`` does. aiohttp has no limit on writing; :func:`paced_body`
+    applies httpx's ``write``.
     """
     phases = httpx.Timeout(timeout)
     pool, connect = phases.pool, phases.connect
@@ -93,6 +92,26 @@ def env_proxy(base_url: str) -> str | None:
     if not proxy:
         return None
     return proxy if "://" in proxy else f"http://{proxy}"
+
+
+#: Bytes of a request body handed to aiohttp at a time.
+CHUNK = 64 * 1024
+
+
+async def paced_body(
+    content: bytes, deadline: asyncio.Timeout, seconds: float | None
+) -> AsyncIterator[bytes]:
+    """``content`` in chunks, each of which must be taken within ``seconds`` of the last.
+
+    aiohttp asks for the next chunk once the previous one is written, so a server that
+    stops reading the body stops the asking, and ``deadline`` expires: the write timeout.
+    """
+    loop = asyncio.get_running_loop()
+    for start in range(0, len(content), CHUNK):
+        if seconds is not None:
+            deadline.reschedule(loop.time() + seconds)
+        yield content[start : start + CHUNK]
+    deadline.reschedule(None)  # written; from here on the read timeout applies
 
 
 def _target(url: str) -> yarl.URL:
@@ -152,17 +171,28 @@ class AiohttpSender:
             if call.timeout is self._timeout
             else client_timeout(call.timeout)
         )
+        headers, body = call.headers, None
+        deadline = asyncio.timeout(None)
+        if call.content is not None:
+            # A known length, so that the paced body is not sent chunked.
+            headers = {**headers, "Content-Length": str(len(call.content))}
+            body = paced_body(call.content, deadline, httpx.Timeout(call.timeout).write)
         try:
-            async with session.request(
-                call.method,
-                _target(call.url),
-                headers=call.headers,
-                data=call.content,
-                allow_redirects=False,
-                timeout=timeout,
-            ) as response:
+            async with (
+                deadline,
+                session.request(
+                    call.method,
+                    _target(call.url),
+                    headers=headers,
+                    data=body,
+                    allow_redirects=False,
+                    timeout=timeout,
+                ) as response,
+            ):
                 return Reply(response.status, response.headers, await response.read())
         except (TimeoutError, aiohttp.ClientError) as exc:
+            if deadline.expired():
+                raise httpx.WriteTimeout("timed out sending the request body") from None
             raise as_httpx_error(exc) from None
 
     async def aclose(self) -> None:
