@@ -140,10 +140,36 @@ def test_bad_extra_headers_are_refused_before_anything_is_sent(
     assert not router.calls
 
 
-def test_sync_client_is_a_context_manager_that_closes() -> None:
+@pytest.mark.parametrize("timeout", ["30", -1, True, float("nan")])
+def test_bad_timeouts_are_refused_before_anything_is_sent(
+    make_client: MakeClient, router: Any, timeout: Any
+) -> None:
+    with pytest.raises(ValueError, match="timeout must be"):
+        make_client(timeout=timeout)
+    client = make_client()
+    with pytest.raises(ValueError, match="timeout must be"):
+        client.status(timeout=timeout)
+    assert not router.calls
+
+
+def test_a_closed_client_refuses_to_send(make_client: MakeClient, router: Any) -> None:
+    route = router.get("/status").respond(200, json={"status": "OK", "data": {}})
+    client = make_client()
+    client.status()
+    close = getattr(client, "close", None) or client.aclose
+    close()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.status()
+    assert route.call_count == 1
+
+
+def test_sync_client_is_a_context_manager_that_closes(router: Any) -> None:
+    route = router.get("/status").respond(200, json={"status": "OK", "data": {}})
     with aparavi_dtc.AparaviDTC(API_KEY, base_url=BASE_URL) as client:
-        assert not client._http.is_closed
-    assert client._http.is_closed
+        client.status()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.status()
+    assert route.call_count == 1
 
 
 # -- start_task -----------------------------------------------------------------------

@@ -139,9 +139,10 @@ class AsyncAparaviDTC(BaseClient):
         auth_scheme: ``"raw"`` sends ``Authorization: <key>`` as the Node SDK does;
             ``"bearer"`` sends ``Authorization: Bearer <key>``.
         headers: Extra headers sent with every request.
-        transport: Send through this httpx transport instead of the default aiohttp
-            connection pool: ``httpx.MockTransport`` or ``httpx.AsyncHTTPTransport()``
-            (which respx can mock) for tests, or your own networking.
+        transport: Send through this httpx transport instead of aiohttp, for example
+            ``httpx.MockTransport`` or ``httpx.AsyncHTTPTransport()`` (which respx can
+            mock) in tests. It replaces the connection pool, proxies and TLS settings;
+            the client closes it.
     """
 
     def __init__(
@@ -166,7 +167,7 @@ class AsyncAparaviDTC(BaseClient):
         self._sender: AiohttpSender | HttpxSender = (
             AiohttpSender(self.base_url, MAX_CONNECTIONS, self.timeout)
             if transport is None
-            else HttpxSender(transport, self.timeout)
+            else HttpxSender(transport)
         )
 
     async def __aenter__(self) -> Self:

@@ -17,6 +17,7 @@ import os
 import platform
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from pathlib import Path
@@ -77,6 +78,7 @@ TimeoutTypes: TypeAlias = float | httpx.Timeout | None
 FileInput: TypeAlias = str | os.PathLike[str] | tuple[str, bytes] | tuple[str, bytes, str]
 
 NO_TASK_MESSAGE = "Token and type are not available. Please run start_task() first."
+CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."
 _PREVIEW = 300
 
 
@@ -162,6 +164,15 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _check_timeout(timeout: TimeoutTypes) -> TimeoutTypes:
+    """``timeout`` as given, once checked: seconds >= 0, an ``httpx.Timeout``, or None."""
+    if timeout is None or isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout >= 0:
+        return timeout
+    raise ValueError(f"timeout must be seconds >= 0, an httpx.Timeout or None, not {timeout!r}")
+
+
 def _check_headers(headers: object) -> Mapping[str, str]:
     """Extra headers as given, once checked: a mapping of str to str without line breaks."""
     if headers is None:
@@ -182,6 +193,31 @@ def _plain(headers: httpx.Headers) -> dict[str, str]:
         name.decode(headers.encoding): value.decode(headers.encoding)
         for name, value in headers.raw
     }
+
+
+def env_proxy(base_url: str) -> str | None:
+    """The proxy that ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` name for ``base_url``,
+    unless ``NO_PROXY`` exempts its host: read once, when the client is made, as httpx does.
+    """
+    parts = urllib.parse.urlsplit(base_url)
+    proxies = urllib.request.getproxies_environment()
+    if parts.hostname and urllib.request.proxy_bypass(parts.hostname):
+        return None
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy:
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
+
+
+def httpx_request(call: Call[Any]) -> httpx.Request:
+    """``call`` as an httpx request, for httpx transports (the sync client's and any given)."""
+    return httpx.Request(
+        call.method,
+        call.url,
+        headers=call.headers,
+        content=call.content,
+        extensions={"timeout": httpx.Timeout(call.timeout).as_dict()},
+    )
 
 
 def _check_task_id(token: object, type_: object) -> tuple[str, str]:
@@ -326,7 +362,7 @@ class BaseClient:
         self.base_url = _check_base_url(
             base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         )
-        self.timeout = timeout
+        self.timeout = _check_timeout(timeout)
         self.max_retries = max_retries
         self.auth_scheme: AuthScheme = auth_scheme
         configure()
@@ -337,6 +373,7 @@ class BaseClient:
             {
                 "User-Agent": f"aparavi-dtc/{__version__} python/{platform.python_version()}",
                 "Accept": "application/json",
+                "Accept-Encoding": "gzip, deflate",  # what both HTTP stacks can decode
             }
         )
         merged.update(_check_headers(headers))
@@ -380,6 +417,8 @@ class BaseClient:
     ) -> Call[M]:
         if not isinstance(max_retries, NotGiven):
             self._check_max_retries(max_retries)
+        if not isinstance(timeout, NotGiven):
+            _check_timeout(timeout)
         method = kwargs.pop("method").upper()
         path = kwargs.pop("url")
         params = kwargs.pop("params", None)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-import urllib.parse
-import urllib.request
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, NamedTuple
 
@@ -18,9 +16,7 @@ import aiohttp
 import httpx
 import yarl
 
-from ._base import Call, TimeoutTypes
-
-CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."
+from ._base import CLOSED_MESSAGE, Call, TimeoutTypes, env_proxy, httpx_request
 
 
 class Reply(NamedTuple):
@@ -78,20 +74,6 @@ def _describe(exc: aiohttp.ClientOSError) -> str:
     if isinstance(exc, aiohttp.ClientConnectorError):
         return f"cannot connect to {exc.host}:{exc.port}: {reason}"
     return reason
-
-
-def env_proxy(base_url: str) -> str | None:
-    """The proxy that ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` name for ``base_url``,
-    unless ``NO_PROXY`` exempts its host: read once, when the client is made, as httpx does.
-    """
-    parts = urllib.parse.urlsplit(base_url)
-    proxies = urllib.request.getproxies_environment()
-    if parts.hostname and urllib.request.proxy_bypass(parts.hostname):
-        return None
-    proxy = proxies.get(parts.scheme) or proxies.get("all")
-    if not proxy:
-        return None
-    return proxy if "://" in proxy else f"http://{proxy}"
 
 
 #: Bytes of a request body handed to aiohttp at a time.
@@ -204,17 +186,20 @@ class AiohttpSender:
 class HttpxSender:
     """Sends through an httpx transport the user gave, such as ``httpx.MockTransport``."""
 
-    def __init__(self, transport: httpx.AsyncBaseTransport, timeout: TimeoutTypes) -> None:
-        self._http = httpx.AsyncClient(
-            transport=transport, timeout=timeout, follow_redirects=False
-        )
+    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
+        self._transport = transport
+        self._closed = False
 
     async def send(self, call: Call[Any]) -> Reply:
-        request = self._http.build_request(
-            call.method, call.url, headers=call.headers, content=call.content, timeout=call.timeout
-        )
-        response = await self._http.send(request)
-        return Reply(response.status_code, response.headers, response.content)
+        if self._closed:
+            raise RuntimeError(CLOSED_MESSAGE)
+        response = await self._transport.handle_async_request(httpx_request(call))
+        try:
+            content = await response.aread()
+        finally:
+            await response.aclose()
+        return Reply(response.status_code, response.headers, content)
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        self._closed = True
+        await self._transport.aclose()
