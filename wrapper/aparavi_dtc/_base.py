@@ -78,7 +78,6 @@ TimeoutTypes: TypeAlias = float | httpx.Timeout | None
 FileInput: TypeAlias = str | os.PathLike[str] | tuple[str, bytes] | tuple[str, bytes, str]
 
 NO_TASK_MESSAGE = "Token and type are not available. Please run start_task() first."
-CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."
 _PREVIEW = 300
 
 
@@ -207,17 +206,6 @@ def env_proxy(base_url: str) -> str | None:
     if not proxy:
         return None
     return proxy if "://" in proxy else f"http://{proxy}"
-
-
-def httpx_request(call: Call[Any]) -> httpx.Request:
-    """``call`` as an httpx request, for httpx transports (the sync client's and any given)."""
-    return httpx.Request(
-        call.method,
-        call.url,
-        headers=call.headers,
-        content=call.content,
-        extensions={"timeout": httpx.Timeout(call.timeout).as_dict()},
-    )
 
 
 def _check_task_id(token: object, type_: object) -> tuple[str, str]:

@@ -12,7 +12,6 @@ import httpx
 from aparavi_dtc_api.models import Envelope, TaskStatus, TaskStatusResponse
 
 from ._base import (
-    CLOSED_MESSAGE,
     BaseClient,
     Call,
     FileInput,
@@ -20,7 +19,6 @@ from ._base import (
     TimeoutTypes,
     _check_task_id,
     env_proxy,
-    httpx_request,
 )
 from ._config import (
     DEFAULT_AUTH_SCHEME,
@@ -171,12 +169,17 @@ class AparaviDTC(BaseClient):
             auth_scheme=auth_scheme,
             headers=headers,
         )
-        # The transport itself, not an httpx.Client: the client's layers (auth flows,
-        # redirects, cookies, event hooks) are all unused here and cost a fifth of a call.
-        self._transport = transport or httpx.HTTPTransport(
-            limits=DEFAULT_LIMITS, proxy=env_proxy(self.base_url)
+        self._http = httpx.Client(
+            headers=self._headers,
+            timeout=self.timeout,
+            follow_redirects=False,
+            # Proxies come from env_proxy(), as for the async client; the transport still
+            # reads SSL_CERT_FILE / SSL_CERT_DIR. No .netrc, and a given transport is used
+            # for every URL.
+            trust_env=False,
+            transport=transport
+            or httpx.HTTPTransport(limits=DEFAULT_LIMITS, proxy=env_proxy(self.base_url)),
         )
-        self._closed = False
 
     def __enter__(self) -> Self:
         return self
@@ -191,21 +194,22 @@ class AparaviDTC(BaseClient):
 
     def close(self) -> None:
         """Close the client's connections. The client cannot be used afterwards."""
-        self._closed = True
-        self._transport.close()
+        self._http.close()
 
     def _send(self, call: Call[M]) -> M:
-        if self._closed:
-            raise RuntimeError(CLOSED_MESSAGE)
         attempt = 0
         while True:
+            request = self._http.build_request(
+                call.method,
+                call.url,
+                # The httpx client holds the client's own headers; pass only a call's own.
+                headers=None if call.headers is self._headers else call.headers,
+                content=call.content,
+                timeout=call.timeout,
+            )
             started = time.monotonic()
             try:
-                response = self._transport.handle_request(httpx_request(call))
-                try:
-                    content = response.read()
-                finally:
-                    response.close()
+                response = self._http.send(request)
             except httpx.HTTPError as exc:
                 delay = self._retry_after_error(call, attempt, exc)
             else:
@@ -213,7 +217,8 @@ class AparaviDTC(BaseClient):
                 self._log_response(call, attempt, status, time.monotonic() - started)
                 retry = self._retry_after_response(call, attempt, status, headers)
                 if retry is None:
-                    return self._handle(call, status, headers, content)
+                    return self._handle(call, status, headers, response.content)
+                response.close()
                 delay = retry
             time.sleep(delay)
             attempt += 1

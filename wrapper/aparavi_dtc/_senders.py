@@ -16,7 +16,9 @@ import aiohttp
 import httpx
 import yarl
 
-from ._base import CLOSED_MESSAGE, Call, TimeoutTypes, env_proxy, httpx_request
+from ._base import Call, TimeoutTypes, env_proxy
+
+CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."
 
 
 class Reply(NamedTuple):
@@ -181,6 +183,17 @@ class AiohttpSender:
         self._closed = True
         if self._session is not None:
             await self._session.close()
+
+
+def httpx_request(call: Call[Any]) -> httpx.Request:
+    """``call`` as an httpx request, for a transport the user gave."""
+    return httpx.Request(
+        call.method,
+        call.url,
+        headers=call.headers,
+        content=call.content,
+        extensions={"timeout": httpx.Timeout(call.timeout).as_dict()},
+    )
 
 
 class HttpxSender:
