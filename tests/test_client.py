@@ -672,6 +672,16 @@ def test_echoed_secrets_are_masked_in_errors_and_payloads(client: Any, router: A
     assert "bad key ***" in str(info.value)
 
 
+def test_key_echoed_without_assignment_is_masked_for_a_short_token(
+    client: Any, router: Any
+) -> None:
+    # A token too short to mask on its own must not cost the key its masking.
+    router.get("/task").respond(200, json=status_body("Running", notes=[f"called with {API_KEY}"]))
+    result = client.task("t1", "cpu").get()
+    assert API_KEY not in repr(result)
+    assert "called with ***" in result.data.notes[0]
+
+
 def test_url_encoded_key_is_masked(make_client: MakeClient, router: Any) -> None:
     key = "k/ey+with=odd&chars-0123456789"
     client = make_client(key)

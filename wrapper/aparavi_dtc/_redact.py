@@ -10,6 +10,9 @@ from typing import Any
 #: occurrence of two or three characters would garble all text and protect nothing.
 MIN_SECRET_LENGTH = 8
 
+#: Characters that URL encoding leaves alone.
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
+
 #: Query-style assignments of secrets, as in a webhook URL a server echoes back.
 _ASSIGNMENT = re.compile(r"(?i)\b(api[_-]?key|token|authorization)=([^&\s\"'<>]+)")
 
@@ -45,16 +48,19 @@ class Redactor:
         if len(secret) < MIN_SECRET_LENGTH:
             return
         masked = mask(secret)
-        for form in (secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)):
-            self._forms[form] = masked
+        forms = {secret: masked}
+        if not _URL_SAFE.fullmatch(secret):  # else both encodings leave it as it is
+            forms[urllib.parse.quote(secret, safe="")] = masked
+            forms[urllib.parse.quote_plus(secret)] = masked
         # Longest first, so that a secret is not half-masked by a shorter one inside it.
-        self._forms = dict(sorted(self._forms.items(), key=lambda item: -len(item[0])))
+        merged = {**self._forms, **forms}
+        self._forms = dict(sorted(merged.items(), key=lambda item: -len(item[0])))
         self._raw_forms = [form.encode() for form in self._forms]
 
     def plus(self, secret: str) -> Redactor:
         """A new redactor masking this one's secrets and ``secret``."""
         wider = Redactor()
-        wider._forms = dict(self._forms)
+        wider._forms, wider._raw_forms = self._forms, self._raw_forms
         wider.add(secret)
         return wider
 
