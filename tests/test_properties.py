@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aparavi_dtc import AparaviError
+from aparavi_dtc._base import _query
 
 from .conftest import BASE_URL, PIPELINE, TOKEN, MakeClient
 from .schema_strategies import JSON, component
@@ -85,3 +87,8 @@ def test_any_response_ends_typed(make_client: MakeClient) -> None:
         assert 200 <= code < 300
 
     check()
+
+
+@given(st.dictionaries(st.text(min_size=1), st.one_of(st.text(), st.integers())))
+def test_query_encoding_matches_the_standard_library(params: dict[str, Any]) -> None:
+    assert _query(params) == urlencode(params, quote_via=quote)

@@ -15,6 +15,7 @@ import logging
 import mimetypes
 import os
 import platform
+import re
 import time
 import urllib.parse
 import urllib.request
@@ -22,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Generic, TypeAlias, TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import httpx
 
@@ -161,6 +162,19 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _query(params: Mapping[str, Any]) -> str:
+    """``params`` encoded as ``urlencode(params, quote_via=quote)`` does, faster for the
+    plain tokens and types that most requests carry."""
+    return "&".join(f"{_quote(str(key))}={_quote(str(value))}" for key, value in params.items())
+
+
+def _quote(text: str) -> str:
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
 
 
 def _check_timeout(timeout: TimeoutTypes) -> TimeoutTypes:
@@ -415,7 +429,7 @@ class BaseClient:
         # three parses per request (measured in BENCHMARKS.md).
         url = self.base_url + path
         if params:
-            url = f"{url}?{urlencode(params, quote_via=quote)}"
+            url = f"{url}?{_query(params)}"
         headers: Mapping[str, str] = self._headers
         content = None
         if kwargs or own_headers:  # a body (json, files or content) and its headers
