@@ -699,3 +699,15 @@ def test_start_task_returns_its_token_even_when_the_client_knows_it(
     router.put("/task").respond(200, json=started(TOKEN, "cpu"))
     assert client.start_task(PIPELINE).token == TOKEN
     assert client.token == TOKEN
+
+
+def test_sync_client_keeps_a_bounded_number_of_parsed_urls(router: Any) -> None:
+    route = router.get("/task").respond(200, json=status_body())
+    with aparavi_dtc.AparaviDTC(API_KEY, base_url=BASE_URL) as client:
+        for index in range(300):
+            client.task(f"token-{index:04d}-abcdefgh", "cpu").get()
+        client.task("token-0299-abcdefgh", "gpu").get()
+    sent = [call.request.url.params["token"] for call in route.calls]
+    assert sent[:3] == ["token-0000-abcdefgh", "token-0001-abcdefgh", "token-0002-abcdefgh"]
+    assert route.calls.last.request.url.params["type"] == "gpu"
+    assert len(client._urls) == 256

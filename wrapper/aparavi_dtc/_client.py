@@ -180,6 +180,7 @@ class AparaviDTC(BaseClient):
             transport=transport
             or httpx.HTTPTransport(limits=DEFAULT_LIMITS, proxy=env_proxy(self.base_url)),
         )
+        self._urls: dict[str, httpx.URL] = {}
 
     def __enter__(self) -> Self:
         return self
@@ -196,12 +197,20 @@ class AparaviDTC(BaseClient):
         """Close the client's connections. The client cannot be used afterwards."""
         self._http.close()
 
+    def _parse(self, url: str) -> httpx.URL:
+        # httpx parses a URL given as a string on every request, a tenth of a poll's cost
+        # (BENCHMARKS.md); a task's status URL is the same every time it is polled.
+        if len(self._urls) >= 256:
+            self._urls.pop(next(iter(self._urls)))
+        parsed = self._urls[url] = httpx.URL(url)
+        return parsed
+
     def _send(self, call: Call[M]) -> M:
         attempt = 0
         while True:
             request = self._http.build_request(
                 call.method,
-                call.url,
+                self._urls.get(call.url) or self._parse(call.url),
                 # The httpx client holds the client's own headers; pass only a call's own.
                 headers=None if call.headers is self._headers else call.headers,
                 content=call.content,
