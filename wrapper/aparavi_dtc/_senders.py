@@ -103,6 +103,27 @@ def _target(url: str) -> yarl.URL:
     return yarl.URL(url, encoded=True) if url.isascii() else yarl.URL(url)
 
 
+async def _exchange(
+    session: aiohttp.ClientSession,
+    call: Call[Any],
+    headers: Mapping[str, str],
+    body: AsyncIterator[bytes] | None,
+    timeout: aiohttp.ClientTimeout,
+) -> Reply:
+    try:
+        async with session.request(
+            call.method,
+            _target(call.url),
+            headers=headers,
+            data=body,
+            allow_redirects=False,
+            timeout=timeout,
+        ) as response:
+            return Reply(response.status, response.headers, await response.read())
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        raise as_httpx_error(exc) from None
+
+
 class AiohttpSender:
     """Sends over one aiohttp session, made on first use inside the running event loop.
 
@@ -155,29 +176,17 @@ class AiohttpSender:
             if call.timeout is self._timeout
             else client_timeout(call.timeout)
         )
-        headers, body = call.headers, None
+        if call.content is None:
+            return await _exchange(session, call, call.headers, None, timeout)
         deadline = asyncio.timeout(None)
-        if call.content is not None:
-            # A known length, so that the paced body is not sent chunked.
-            headers = {**headers, "Content-Length": str(len(call.content))}
-            body = paced_body(call.content, deadline, httpx.Timeout(call.timeout).write)
+        # A known length, so that the paced body is not sent chunked.
+        headers = {**call.headers, "Content-Length": str(len(call.content))}
+        body = paced_body(call.content, deadline, httpx.Timeout(call.timeout).write)
         try:
-            async with (
-                deadline,
-                session.request(
-                    call.method,
-                    _target(call.url),
-                    headers=headers,
-                    data=body,
-                    allow_redirects=False,
-                    timeout=timeout,
-                ) as response,
-            ):
-                return Reply(response.status, response.headers, await response.read())
-        except (TimeoutError, aiohttp.ClientError) as exc:
-            if deadline.expired():
-                raise httpx.WriteTimeout("timed out sending the request body") from None
-            raise as_httpx_error(exc) from None
+            async with deadline:
+                return await _exchange(session, call, headers, body, timeout)
+        except TimeoutError:  # the deadline's: _exchange raises aiohttp's as httpx's
+            raise httpx.WriteTimeout("timed out sending the request body") from None
 
     async def aclose(self) -> None:
         self._closed = True
