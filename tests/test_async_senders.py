@@ -234,7 +234,7 @@ SECRET_URL = f"https://eaas.aparavi.com/task?token={TOKEN}&type=cpu"
         (
             aiohttp.ClientConnectorError(_Key(), ConnectionRefusedError(111, "refused")),
             httpx.ConnectError,
-        ),  # type: ignore[arg-type]
+        ),
         (aiohttp.ServerDisconnectedError(), httpx.RemoteProtocolError),
         (
             aiohttp.ClientPayloadError("Response payload is not completed"),
@@ -243,7 +243,7 @@ SECRET_URL = f"https://eaas.aparavi.com/task?token={TOKEN}&type=cpu"
         (
             aiohttp.ClientResponseError(None, (), message="Bad status line"),
             httpx.RemoteProtocolError,
-        ),  # type: ignore[arg-type]
+        ),
         (aiohttp.ClientOSError(104, "Connection reset by peer"), httpx.ReadError),
         (aiohttp.InvalidURL(SECRET_URL), httpx.TransportError),
     ],
@@ -258,5 +258,5 @@ def test_aiohttp_errors_become_the_matching_httpx_errors(
 
 
 def test_connect_error_message_names_host_and_reason_only() -> None:
-    error = aiohttp.ClientConnectorError(_Key(), ConnectionRefusedError(111, "refused"))  # type: ignore[arg-type]
+    error = aiohttp.ClientConnectorError(_Key(), ConnectionRefusedError(111, "refused"))
     assert str(as_httpx_error(error)) == "cannot connect to eaas.aparavi.com:443: refused"
