@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import json
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -80,12 +81,14 @@ class Recorded:
 class LoopbackServer:
     """Serves a script of actions; see the module docstring."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self._tls = tls
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
         self._sock.listen(1024)
-        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        scheme = "https" if tls else "http"
+        self.url = f"{scheme}://127.0.0.1:{self._sock.getsockname()[1]}"
         self.requests: list[Recorded] = []
         self.connections = 0
         self._script: list[Action] = [respond(200, {})]
@@ -120,6 +123,12 @@ class LoopbackServer:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
+        if self._tls is not None:
+            try:
+                conn = self._tls.wrap_socket(conn, server_side=True)
+            except (OSError, ssl.SSLError):  # the client refused the certificate
+                conn.close()
+                return
         with conn:
             buffer = b""
             while not self._closed:
@@ -189,8 +198,8 @@ def _read_request(conn: socket.socket, buffer: bytes) -> tuple[Recorded | None, 
 
 
 @contextlib.contextmanager
-def loopback_server() -> Iterator[LoopbackServer]:
-    server = LoopbackServer()
+def loopback_server(tls: ssl.SSLContext | None = None) -> Iterator[LoopbackServer]:
+    server = LoopbackServer(tls)
     try:
         yield server
     finally:
