@@ -453,12 +453,12 @@ class BaseClient:
         )
 
     def _redactor_for(self, token: str) -> Redactor:
-        """The key's redactor plus ``token``; kept for the last few tokens polled."""
+        """The key's redactor plus ``token``; kept for up to 256 tokens polled."""
         cache = self._redactors
         redactor = cache.get(token)
         if redactor is None:
             if len(cache) >= 256:
-                cache.pop(next(iter(cache)))
+                cache.clear()  # one call, so threads sharing the client cannot trip on it
             redactor = cache[token] = self._redactor.plus(token)
         return redactor
 

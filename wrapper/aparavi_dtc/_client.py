@@ -201,7 +201,7 @@ class AparaviDTC(BaseClient):
         # httpx parses a URL given as a string on every request, a tenth of a poll's cost
         # (BENCHMARKS.md); a task's status URL is the same every time it is polled.
         if len(self._urls) >= 256:
-            self._urls.pop(next(iter(self._urls)))
+            self._urls.clear()  # one call, so threads sharing the client cannot trip on it
         parsed = self._urls[url] = httpx.URL(url)
         return parsed
 
