@@ -19,7 +19,8 @@ import httpx
 import pytest
 
 from aparavi_dtc import AparaviDTC, AsyncAparaviDTC
-from aparavi_dtc._senders import as_httpx_error, client_timeout, env_proxy
+from aparavi_dtc._senders import as_httpx_error, client_timeout
+from aparavi_dtc._url import env_proxy
 
 from .conftest import API_KEY, PIPELINE, TOKEN, started, status_body
 from .loopback import LoopbackServer, Recorded, loopback_server, respond

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aparavi_dtc import AparaviError
-from aparavi_dtc._base import _query
+from aparavi_dtc._url import query
 
 from .conftest import BASE_URL, PIPELINE, TOKEN, MakeClient
 from .schema_strategies import JSON, component
@@ -91,4 +91,4 @@ def test_any_response_ends_typed(make_client: MakeClient) -> None:
 
 @given(st.dictionaries(st.text(min_size=1), st.one_of(st.text(), st.integers())))
 def test_query_encoding_matches_the_standard_library(params: dict[str, Any]) -> None:
-    assert _query(params) == urlencode(params, quote_via=quote)
+    assert query(params) == urlencode(params, quote_via=quote)

@@ -15,15 +15,12 @@ import logging
 import mimetypes
 import os
 import platform
-import re
 import time
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Generic, TypeAlias, TypeVar
-from urllib.parse import quote
 
 import httpx
 
@@ -68,6 +65,7 @@ from ._pipeline import PipelineInput, wrap_pipeline
 from ._polling import Progress, Target, Waiter, check_wait_args
 from ._redact import Redactor, mask
 from ._sentinel import NotGiven
+from ._url import query
 from ._validate import problem
 from ._version import __version__
 
@@ -164,19 +162,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
-
-
-def _query(params: Mapping[str, Any]) -> str:
-    """``params`` encoded as ``urlencode(params, quote_via=quote)`` does, faster for the
-    plain tokens and types that most requests carry."""
-    return "&".join(f"{_quote(str(key))}={_quote(str(value))}" for key, value in params.items())
-
-
-def _quote(text: str) -> str:
-    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
-
-
 def _check_timeout(timeout: TimeoutTypes) -> TimeoutTypes:
     """``timeout`` as given, once checked: seconds >= 0, an ``httpx.Timeout``, or None."""
     if timeout is None or isinstance(timeout, httpx.Timeout):
@@ -206,20 +191,6 @@ def _plain(headers: httpx.Headers) -> dict[str, str]:
         name.decode(headers.encoding): value.decode(headers.encoding)
         for name, value in headers.raw
     }
-
-
-def env_proxy(base_url: str) -> str | None:
-    """The proxy that ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` name for ``base_url``,
-    unless ``NO_PROXY`` exempts its host: read once, when the client is made, as httpx does.
-    """
-    parts = urllib.parse.urlsplit(base_url)
-    proxies = urllib.request.getproxies_environment()
-    if parts.hostname and urllib.request.proxy_bypass(parts.hostname):
-        return None
-    proxy = proxies.get(parts.scheme) or proxies.get("all")
-    if not proxy:
-        return None
-    return proxy if "://" in proxy else f"http://{proxy}"
 
 
 def _check_task_id(token: object, type_: object) -> tuple[str, str]:
@@ -429,7 +400,7 @@ class BaseClient:
         # three parses per request (measured in BENCHMARKS.md).
         url = self.base_url + path
         if params:
-            url = f"{url}?{_query(params)}"
+            url = f"{url}?{query(params)}"
         headers: Mapping[str, str] = self._headers
         content = None
         if kwargs or own_headers:  # a body (json, files or content) and its headers

@@ -18,7 +18,6 @@ from ._base import (
     RunResult,
     TimeoutTypes,
     _check_task_id,
-    env_proxy,
 )
 from ._config import (
     DEFAULT_AUTH_SCHEME,
@@ -34,6 +33,7 @@ from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
 from ._sentinel import NOT_GIVEN, NotGiven
+from ._url import env_proxy
 
 M = TypeVar("M")
 

@@ -6,12 +6,11 @@ import re
 import urllib.parse
 from typing import Any
 
+from ._url import unreserved
+
 #: Shorter secrets are masked only where they are assigned (``token=...``): masking every
 #: occurrence of two or three characters would garble all text and protect nothing.
 MIN_SECRET_LENGTH = 8
-
-#: Characters that URL encoding leaves alone.
-_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
 
 #: Query-style assignments of secrets, as in a webhook URL a server echoes back.
 _ASSIGNMENT = re.compile(r"(?i)\b(api[_-]?key|token|authorization)=([^&\s\"'<>]+)")
@@ -49,7 +48,7 @@ class Redactor:
             return
         masked = mask(secret)
         forms = {secret: masked}
-        if not _URL_SAFE.fullmatch(secret):  # else both encodings leave it as it is
+        if not unreserved(secret):  # else both encodings leave it as it is
             forms[urllib.parse.quote(secret, safe="")] = masked
             forms[urllib.parse.quote_plus(secret)] = masked
         # Longest first, so that a secret is not half-masked by a shorter one inside it.

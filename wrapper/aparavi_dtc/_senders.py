@@ -16,7 +16,8 @@ import aiohttp
 import httpx
 import yarl
 
-from ._base import Call, TimeoutTypes, env_proxy
+from ._base import Call, TimeoutTypes
+from ._url import env_proxy
 
 CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."
 
