@@ -52,6 +52,8 @@ class TaskStatus:
             rate_count (float | Unset):
             rate_size (float | Unset):
             service_up (bool | int | Unset):
+            current_size (float | Unset):
+            first_run_download_status (list[Any] | Unset):
             exit_code (float | Unset):
             exit_msg (str | Unset):
             trace (list[Any] | Unset):
@@ -85,6 +87,8 @@ class TaskStatus:
     rate_count: float | Unset = UNSET
     rate_size: float | Unset = UNSET
     service_up: bool | int | Unset = UNSET
+    current_size: float | Unset = UNSET
+    first_run_download_status: list[Any] | Unset = UNSET
     exit_code: float | Unset = UNSET
     exit_msg: str | Unset = UNSET
     trace: list[Any] | Unset = UNSET
@@ -170,6 +174,12 @@ class TaskStatus:
         else:
             service_up = self.service_up
 
+        current_size = self.current_size
+
+        first_run_download_status: list[Any] | Unset = UNSET
+        if not isinstance(self.first_run_download_status, Unset):
+            first_run_download_status = self.first_run_download_status
+
         exit_code = self.exit_code
 
         exit_msg = self.exit_msg
@@ -241,6 +251,10 @@ class TaskStatus:
             field_dict["rateSize"] = rate_size
         if service_up is not UNSET:
             field_dict["serviceUp"] = service_up
+        if current_size is not UNSET:
+            field_dict["currentSize"] = current_size
+        if first_run_download_status is not UNSET:
+            field_dict["firstRunDownloadStatus"] = first_run_download_status
         if exit_code is not UNSET:
             field_dict["exitCode"] = exit_code
         if exit_msg is not UNSET:
@@ -343,6 +357,12 @@ class TaskStatus:
 
         service_up = _parse_service_up(d.pop("serviceUp", UNSET))
 
+        current_size = d.pop("currentSize", UNSET)
+
+        first_run_download_status = cast(
+            list[Any], d.pop("firstRunDownloadStatus", UNSET)
+        )
+
         exit_code = d.pop("exitCode", UNSET)
 
         exit_msg = d.pop("exitMsg", UNSET)
@@ -384,6 +404,8 @@ class TaskStatus:
             rate_count=rate_count,
             rate_size=rate_size,
             service_up=service_up,
+            current_size=current_size,
+            first_run_download_status=first_run_download_status,
             exit_code=exit_code,
             exit_msg=exit_msg,
             trace=trace,

@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.envelope import Envelope
 from ...models.error_envelope import ErrorEnvelope
 from ...models.error_response import ErrorResponse
+from ...models.validation_error_response import ValidationErrorResponse
 from ...types import Response
 
 
@@ -23,7 +24,7 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Envelope | ErrorEnvelope | ErrorResponse | None:
+) -> Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse | None:
     if response.status_code == 200:
 
         def _parse_response_200(data: object) -> Envelope | ErrorEnvelope:
@@ -45,10 +46,10 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+    if response.status_code == 422:
+        response_422 = ValidationErrorResponse.from_dict(response.json())
 
-        return response_401
+        return response_422
 
     if response.status_code == 500:
         response_500 = ErrorResponse.from_dict(response.json())
@@ -63,7 +64,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Envelope | ErrorEnvelope | ErrorResponse]:
+) -> Response[Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -74,18 +75,18 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient,
-) -> Response[Envelope | ErrorEnvelope | ErrorResponse]:
+    client: AuthenticatedClient | Client,
+) -> Response[Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse]:
     """Get the service status
 
-     Answers whether the service is up. Needs no task.
+     Answers whether the service is up. Needs no key and no task.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Envelope | ErrorEnvelope | ErrorResponse]
+        Response[Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs()
@@ -99,18 +100,18 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient,
-) -> Envelope | ErrorEnvelope | ErrorResponse | None:
+    client: AuthenticatedClient | Client,
+) -> Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse | None:
     """Get the service status
 
-     Answers whether the service is up. Needs no task.
+     Answers whether the service is up. Needs no key and no task.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Envelope | ErrorEnvelope | ErrorResponse
+        Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse
     """
 
     return sync_detailed(
@@ -120,18 +121,18 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient,
-) -> Response[Envelope | ErrorEnvelope | ErrorResponse]:
+    client: AuthenticatedClient | Client,
+) -> Response[Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse]:
     """Get the service status
 
-     Answers whether the service is up. Needs no task.
+     Answers whether the service is up. Needs no key and no task.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Envelope | ErrorEnvelope | ErrorResponse]
+        Response[Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs()
@@ -143,18 +144,18 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient,
-) -> Envelope | ErrorEnvelope | ErrorResponse | None:
+    client: AuthenticatedClient | Client,
+) -> Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse | None:
     """Get the service status
 
-     Answers whether the service is up. Needs no task.
+     Answers whether the service is up. Needs no key and no task.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Envelope | ErrorEnvelope | ErrorResponse
+        Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse
     """
 
     return (

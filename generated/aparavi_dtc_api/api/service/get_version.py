@@ -5,9 +5,10 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.envelope import Envelope
 from ...models.error_envelope import ErrorEnvelope
 from ...models.error_response import ErrorResponse
+from ...models.validation_error_response import ValidationErrorResponse
+from ...models.version_response import VersionResponse
 from ...types import Response
 
 
@@ -23,14 +24,14 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Envelope | ErrorEnvelope | ErrorResponse | None:
+) -> ErrorEnvelope | VersionResponse | ErrorResponse | ValidationErrorResponse | None:
     if response.status_code == 200:
 
-        def _parse_response_200(data: object) -> Envelope | ErrorEnvelope:
+        def _parse_response_200(data: object) -> ErrorEnvelope | VersionResponse:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_200_type_0 = Envelope.from_dict(data)
+                response_200_type_0 = VersionResponse.from_dict(data)
 
                 return response_200_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -45,10 +46,10 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+    if response.status_code == 422:
+        response_422 = ValidationErrorResponse.from_dict(response.json())
 
-        return response_401
+        return response_422
 
     if response.status_code == 500:
         response_500 = ErrorResponse.from_dict(response.json())
@@ -63,7 +64,9 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Envelope | ErrorEnvelope | ErrorResponse]:
+) -> Response[
+    ErrorEnvelope | VersionResponse | ErrorResponse | ValidationErrorResponse
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -74,18 +77,20 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient,
-) -> Response[Envelope | ErrorEnvelope | ErrorResponse]:
+    client: AuthenticatedClient | Client,
+) -> Response[
+    ErrorEnvelope | VersionResponse | ErrorResponse | ValidationErrorResponse
+]:
     """Get the service version
 
-     Answers the version of the service. Needs no task.
+     Answers the version of the service. Needs no key and no task.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Envelope | ErrorEnvelope | ErrorResponse]
+        Response[ErrorEnvelope | VersionResponse | ErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs()
@@ -99,18 +104,18 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient,
-) -> Envelope | ErrorEnvelope | ErrorResponse | None:
+    client: AuthenticatedClient | Client,
+) -> ErrorEnvelope | VersionResponse | ErrorResponse | ValidationErrorResponse | None:
     """Get the service version
 
-     Answers the version of the service. Needs no task.
+     Answers the version of the service. Needs no key and no task.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Envelope | ErrorEnvelope | ErrorResponse
+        ErrorEnvelope | VersionResponse | ErrorResponse | ValidationErrorResponse
     """
 
     return sync_detailed(
@@ -120,18 +125,20 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient,
-) -> Response[Envelope | ErrorEnvelope | ErrorResponse]:
+    client: AuthenticatedClient | Client,
+) -> Response[
+    ErrorEnvelope | VersionResponse | ErrorResponse | ValidationErrorResponse
+]:
     """Get the service version
 
-     Answers the version of the service. Needs no task.
+     Answers the version of the service. Needs no key and no task.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Envelope | ErrorEnvelope | ErrorResponse]
+        Response[ErrorEnvelope | VersionResponse | ErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs()
@@ -143,18 +150,18 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient,
-) -> Envelope | ErrorEnvelope | ErrorResponse | None:
+    client: AuthenticatedClient | Client,
+) -> ErrorEnvelope | VersionResponse | ErrorResponse | ValidationErrorResponse | None:
     """Get the service version
 
-     Answers the version of the service. Needs no task.
+     Answers the version of the service. Needs no key and no task.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Envelope | ErrorEnvelope | ErrorResponse
+        ErrorEnvelope | VersionResponse | ErrorResponse | ValidationErrorResponse
     """
 
     return (

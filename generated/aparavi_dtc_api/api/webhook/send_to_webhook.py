@@ -5,19 +5,21 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.envelope import Envelope
 from ...models.error_envelope import ErrorEnvelope
 from ...models.error_response import ErrorResponse
+from ...models.send_to_webhook_json_body import SendToWebhookJsonBody
 from ...models.validation_error_response import ValidationErrorResponse
 from ...models.webhook_files import WebhookFiles
+from ...models.webhook_response import WebhookResponse
 from ...types import UNSET, File, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: WebhookFiles | File | Unset = UNSET,
+    body: WebhookFiles | File | SendToWebhookJsonBody | Unset = UNSET,
     token: str,
     type_: str,
+    apikey: str | Unset = UNSET,
     content_disposition: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -29,6 +31,8 @@ def _get_kwargs(
     params["token"] = token
 
     params["type"] = type_
+
+    params["apikey"] = apikey
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -45,6 +49,10 @@ def _get_kwargs(
     if isinstance(body, File):
         _kwargs["content"] = body.payload
         headers["Content-Type"] = "application/octet-stream"
+    if isinstance(body, SendToWebhookJsonBody):
+        _kwargs["json"] = body.to_dict()
+
+        headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -52,14 +60,14 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse | None:
+) -> ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse | None:
     if response.status_code == 200:
 
-        def _parse_response_200(data: object) -> Envelope | ErrorEnvelope:
+        def _parse_response_200(data: object) -> ErrorEnvelope | WebhookResponse:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_200_type_0 = Envelope.from_dict(data)
+                response_200_type_0 = WebhookResponse.from_dict(data)
 
                 return response_200_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -102,7 +110,9 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse]:
+) -> Response[
+    ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -114,38 +124,47 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: WebhookFiles | File | Unset = UNSET,
+    body: WebhookFiles | File | SendToWebhookJsonBody | Unset = UNSET,
     token: str,
     type_: str,
+    apikey: str | Unset = UNSET,
     content_disposition: str | Unset = UNSET,
-) -> Response[Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse]:
+) -> Response[
+    ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse
+]:
     """Send files or text to a webhook task
 
      Feeds data to a running task whose source component has `provider: "webhook"`.
     Several files go as `multipart/form-data`, each in a field named `files`; one file
     goes as the raw body with its own content type and
-    `Content-Disposition: attachment; filename="<name>"`; text goes as `text/plain`.
-    Upload only after the task reports `Running`.
+    `Content-Disposition: attachment; filename="<name>"`; text goes as `text/plain`;
+    the service also takes a JSON body. Upload only after the task reports `Running`.
+
+    The answer carries the processing results: a webhook task is a service that stays
+    `Running` after uploads, so the results come back here, not in the task's status.
 
     Args:
         token (str):
         type_ (str):
+        apikey (str | Unset):
         content_disposition (str | Unset):
         body (WebhookFiles): Several files, each in a part named `files`.
         body (File):
+        body (SendToWebhookJsonBody): Structured data for the pipeline, passed through as given.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse]
+        Response[ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs(
         body=body,
         token=token,
         type_=type_,
+        apikey=apikey,
         content_disposition=content_disposition,
     )
 
@@ -159,32 +178,38 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: WebhookFiles | File | Unset = UNSET,
+    body: WebhookFiles | File | SendToWebhookJsonBody | Unset = UNSET,
     token: str,
     type_: str,
+    apikey: str | Unset = UNSET,
     content_disposition: str | Unset = UNSET,
-) -> Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse | None:
+) -> ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse | None:
     """Send files or text to a webhook task
 
      Feeds data to a running task whose source component has `provider: "webhook"`.
     Several files go as `multipart/form-data`, each in a field named `files`; one file
     goes as the raw body with its own content type and
-    `Content-Disposition: attachment; filename="<name>"`; text goes as `text/plain`.
-    Upload only after the task reports `Running`.
+    `Content-Disposition: attachment; filename="<name>"`; text goes as `text/plain`;
+    the service also takes a JSON body. Upload only after the task reports `Running`.
+
+    The answer carries the processing results: a webhook task is a service that stays
+    `Running` after uploads, so the results come back here, not in the task's status.
 
     Args:
         token (str):
         type_ (str):
+        apikey (str | Unset):
         content_disposition (str | Unset):
         body (WebhookFiles): Several files, each in a part named `files`.
         body (File):
+        body (SendToWebhookJsonBody): Structured data for the pipeline, passed through as given.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse
+        ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse
     """
 
     return sync_detailed(
@@ -192,6 +217,7 @@ def sync(
         body=body,
         token=token,
         type_=type_,
+        apikey=apikey,
         content_disposition=content_disposition,
     ).parsed
 
@@ -199,38 +225,47 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: WebhookFiles | File | Unset = UNSET,
+    body: WebhookFiles | File | SendToWebhookJsonBody | Unset = UNSET,
     token: str,
     type_: str,
+    apikey: str | Unset = UNSET,
     content_disposition: str | Unset = UNSET,
-) -> Response[Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse]:
+) -> Response[
+    ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse
+]:
     """Send files or text to a webhook task
 
      Feeds data to a running task whose source component has `provider: "webhook"`.
     Several files go as `multipart/form-data`, each in a field named `files`; one file
     goes as the raw body with its own content type and
-    `Content-Disposition: attachment; filename="<name>"`; text goes as `text/plain`.
-    Upload only after the task reports `Running`.
+    `Content-Disposition: attachment; filename="<name>"`; text goes as `text/plain`;
+    the service also takes a JSON body. Upload only after the task reports `Running`.
+
+    The answer carries the processing results: a webhook task is a service that stays
+    `Running` after uploads, so the results come back here, not in the task's status.
 
     Args:
         token (str):
         type_ (str):
+        apikey (str | Unset):
         content_disposition (str | Unset):
         body (WebhookFiles): Several files, each in a part named `files`.
         body (File):
+        body (SendToWebhookJsonBody): Structured data for the pipeline, passed through as given.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse]
+        Response[ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse]
     """
 
     kwargs = _get_kwargs(
         body=body,
         token=token,
         type_=type_,
+        apikey=apikey,
         content_disposition=content_disposition,
     )
 
@@ -242,32 +277,38 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: WebhookFiles | File | Unset = UNSET,
+    body: WebhookFiles | File | SendToWebhookJsonBody | Unset = UNSET,
     token: str,
     type_: str,
+    apikey: str | Unset = UNSET,
     content_disposition: str | Unset = UNSET,
-) -> Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse | None:
+) -> ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse | None:
     """Send files or text to a webhook task
 
      Feeds data to a running task whose source component has `provider: "webhook"`.
     Several files go as `multipart/form-data`, each in a field named `files`; one file
     goes as the raw body with its own content type and
-    `Content-Disposition: attachment; filename="<name>"`; text goes as `text/plain`.
-    Upload only after the task reports `Running`.
+    `Content-Disposition: attachment; filename="<name>"`; text goes as `text/plain`;
+    the service also takes a JSON body. Upload only after the task reports `Running`.
+
+    The answer carries the processing results: a webhook task is a service that stays
+    `Running` after uploads, so the results come back here, not in the task's status.
 
     Args:
         token (str):
         type_ (str):
+        apikey (str | Unset):
         content_disposition (str | Unset):
         body (WebhookFiles): Several files, each in a part named `files`.
         body (File):
+        body (SendToWebhookJsonBody): Structured data for the pipeline, passed through as given.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse
+        ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse
     """
 
     return (
@@ -276,6 +317,7 @@ async def asyncio(
             body=body,
             token=token,
             type_=type_,
+            apikey=apikey,
             content_disposition=content_disposition,
         )
     ).parsed

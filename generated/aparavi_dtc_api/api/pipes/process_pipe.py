@@ -1,0 +1,232 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...models.error_response import ErrorResponse
+from ...models.validation_error_response import ValidationErrorResponse
+from ...models.webhook_files import WebhookFiles
+from ...models.webhook_response import WebhookResponse
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    *,
+    body: WebhookFiles,
+    token: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["token"] = token
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/pipe/process",
+        "params": params,
+    }
+
+    _kwargs["files"] = body.to_multipart()
+
+    headers["Content-Type"] = "multipart/form-data; boundary=+++"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse | None:
+    if response.status_code == 200:
+
+        def _parse_response_200(data: object) -> ErrorEnvelope | WebhookResponse:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = WebhookResponse.from_dict(data)
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_200_type_1 = ErrorEnvelope.from_dict(data)
+
+            return response_200_type_1
+
+        response_200 = _parse_response_200(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = ValidationErrorResponse.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: WebhookFiles,
+    token: str,
+) -> Response[
+    ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse
+]:
+    """Process files through a pipe
+
+     Uploads files to the pipe named by `token`, each in a multipart part named `files`, and answers what
+    the pipeline produced.
+
+    Args:
+        token (str):
+        body (WebhookFiles): Several files, each in a part named `files`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        token=token,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: WebhookFiles,
+    token: str,
+) -> ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse | None:
+    """Process files through a pipe
+
+     Uploads files to the pipe named by `token`, each in a multipart part named `files`, and answers what
+    the pipeline produced.
+
+    Args:
+        token (str):
+        body (WebhookFiles): Several files, each in a part named `files`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        token=token,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: WebhookFiles,
+    token: str,
+) -> Response[
+    ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse
+]:
+    """Process files through a pipe
+
+     Uploads files to the pipe named by `token`, each in a multipart part named `files`, and answers what
+    the pipeline produced.
+
+    Args:
+        token (str):
+        body (WebhookFiles): Several files, each in a part named `files`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        token=token,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: WebhookFiles,
+    token: str,
+) -> ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse | None:
+    """Process files through a pipe
+
+     Uploads files to the pipe named by `token`, each in a multipart part named `files`, and answers what
+    the pipeline produced.
+
+    Args:
+        token (str):
+        body (WebhookFiles): Several files, each in a part named `files`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            token=token,
+        )
+    ).parsed

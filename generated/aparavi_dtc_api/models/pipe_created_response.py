@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.metrics import Metrics
+    from ..models.pipe_handle import PipeHandle
+
+
+T = TypeVar("T", bound="PipeCreatedResponse")
+
+
+@_attrs_define
+class PipeCreatedResponse:
+    """The answer to createPipe. The service's document says only that `data` carries the
+    pipe's token: as the token itself, or as an object with a `token`; both are accepted.
+
+        Attributes:
+            data (PipeHandle | str):
+            status (str | Unset):
+            message (str | Unset):
+            metrics (Metrics | Unset): Timings in milliseconds and counters of the request.
+    """
+
+    data: PipeHandle | str
+    status: str | Unset = UNSET
+    message: str | Unset = UNSET
+    metrics: Metrics | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.pipe_handle import PipeHandle
+
+        data: dict[str, Any] | str
+        if isinstance(self.data, PipeHandle):
+            data = self.data.to_dict()
+        else:
+            data = self.data
+
+        status = self.status
+
+        message = self.message
+
+        metrics: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.metrics, Unset):
+            metrics = self.metrics.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "data": data,
+            }
+        )
+        if status is not UNSET:
+            field_dict["status"] = status
+        if message is not UNSET:
+            field_dict["message"] = message
+        if metrics is not UNSET:
+            field_dict["metrics"] = metrics
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.metrics import Metrics
+        from ..models.pipe_handle import PipeHandle
+
+        d = dict(src_dict)
+
+        def _parse_data(data: object) -> PipeHandle | str:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_0 = PipeHandle.from_dict(data)
+
+                return data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(PipeHandle | str, data)
+
+        data = _parse_data(d.pop("data"))
+
+        status = d.pop("status", UNSET)
+
+        message = d.pop("message", UNSET)
+
+        _metrics = d.pop("metrics", UNSET)
+        metrics: Metrics | Unset
+        if isinstance(_metrics, Unset):
+            metrics = UNSET
+        else:
+            metrics = Metrics.from_dict(_metrics)
+
+        pipe_created_response = cls(
+            data=data,
+            status=status,
+            message=message,
+            metrics=metrics,
+        )
+
+        pipe_created_response.additional_properties = d
+        return pipe_created_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.processed_object_metadata import ProcessedObjectMetadata
+    from ..models.processed_object_types import ProcessedObjectTypes
+
+
+T = TypeVar("T", bound="ProcessedObject")
+
+
+@_attrs_define
+class ProcessedObject:
+    """One processed object (a document, an image, a recording) and its text.
+
+    Attributes:
+        name (str | Unset):
+        path (str | Unset):
+        metadata (ProcessedObjectMetadata | Unset): The extractor's metadata, under its own (Tika-style) names.
+        text (list[str] | Unset): The extracted text, in pieces.
+        field_types (ProcessedObjectTypes | Unset): What kind of data each output lane holds.
+    """
+
+    name: str | Unset = UNSET
+    path: str | Unset = UNSET
+    metadata: ProcessedObjectMetadata | Unset = UNSET
+    text: list[str] | Unset = UNSET
+    field_types: ProcessedObjectTypes | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        path = self.path
+
+        metadata: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.metadata, Unset):
+            metadata = self.metadata.to_dict()
+
+        text: list[str] | Unset = UNSET
+        if not isinstance(self.text, Unset):
+            text = self.text
+
+        field_types: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.field_types, Unset):
+            field_types = self.field_types.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if name is not UNSET:
+            field_dict["name"] = name
+        if path is not UNSET:
+            field_dict["path"] = path
+        if metadata is not UNSET:
+            field_dict["metadata"] = metadata
+        if text is not UNSET:
+            field_dict["text"] = text
+        if field_types is not UNSET:
+            field_dict["__types"] = field_types
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.processed_object_metadata import ProcessedObjectMetadata
+        from ..models.processed_object_types import ProcessedObjectTypes
+
+        d = dict(src_dict)
+        name = d.pop("name", UNSET)
+
+        path = d.pop("path", UNSET)
+
+        _metadata = d.pop("metadata", UNSET)
+        metadata: ProcessedObjectMetadata | Unset
+        if isinstance(_metadata, Unset):
+            metadata = UNSET
+        else:
+            metadata = ProcessedObjectMetadata.from_dict(_metadata)
+
+        text = cast(list[str], d.pop("text", UNSET))
+
+        _field_types = d.pop("__types", UNSET)
+        field_types: ProcessedObjectTypes | Unset
+        if isinstance(_field_types, Unset):
+            field_types = UNSET
+        else:
+            field_types = ProcessedObjectTypes.from_dict(_field_types)
+
+        processed_object = cls(
+            name=name,
+            path=path,
+            metadata=metadata,
+            text=text,
+            field_types=field_types,
+        )
+
+        processed_object.additional_properties = d
+        return processed_object
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
