@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from aparavi_dtc import (
@@ -25,9 +26,10 @@ from aparavi_dtc import (
     RateLimitError,
     ServerError,
     TaskFailedError,
+    TaskNotFoundError,
 )
 
-from .conftest import API_KEY, PIPELINE, TOKEN, MakeClient, started, status_body
+from .conftest import API_KEY, BASE_URL, PIPELINE, TOKEN, MakeClient, started, status_body
 from .loopback import (
     Action,
     LoopbackServer,
@@ -70,6 +72,19 @@ def wait(client: Any) -> Any:
     return client.task(TOKEN, "cpu").wait(poll_interval=0)
 
 
+def upload_text(client: Any) -> Any:
+    return client.task(TOKEN, "cpu").send_to_webhook(text="hello")
+
+
+def upload_file(client: Any) -> Any:
+    return client.task(TOKEN, "cpu").send_to_webhook(
+        ("report.pdf", b"%PDF-1.7", "application/pdf")
+    )
+
+
+UPLOADED = {"status": "OK", "data": {"received": 1}}
+
+
 LEAKY = {"status": "Error", "error": {"message": f"token={TOKEN} apikey={API_KEY} failed"}}
 
 CASES = [
@@ -107,7 +122,12 @@ CASES = [
     ),
     Case("always 429", (respond(429, {"error": "slow down"}),), get, RateLimitError, 3, 1),
     Case(
-        "503, then ok", (respond(503, ""), respond(200, status_body())), get, lambda r: True, 2, 1
+        "503, then ok",
+        (respond(503, ""), respond(200, status_body())),
+        get,
+        lambda r: r.data.status == "Running",
+        2,
+        1,
     ),
     Case(
         "always 503",
@@ -189,6 +209,48 @@ CASES = [
         1,
     ),
     Case("start_task is not resent after a close", (raw(b""),), start, APIConnectionError, 1, 1),
+    # PUT /webhook is not idempotent either: a second copy of the files would be processed
+    # twice. Each case ends in an error after exactly one attempt.
+    Case(
+        "send_to_webhook ok",
+        (respond(200, UPLOADED),),
+        upload_text,
+        lambda r: r.data == {"received": 1},
+        1,
+        1,
+    ),
+    Case(
+        "send_to_webhook is not resent after a reset",
+        (reset_mid(), respond(200, UPLOADED)),
+        upload_file,
+        APIConnectionError,
+        1,
+        1,
+    ),
+    Case(
+        "send_to_webhook is not resent after a 503",
+        (respond(503, ""), respond(200, UPLOADED)),
+        upload_text,
+        ServerError,
+        1,
+        1,
+    ),
+    Case(
+        "send_to_webhook is not resent after a close",
+        (raw(b""), respond(200, UPLOADED)),
+        upload_text,
+        APIConnectionError,
+        1,
+        1,
+    ),
+    Case(
+        "send_to_webhook is not resent after a read timeout",
+        (respond(200, UPLOADED, delay=2), respond(200, UPLOADED)),
+        upload_file,
+        APITimeoutError,
+        1,
+        TIMEOUT + 1.0,
+    ),
     Case(
         "redirect is not followed",
         (respond(307, "", headers={"Location": "/elsewhere"}),),
@@ -292,3 +354,98 @@ def test_upload_to_a_server_that_stops_reading_times_out(make_client: MakeClient
         with pytest.raises(APITimeoutError, match="timed out"):
             client.task(TOKEN, "cpu").send_to_webhook(("big.bin", b"x" * (32 << 20)))
         assert time.monotonic() - began < 3
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (500, {"error": "boom"}, ServerError),
+        (404, {"error": "Task not found"}, TaskNotFoundError),
+        (429, {"error": "slow down"}, RateLimitError),
+        (400, {"detail": "bad request"}, APIStatusError),
+        (200, {"status": "Error", "error": "engine down"}, APIStatusError),
+    ],
+)
+def test_errors_carry_the_request_id(
+    make_client: MakeClient,
+    server: LoopbackServer,
+    status: int,
+    body: dict[str, Any],
+    error: type[APIStatusError],
+) -> None:
+    """The server's X-Request-ID (in any case) reaches the error, for support tickets."""
+    client = make_client(base_url=server.url, timeout=TIMEOUT, max_retries=0)
+    server.script(respond(status, body, headers={"X-Request-ID": "req-7f3a9c"}))
+    with pytest.raises(error) as info:
+        get(client)
+    assert type(info.value) is error
+    assert info.value.status_code == status
+    assert info.value.request_id == "req-7f3a9c"
+    server.script(respond(status, body))
+    with pytest.raises(error) as info:
+        get(client)
+    assert info.value.request_id is None
+
+
+def _failing_transport(
+    error: type[httpx.TransportError], answer: dict[str, Any], seen: list[str]
+) -> httpx.MockTransport:
+    """Fails the first request with ``error``, answers ``answer`` after that."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.method} {request.url.path}")
+        if len(seen) == 1:
+            raise error("scripted failure", request=request)
+        return httpx.Response(200, json=answer)
+
+    return httpx.MockTransport(handle)
+
+
+PUTS = {
+    "start_task": (start, started(), "PUT /task"),
+    "send_to_webhook": (upload_text, UPLOADED, "PUT /webhook"),
+}
+
+
+@pytest.mark.parametrize("put", sorted(PUTS))
+@pytest.mark.parametrize(
+    "error",
+    [httpx.PoolTimeout, httpx.ConnectTimeout, httpx.ConnectError],
+    ids=lambda e: e.__name__,
+)
+def test_a_put_that_never_left_is_resent(
+    make_client: MakeClient, put: str, error: type[httpx.TransportError]
+) -> None:
+    """No connection was had (pool timeout, connect timeout, refused): nothing reached the
+    server, so even a PUT is sent again."""
+    send, answer, line = PUTS[put]
+    seen: list[str] = []
+    client = make_client(base_url=BASE_URL, transport=_failing_transport(error, answer, seen))
+    outcome = send(client)
+    assert seen == [line, line]
+    assert outcome is not None
+
+
+@pytest.mark.parametrize("put", sorted(PUTS))
+@pytest.mark.parametrize(
+    ("error", "raised"),
+    [
+        (httpx.ReadTimeout, APITimeoutError),
+        (httpx.WriteTimeout, APITimeoutError),
+        (httpx.ReadError, APIConnectionError),
+        (httpx.RemoteProtocolError, APIConnectionError),
+    ],
+    ids=lambda e: e.__name__,
+)
+def test_a_put_that_may_have_arrived_is_not_resent(
+    make_client: MakeClient,
+    put: str,
+    error: type[httpx.TransportError],
+    raised: type[APIConnectionError],
+) -> None:
+    send, answer, line = PUTS[put]
+    seen: list[str] = []
+    client = make_client(base_url=BASE_URL, transport=_failing_transport(error, answer, seen))
+    with pytest.raises(raised):
+        send(client)
+    assert seen == [line]

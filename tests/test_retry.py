@@ -36,6 +36,14 @@ NOW = 1_700_000_000.0
         (False, None, httpx.ReadTimeout("slow", request=REQUEST), False),
         (False, None, httpx.ReadError("reset", request=REQUEST), False),
         (False, None, httpx.RemoteProtocolError("reset", request=REQUEST), False),
+        # No connection was had from the pool: the request never left, so even a PUT goes again.
+        (False, None, httpx.PoolTimeout("no free connection", request=REQUEST), True),
+        (True, None, httpx.PoolTimeout("no free connection", request=REQUEST), True),
+        (False, None, httpx.WriteTimeout("slow", request=REQUEST), False),
+        (True, None, httpx.WriteTimeout("slow", request=REQUEST), True),
+        # Not a transport error: a bug, never retried.
+        (True, None, ValueError("bug"), False),
+        (False, None, ValueError("bug"), False),
     ],
 )
 def test_should_retry(
