@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from aparavi_dtc import (
     ServerError,
     TaskNotFoundError,
 )
+from aparavi_dtc_api.types import UNSET
 
 from .conftest import API_KEY, BASE_URL, PIPELINE, TOKEN, MakeClient, started, status_body
 
@@ -446,25 +448,118 @@ def test_redirects_are_not_followed(client: Any, router: Any) -> None:
         (b"", "not JSON"),
         (b"[1, 2, 3]", "JSON list"),
         (b'"just a string"', "JSON str"),
-        (b'{"status": "OK"}', "missing or malformed field"),
-        (b'{"status": "OK", "data": []}', "malformed"),
-        (b'{"status": "OK", "data": {"status": 5}}', "data.status"),
-        (b'{"status": "OK", "data": {"status": "Running", "progress": "45%"}}', "progress"),
-        (b'{"status": "OK", "data": {"status": "Running", "totalCount": true}}', "total_count"),
-        (b'{"status": "OK", "data": {"status": "Running", "errors": "oops"}}', "errors"),
-        (b'{"status": "OK", "data": {"status": "Running", "metadata": 3}}', "malformed"),
+        (b'{"status": "OK"}', "data: missing"),
+        (b'{"status": "OK", "data": []}', "data: expected an object, got list"),
+        (b'{"status": "OK", "data": {"status": 5}}', "data.status: expected a string, got int"),
+        (b'{"status": "OK", "data": {"progress": 4}}', "data.status: missing"),
         (b"\xff\xfe\x00garbage", "not JSON"),
     ],
 )
+@pytest.mark.parametrize("strict", [False, True])
 def test_bad_success_bodies_are_validation_errors(
-    client: Any, router: Any, body: bytes, match: str
+    make_client: Any, router: Any, body: bytes, match: str, strict: bool
 ) -> None:
+    client = make_client(strict=strict)
     start(client, router)
     router.get("/task").respond(200, content=body)
     with pytest.raises(APIResponseValidationError, match=match) as info:
         client.get_task()
     assert str(info.value).startswith("Error getting task status: ")
     assert info.value.status_code == 200
+
+
+ODD_FIELDS = [
+    # (wire name, attribute, odd value, what strict mode says)
+    ("progress", "progress", "45%", "expected a number, got str"),
+    ("totalCount", "total_count", None, "expected a number, got null"),
+    ("totalCount", "total_count", True, "expected a number, got bool"),
+    ("errors", "errors", "oops", "expected a list, got str"),
+    ("metadata", "metadata", 3, "expected an object, got int"),
+    ("error", "error", 7, "int is not allowed here"),
+    ("serviceUp", "service_up", "yes", "str is not allowed here"),
+    ("metrics", "metrics", [1], "expected an object, got list"),
+]
+
+
+@pytest.mark.parametrize(("wire", "attr", "value", "said"), ODD_FIELDS)
+def test_strict_mode_names_the_wire_field_that_does_not_fit(
+    make_client: Any, router: Any, wire: str, attr: str, value: Any, said: str
+) -> None:
+    client = make_client(strict=True)
+    start(client, router)
+    router.get("/task").respond(200, json=status_body(**{wire: value}))
+    with pytest.raises(APIResponseValidationError) as info:
+        client.get_task()
+    expected = f"Error getting task status: unexpected response: data.{wire}: {said}"
+    assert str(info.value) == expected
+
+
+@pytest.mark.parametrize(("wire", "attr", "value", "said"), ODD_FIELDS)
+def test_lenient_mode_keeps_an_odd_optional_field_raw_and_logs_its_wire_name(
+    client: Any,
+    router: Any,
+    caplog: pytest.LogCaptureFixture,
+    wire: str,
+    attr: str,
+    value: Any,
+    said: str,
+) -> None:
+    start(client, router)
+    router.get("/task").respond(
+        200, json=status_body(**{wire: value, "completedCount": 3, "newField": [1]})
+    )
+    with caplog.at_level(logging.DEBUG, logger="aparavi_dtc"):
+        status = client.get_task().data
+    assert getattr(status, attr) is UNSET  # the typed attribute reads as absent
+    assert status[wire] == value  # the raw value stays readable under its wire name
+    assert status.completed_count == 3  # the rest of the payload is untouched
+    assert status["newField"] == [1]
+    assert status.status == "Running"
+    lines = [r.getMessage() for r in caplog.records if "ignored" in r.getMessage()]
+    assert lines == [f"ignored the response field data.{wire} ({said})"]
+    assert status.to_dict()[wire] == value  # and goes back out as it came
+
+
+def test_lenient_mode_repairs_nested_objects_and_lists(client: Any, router: Any) -> None:
+    start(client, router)
+    router.put("/webhook").respond(
+        200,
+        json={
+            "status": "OK",
+            "data": {
+                "objectsRequested": "one",
+                "objects": {
+                    "id-1": {"name": "a.txt", "text": ["hello", 5], "path": "a.txt"},
+                    "id-2": "not an object",
+                    "id-3": {"name": "b.txt", "text": ["bye"]},
+                },
+            },
+            "metrics": {"cpu": "fast"},
+        },
+    )
+    answer = client.send_to_webhook(text="hi")
+    result = answer.data
+    assert result.objects_requested is UNSET
+    assert result["objectsRequested"] == "one"
+    objects = result.objects.additional_properties
+    assert list(objects) == ["id-1", "id-3"]  # an entry that is no object at all is dropped
+    assert objects["id-1"].text is UNSET
+    assert objects["id-1"]["text"] == ["hello", 5]
+    assert objects["id-1"].name == "a.txt"
+    assert objects["id-3"].text == ["bye"]
+    assert answer.metrics.cpu is UNSET
+    assert answer.metrics["cpu"] == "fast"
+
+
+def test_strict_mode_refuses_a_bad_entry_of_a_typed_map(make_client: Any, router: Any) -> None:
+    client = make_client(strict=True)
+    start(client, router)
+    body = {"status": "OK", "data": {"objects": {"id-2": "not an object"}}}
+    router.put("/webhook").respond(200, json=body)
+    with pytest.raises(
+        APIResponseValidationError, match=r"data\.objects\.id-2: expected an object"
+    ):
+        client.send_to_webhook(text="hi")
 
 
 def test_html_error_page_is_a_status_error_with_its_text(client: Any, router: Any) -> None:
@@ -520,9 +615,11 @@ def test_validate_posts_the_wrapped_pipeline(client: Any, router: Any) -> None:
 
 
 def test_version_and_status(client: Any, router: Any) -> None:
-    router.get("/version").respond(200, json={"status": "OK", "data": {"version": "1.4.2"}})
+    version = {"version": "3.0.0.9999", "hash": "1a2b3c4", "stamp": "2025-06-30"}
+    router.get("/version").respond(200, json={"status": "OK", "data": version})
     router.get("/status").respond(200, json={"status": "OK", "data": {"serviceUp": True}})
-    assert client.version().data == {"version": "1.4.2"}
+    answer = client.version().data
+    assert (answer.version, answer.hash_, answer.stamp) == ("3.0.0.9999", "1a2b3c4", "2025-06-30")
     assert client.status().data == {"serviceUp": True}
 
 
@@ -549,7 +646,7 @@ def test_webhook_one_file_is_a_raw_body(client: Any, router: Any, tmp_path: Path
     assert request.content == b"%PDF-1.7 data"
     assert request.headers["Content-Type"] == "application/pdf"
     assert request.headers["Content-Disposition"] == 'attachment; filename="report.pdf"'
-    assert result.data == {"ok": 1}
+    assert result.data.to_dict() == {"ok": 1}
 
 
 def test_webhook_non_ascii_filename_is_encoded(client: Any, router: Any) -> None:

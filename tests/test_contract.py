@@ -23,6 +23,9 @@ from aparavi_dtc import (
     AuthenticationError,
     ServerError,
     TaskNotFoundError,
+    WebhookResponse,
+    WebhookResult,
+    pipelines,
 )
 
 from .conftest import API_KEY
@@ -49,7 +52,7 @@ def prism(prism_url: str) -> Iterator[AparaviDTC]:
 
 text_id = st.text(min_size=1, max_size=40).filter(lambda s: s.strip() != "")
 inner_pipelines = component("Pipeline").filter(lambda p: "pipeline" not in p)
-pipelines = st.one_of(
+any_pipeline = st.one_of(
     inner_pipelines,
     inner_pipelines.map(json.dumps),
     component("PipelineRequest").filter(lambda p: "pipeline" not in p["pipeline"]),
@@ -74,7 +77,7 @@ files = st.tuples(file_names, st.binary(min_size=1, max_size=200)) | st.tuples(
 
 
 @CONTRACT
-@given(pipeline=pipelines, name=names, threads=threads)
+@given(pipeline=any_pipeline, name=names, threads=threads)
 def test_start_task_requests_are_valid(
     prism: AparaviDTC, pipeline: Any, name: str | None, threads: int | None
 ) -> None:
@@ -84,7 +87,7 @@ def test_start_task_requests_are_valid(
 
 
 @CONTRACT
-@given(pipeline=pipelines)
+@given(pipeline=any_pipeline)
 def test_validate_requests_are_valid(prism: AparaviDTC, pipeline: Any) -> None:
     assert prism.validate(pipeline).data is not None
 
@@ -114,8 +117,36 @@ def test_webhook_requests_are_valid(
 
 
 def test_service_requests_are_valid(prism: AparaviDTC) -> None:
-    assert prism.version().data == {"version": "1.4.2"}
+    version = prism.version().data
+    assert (version.version, version.hash_) == ("3.0.0.9999", "1a2b3c4")
     assert prism.status().data == {"serviceUp": True}
+    assert "parse" in prism.services().data
+    assert "parse" in prism.services("parse").data
+
+
+@CONTRACT
+@given(
+    pipeline=any_pipeline,
+    name=names,
+    upload=st.one_of(files, st.lists(files, min_size=2, max_size=4)),
+)
+def test_pipe_requests_are_valid(
+    prism: AparaviDTC, pipeline: Any, name: str | None, upload: Any
+) -> None:
+    pipe = prism.create_pipe(pipeline, name=name)
+    assert pipe.token
+    result = pipe.process(upload)
+    assert result.objects.additional_properties["9d1c3e5a-2b4f-4c6d-8e0a-1b3c5d7e9f0a"].text
+    pipe.delete()
+
+
+@pytest.mark.parametrize("name", pipelines.names())
+def test_every_predefined_pipeline_passes_prism(prism: AparaviDTC, name: str) -> None:
+    pipeline = pipelines.get(name)
+    assert prism.validate(pipeline).data is not None
+    assert prism.start_task(pipeline, name=name).token
+    with prism.create_pipe(pipeline) as pipe:
+        assert pipe.token
 
 
 def test_async_client_requests_are_valid(prism_url: str) -> None:
@@ -136,9 +167,28 @@ def test_async_client_requests_are_valid(prism_url: str) -> None:
                 await client.status(),
             ]
 
-    results = asyncio.run(scenario())
-    assert len(results) == 8
-    assert results[1].data.status
+    (validated, status, text, one, several, deleted, version, service) = asyncio.run(scenario())
+    assert validated.data["errors"] == []
+    assert status.data.status == "Running"
+    for answer in (text, one, several):
+        assert isinstance(answer, WebhookResponse)
+        assert isinstance(answer.data, WebhookResult)
+        assert answer.data.objects_requested in (0, 1)
+    assert deleted.status == "OK"
+    assert version.data.version == "3.0.0.9999"
+    assert service.data == {"serviceUp": True}
+
+
+def test_async_client_pipe_and_service_requests_are_valid(prism_url: str) -> None:
+    async def scenario() -> tuple[Any, Any]:
+        async with AsyncAparaviDTC(API_KEY, base_url=prism_url, max_retries=0) as client:
+            async with await client.create_pipe(pipelines.simple_parser(), name="p") as pipe:
+                processed = await pipe.process([("a.txt", b"alpha"), ("b.txt", b"beta")])
+            return processed, await client.services()
+
+    processed, services = asyncio.run(scenario())
+    assert processed.objects_completed == 1
+    assert "webhook" in services.data
 
 
 # -- every response Prism can generate from the spec parses --------------------------
@@ -147,6 +197,7 @@ def test_async_client_requests_are_valid(prism_url: str) -> None:
 def _calls(client: AparaviDTC) -> dict[str, Callable[[], Any]]:
     task = client.task("token-for-dynamic-tests", "cpu")
     pipeline = {"components": [{"provider": "webhook"}]}
+    pipe = client.pipe("pipe-token-for-dynamic-tests")
     return {
         "get_task": task.get,
         "delete_task": task.delete,
@@ -155,6 +206,10 @@ def _calls(client: AparaviDTC) -> dict[str, Callable[[], Any]]:
         "send_to_webhook": lambda: task.send_to_webhook(text="hello"),
         "version": client.version,
         "status": client.status,
+        "services": client.services,
+        "create_pipe": lambda: client.create_pipe(pipeline),
+        "process_pipe": lambda: pipe.process(("a.txt", b"alpha")),
+        "delete_pipe": pipe.delete,
     }
 
 
@@ -205,7 +260,16 @@ MISSING_TOKEN = "query.token: Field required"  # the spec's example 422 body
         ),
         ("send_to_webhook", 404, TaskNotFoundError, "Error sending to webhook: Task not found"),
         ("version", 500, ServerError, "Error getting version: Pipeline engine unavailable"),
-        ("status", 401, AuthenticationError, "Error getting service status: Unauthorized"),
+        ("status", 500, ServerError, "Error getting service status: Pipeline engine unavailable"),
+        ("services", 500, ServerError, "Error getting services: Pipeline engine unavailable"),
+        ("create_pipe", 401, AuthenticationError, "Error creating pipe: Unauthorized"),
+        (
+            "process_pipe",
+            500,
+            ServerError,
+            "Error processing files through pipe: Pipeline engine unavailable",
+        ),
+        ("delete_pipe", 401, AuthenticationError, "Error deleting pipe: Unauthorized"),
     ],
 )
 def test_prism_error_codes_map_to_exceptions(

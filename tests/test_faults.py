@@ -215,7 +215,7 @@ CASES = [
         "send_to_webhook ok",
         (respond(200, UPLOADED),),
         upload_text,
-        lambda r: r.data == {"received": 1},
+        lambda r: r.data.to_dict() == {"received": 1},
         1,
         1,
     ),

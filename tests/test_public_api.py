@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 
+import pytest
+
 import aparavi_dtc
 from aparavi_dtc import _exceptions
 
@@ -16,18 +18,22 @@ PUBLIC = [
     "AparaviDTC",
     "AparaviError",
     "AsyncAparaviDTC",
+    "AsyncPipe",
     "AsyncTask",
     "AuthenticationError",
     "Envelope",
     "FileInput",
     "NoActiveTaskError",
     "NotGiven",
+    "Pipe",
     "PipelineInput",
     "PipelineValidationError",
+    "ProcessedObject",
     "Progress",
     "RateLimitError",
     "RunResult",
     "ServerError",
+    "ServicesResponse",
     "StartTaskResponse",
     "Task",
     "TaskFailedError",
@@ -36,7 +42,11 @@ PUBLIC = [
     "TaskStatusResponse",
     "TaskTimeoutError",
     "TimeoutTypes",
+    "VersionResponse",
+    "WebhookResponse",
+    "WebhookResult",
     "__version__",
+    "pipelines",
 ]
 
 
@@ -77,9 +87,10 @@ def test_public_methods_have_docstrings() -> None:
         for name, member in inspect.getmembers(cls, inspect.isfunction):
             if not name.startswith("_"):
                 assert member.__doc__, f"{cls.__name__}.{name}"
-    for cls in (aparavi_dtc.Task, aparavi_dtc.AsyncTask):
-        for name in ("get", "delete", "send_to_webhook"):
-            assert getattr(cls, name).__doc__, f"{cls.__name__}.{name}"
+    for cls in (aparavi_dtc.Task, aparavi_dtc.AsyncTask, aparavi_dtc.Pipe, aparavi_dtc.AsyncPipe):
+        for name, member in inspect.getmembers(cls, inspect.isfunction):
+            if not name.startswith("_"):
+                assert member.__doc__, f"{cls.__name__}.{name}"
 
 
 def test_sync_and_async_clients_have_the_same_surface() -> None:
@@ -88,6 +99,34 @@ def test_sync_and_async_clients_have_the_same_surface() -> None:
 
     assert surface(aparavi_dtc.AparaviDTC) == surface(aparavi_dtc.AsyncAparaviDTC)
     assert surface(aparavi_dtc.Task) == surface(aparavi_dtc.AsyncTask)
+    assert surface(aparavi_dtc.Pipe) == surface(aparavi_dtc.AsyncPipe)
+
+
+def test_every_predefined_pipeline_is_named_summarised_and_fresh() -> None:
+    from aparavi_dtc import pipelines
+
+    assert pipelines.names() == [
+        "simple-parser",
+        "advanced-parser",
+        "simple-ocr",
+        "audio-transcription",
+        "audio-summary",
+    ]
+    for name in pipelines.names():
+        first, second = pipelines.get(name), pipelines.get(name)
+        assert first == second
+        assert first is not second
+        first["components"].append({"provider": "x"})
+        assert pipelines.get(name) == second  # a change to one copy never reaches the next
+        assert second["project_id"] == "default"
+        assert second["source"] == "webhook_1"
+        assert second["components"][0]["provider"] == "webhook"
+        assert pipelines.summary(name)
+        assert "\n" not in pipelines.summary(name)
+    with pytest.raises(ValueError, match="choose one of: simple-parser, advanced-parser"):
+        pipelines.get("simple parser")
+    with pytest.raises(ValueError, match="project_id"):
+        pipelines.simple_parser(project_id="")
 
 
 def test_every_public_name_has_a_docstring() -> None:

@@ -42,7 +42,7 @@ def test_a_trusted_certificate_is_accepted(
     monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
     server.script(respond(200, VERSION))
     client = make_client(base_url=server.url)
-    assert client.version().data == {"version": "1.4.2"}
+    assert client.version().data.version == "1.4.2"
     assert server.url.startswith("https://")
     assert len(server.requests) == 1
 

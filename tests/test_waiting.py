@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import time
 from typing import Any
 
 import httpx
@@ -77,8 +78,10 @@ def test_what_counts_as_finished(
     if finished:
         assert task.wait(poll_interval=0).status == body["data"]["status"]
     else:
+        began = time.monotonic()
         with pytest.raises(TaskTimeoutError):
             task.wait(timeout=0, poll_interval=0)
+        assert time.monotonic() - began < 1.0  # timeout + 1 s
 
 
 @pytest.mark.parametrize(
@@ -117,8 +120,10 @@ def test_timeout_leaves_the_task_and_says_how_to_resume(client: Any, router: Any
     client.start_task(PIPELINE)
     statuses(router, status_body("Running"))
     delete = router.delete("/task").respond(200, json={"status": "OK", "data": {}})
+    began = time.monotonic()
     with pytest.raises(TaskTimeoutError) as info:
         client.wait_for_task(timeout=0.05, poll_interval=0.01)
+    assert 0.05 <= time.monotonic() - began < 0.05 + 1.0
     message = str(info.value)
     assert TOKEN not in message
     assert API_KEY not in message
@@ -180,35 +185,62 @@ def test_progress_view(
     assert progress.task_status.status == "Completed"
 
 
-def test_poll_interval_grows_to_a_cap_and_stops_at_the_deadline() -> None:
+def _waiter(timeout: float | None, poll_interval: float) -> Waiter:
+    return Waiter(
+        task=None,
+        token=TOKEN,
+        type_="cpu",
+        timeout=timeout,
+        poll_interval=poll_interval,
+        on_progress=None,
+        redactor=Redactor(),
+    )
+
+
+def test_poll_interval_grows_to_a_cap() -> None:
     from aparavi_dtc._config import MAX_POLL_INTERVAL, POLL_BACKOFF
     from aparavi_dtc_api.models import TaskStatus
 
-    waiter = Waiter(
-        task=None,
-        token=TOKEN,
-        type_="cpu",
-        timeout=None,
-        poll_interval=1.0,
-        on_progress=None,
-        redactor=Redactor(),
-    )
     running = TaskStatus(status="Running")
+    waiter = _waiter(None, 1.0)
     delays = [waiter.observe(running) for _ in range(12)]
-    assert delays[:3] == [1.0, POLL_BACKOFF, POLL_BACKOFF**2]
-    assert max(d for d in delays if d is not None) == MAX_POLL_INTERVAL
-    short = Waiter(
-        task=None,
-        token=TOKEN,
-        type_="cpu",
-        timeout=0.5,
-        poll_interval=10.0,
-        on_progress=None,
-        redactor=Redactor(),
-    )
-    first = short.observe(running)
-    assert first is not None
-    assert first <= 0.5
+    expected = [min(POLL_BACKOFF**n, MAX_POLL_INTERVAL) for n in range(12)]
+    assert delays == pytest.approx(expected)
+    assert delays[-1] == MAX_POLL_INTERVAL
+    # An interval chosen above the cap is kept, not shrunk to it.
+    slow = _waiter(None, 20.0)
+    assert [slow.observe(running) for _ in range(3)] == [20.0, 20.0, 20.0]
+
+
+@pytest.mark.timeout(10)
+def test_poll_interval_stops_at_the_deadline() -> None:
+    """Sleeping as told, a waiter raises TaskTimeoutError at its deadline, neither before nor
+    later than one poll after, and never asks to sleep past it."""
+    from aparavi_dtc_api.models import TaskStatus
+
+    running = TaskStatus(status="Running")
+    timeout = 0.5
+    began = time.monotonic()
+    waiter = _waiter(timeout, 10.0)
+    delays: list[float] = []
+
+    def poll() -> None:  # as the clients do, for at most timeout + 1 s
+        while time.monotonic() - began < timeout + 1.0:
+            delay = waiter.observe(running)
+            assert delay is not None
+            assert delay <= timeout - (time.monotonic() - began) + 0.01
+            delays.append(delay)
+            time.sleep(delay)
+
+    with pytest.raises(TaskTimeoutError) as info:
+        poll()
+    elapsed = time.monotonic() - began
+    assert timeout <= elapsed < timeout + 1.0
+    assert delays
+    assert sum(delays) <= timeout + 0.01
+    assert "did not finish within 0.5s (last status: Running)" in str(info.value)
+    with pytest.raises(TaskTimeoutError):  # past the deadline it stays past it
+        waiter.observe(running)
 
 
 # -- run --------------------------------------------------------------------------------
@@ -222,7 +254,8 @@ def test_run_without_webhook(client: Any, router: Any) -> None:
     result = client.run(NOT_WEBHOOK, poll_interval=0)
     assert result.status.status == "Completed"
     assert result.status.completed_count == 5
-    assert result.webhook is None
+    assert result.results is None
+    assert result.texts == {}
     assert calls(router) == [
         "POST /pipe/validate",
         "PUT /task",
@@ -233,26 +266,67 @@ def test_run_without_webhook(client: Any, router: Any) -> None:
     assert client.token is None
 
 
-def test_run_with_webhook_waits_for_running_then_uploads(client: Any, router: Any) -> None:
+def test_run_with_webhook_waits_for_running_uploads_and_returns_the_answer(
+    client: Any, router: Any
+) -> None:
     router.post("/pipe/validate").respond(200, json={"status": "OK", "data": {}})
     router.put("/task").respond(200, json=started())
-    statuses(router, status_body("Created"), status_body("Running"), status_body("Completed"))
-    upload = router.put("/webhook").respond(200, json={"status": "OK", "data": {"n": 1}})
+    # A webhook task is a service: it stays Running, before and after the upload.
+    statuses(router, status_body("Created"), status_body("Running"), status_body("Running"))
+    answer = {
+        "objectsRequested": 2,
+        "objectsCompleted": 2,
+        "types": {},
+        "objects": {
+            "uuid-1": {"name": "a.txt", "path": "a.txt", "text": ["alpha", "more"]},
+            "uuid-2": {"name": "b.txt", "path": "b.txt", "text": ["beta"], "metadata": {}},
+        },
+    }
+    upload = router.put("/webhook").respond(200, json={"status": "OK", "data": answer})
     router.delete("/task").respond(200, json={"status": "OK", "data": {}})
     result = client.run(PIPELINE, [("a.txt", b"alpha"), ("b.txt", b"beta")], poll_interval=0)
-    assert result.webhook is not None
-    assert result.webhook.data == {"n": 1}
-    assert result.status.status == "Completed"
+    assert result.results is not None
+    assert result.results.objects_completed == 2
+    assert result.results.objects.additional_properties["uuid-2"].text == ["beta"]
+    assert result.texts == {"a.txt": "alpha\nmore", "b.txt": "beta"}
+    assert result.status.status == "Running"
     assert calls(router) == [
         "POST /pipe/validate",
         "PUT /task",
         "GET /task",
         "GET /task",
         "PUT /webhook",
-        "GET /task",
         "DELETE /task",
     ]
     assert upload.calls.last.request.content.count(b'name="files"') == 2
+
+
+def test_run_takes_a_truthy_service_up_as_ready(client: Any, router: Any) -> None:
+    router.post("/pipe/validate").respond(200, json={"status": "OK", "data": {}})
+    router.put("/task").respond(200, json=started())
+    statuses(router, status_body("Created"), status_body("Created", serviceUp=1))
+    router.put("/webhook").respond(200, json={"status": "OK", "data": {"objects": {}}})
+    router.delete("/task").respond(200, json={"status": "OK", "data": {}})
+    result = client.run(PIPELINE, text="hello", poll_interval=0)
+    assert result.status.service_up == 1
+    assert result.texts == {}
+    assert calls(router)[-3:] == ["GET /task", "PUT /webhook", "DELETE /task"]
+
+
+def test_run_result_texts_tell_apart_objects_of_the_same_name(client: Any, router: Any) -> None:
+    router.post("/pipe/validate").respond(200, json={"status": "OK", "data": {}})
+    router.put("/task").respond(200, json=started())
+    statuses(router, status_body("Running"))
+    objects = {
+        "u1": {"name": "a.txt", "text": ["one"]},
+        "u2": {"name": "a.txt", "text": ["two"]},
+        "u3": {"text": ["three"]},
+        "u4": {"name": "empty.txt"},
+    }
+    router.put("/webhook").respond(200, json={"status": "OK", "data": {"objects": objects}})
+    router.delete("/task").respond(200, json={"status": "OK", "data": {}})
+    result = client.run(PIPELINE, text="hello", poll_interval=0)
+    assert result.texts == {"a.txt": "one", "a.txt (u2)": "two", "u3": "three", "empty.txt": ""}
 
 
 def test_run_with_text(client: Any, router: Any) -> None:

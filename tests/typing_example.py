@@ -12,12 +12,15 @@ from aparavi_dtc import (
     AparaviError,
     AsyncAparaviDTC,
     AsyncTask,
-    Envelope,
+    Pipe,
     Progress,
     RunResult,
     Task,
     TaskStatus,
     TaskStatusResponse,
+    WebhookResponse,
+    WebhookResult,
+    pipelines,
 )
 
 
@@ -36,8 +39,15 @@ def sync_usage(client: AparaviDTC) -> str:
 
     final = task.wait(timeout=60, on_progress=show)
     assert_type(final, TaskStatus)
-    assert_type(client.send_to_webhook(["a.pdf", ("b.csv", b"x")]), Envelope)
-    assert_type(client.run("pipeline.json", text="hi"), RunResult)
+    assert_type(client.send_to_webhook(["a.pdf", ("b.csv", b"x")]), WebhookResponse)
+    result = client.run(pipelines.simple_parser(), ["a.pdf"])
+    assert_type(result, RunResult)
+    assert_type(result.results, WebhookResult | None)
+    assert_type(result.texts, dict[str, str])
+    with client.create_pipe(pipelines.get("simple-ocr"), name="scans") as pipe:
+        assert_type(pipe, Pipe)
+        assert_type(pipe.process(["scan.png"]), WebhookResult)
+    assert_type(task.chat_url(), str)
     try:
         client.delete_task()
     except AparaviError as error:

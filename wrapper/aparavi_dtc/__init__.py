@@ -29,30 +29,57 @@ from ._sentinel import NOT_GIVEN, NotGiven
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from aparavi_dtc_api.models import Envelope, StartTaskResponse, TaskStatus, TaskStatusResponse
+    from aparavi_dtc_api.models import (
+        Envelope,
+        ProcessedObject,
+        ServicesResponse,
+        StartTaskResponse,
+        TaskStatus,
+        TaskStatusResponse,
+        VersionResponse,
+        WebhookResponse,
+        WebhookResult,
+    )
 
-    from ._async_client import AsyncAparaviDTC, AsyncTask
-    from ._base import FileInput, RunResult, TimeoutTypes
-    from ._client import AparaviDTC, Task
+    from . import pipelines
+    from ._async_client import AsyncAparaviDTC, AsyncPipe, AsyncTask
+    from ._checks import TimeoutTypes
+    from ._client import AparaviDTC, Pipe, Task
     from ._pipeline import PipelineInput
     from ._polling import Progress
+    from ._run import RunResult
+    from ._uploads import FileInput
 
 # The clients and models load on first use, so that `import aparavi_dtc` (and the
 # command line's --help) do not pay for httpx, attrs and the generated models up front.
 _LAZY = {
     "AparaviDTC": "._client",
+    "Pipe": "._client",
     "Task": "._client",
     "AsyncAparaviDTC": "._async_client",
+    "AsyncPipe": "._async_client",
     "AsyncTask": "._async_client",
-    "FileInput": "._base",
-    "RunResult": "._base",
-    "TimeoutTypes": "._base",
+    "FileInput": "._uploads",
+    "RunResult": "._run",
+    "TimeoutTypes": "._checks",
     "PipelineInput": "._pipeline",
     "Progress": "._polling",
-    "Envelope": "aparavi_dtc_api.models",
-    "StartTaskResponse": "aparavi_dtc_api.models",
-    "TaskStatus": "aparavi_dtc_api.models",
-    "TaskStatusResponse": "aparavi_dtc_api.models",
+    "pipelines": ".pipelines",
+    # The generated models, with the repr and checks of ._models.
+    **dict.fromkeys(
+        [
+            "Envelope",
+            "ProcessedObject",
+            "ServicesResponse",
+            "StartTaskResponse",
+            "TaskStatus",
+            "TaskStatusResponse",
+            "VersionResponse",
+            "WebhookResponse",
+            "WebhookResult",
+        ],
+        "._models",
+    ),
 }
 
 
@@ -60,7 +87,8 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    imported = importlib.import_module(module, __name__)
+    value = imported if name == "pipelines" else getattr(imported, name)
     globals()[name] = value
     return value
 
@@ -78,18 +106,22 @@ __all__ = [
     "AparaviDTC",
     "AparaviError",
     "AsyncAparaviDTC",
+    "AsyncPipe",
     "AsyncTask",
     "AuthenticationError",
     "Envelope",
     "FileInput",
     "NoActiveTaskError",
     "NotGiven",
+    "Pipe",
     "PipelineInput",
     "PipelineValidationError",
+    "ProcessedObject",
     "Progress",
     "RateLimitError",
     "RunResult",
     "ServerError",
+    "ServicesResponse",
     "StartTaskResponse",
     "Task",
     "TaskFailedError",
@@ -98,5 +130,9 @@ __all__ = [
     "TaskStatusResponse",
     "TaskTimeoutError",
     "TimeoutTypes",
+    "VersionResponse",
+    "WebhookResponse",
+    "WebhookResult",
     "__version__",
+    "pipelines",
 ]

@@ -10,9 +10,18 @@ from typing import Self, TypeVar
 
 import httpx
 
-from aparavi_dtc_api.models import Envelope, TaskStatus, TaskStatusResponse
+from aparavi_dtc_api.models import (
+    Envelope,
+    ServicesResponse,
+    TaskStatus,
+    TaskStatusResponse,
+    VersionResponse,
+    WebhookResponse,
+    WebhookResult,
+)
 
-from ._base import BaseClient, Call, FileInput, RunResult, TimeoutTypes, _check_task_id
+from ._base import BaseClient
+from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
     DEFAULT_MAX_RETRIES,
@@ -23,11 +32,14 @@ from ._config import (
     AuthScheme,
 )
 from ._exceptions import AparaviError
+from ._operations import Call
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
+from ._run import RunResult, check_validation, plan_run, results_of
 from ._senders import AiohttpSender, HttpxSender
 from ._sentinel import NOT_GIVEN, NotGiven
+from ._uploads import FileInput
 
 M = TypeVar("M")
 
@@ -92,8 +104,8 @@ class AsyncTask:
         text: str | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Envelope:
-        """Send files or text to the task (PUT /webhook).
+    ) -> WebhookResponse:
+        """Send files or text to the task (PUT /webhook); the answer holds the results.
 
         See :meth:`AsyncAparaviDTC.send_to_webhook`.
         """
@@ -122,6 +134,90 @@ class AsyncTask:
         client = self._client
         return await client._wait(self, client._waiter(self, timeout, poll_interval, on_progress))
 
+    def chat_url(self) -> str:
+        """The URL of the task's chat page, to open in a browser; nothing is sent.
+
+        The URL carries the API key (the page takes it as ``apikey``): treat it as a
+        secret, never log or share it.
+        """
+        return self._client._page_url("chat", self.token, self.type)
+
+    def dropper_url(self) -> str:
+        """The URL of the task's upload page, to open in a browser; nothing is sent.
+
+        The URL carries the API key (the page takes it as ``apikey``): treat it as a
+        secret, never log or share it.
+        """
+        return self._client._page_url("dropper", self.token, self.type)
+
+
+class AsyncPipe:
+    """A handle on a persistent pipe: its ``token``, uploads and deletion.
+
+    Made by :meth:`AsyncAparaviDTC.create_pipe` and :meth:`AsyncAparaviDTC.pipe`. A pipe
+    processes many uploads and lives until deleted; as an async context manager it is
+    deleted on exit. ``repr()`` masks the token.
+    """
+
+    __slots__ = ("_client", "token")
+
+    def __init__(self, client: AsyncAparaviDTC, token: str) -> None:
+        self._client = client
+        self.token = token
+
+    def __repr__(self) -> str:
+        return f"AsyncPipe(token={mask(self.token)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AsyncPipe):
+            return NotImplemented
+        return (self._client, self.token) == (other._client, other.token)
+
+    def __hash__(self) -> int:
+        return hash(self.token)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            await self.delete()
+            return
+        try:
+            await self.delete()
+        except AparaviError as cleanup:  # the error in the block is the one to see
+            self._client._cleanup_failed(cleanup, "pipe")
+
+    async def process(
+        self,
+        files: FileInput | Sequence[FileInput],
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> WebhookResult:
+        """Process one file or several through the pipe (PUT /pipe/process).
+
+        See :meth:`AparaviDTC.pipe` and ``Pipe.process``.
+        """
+        client = self._client
+        call = client._process_pipe_call(self.token, files, timeout, max_retries)
+        return results_of(await client._send(call))
+
+    async def delete(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Envelope:
+        """Delete the pipe (DELETE /pipe)."""
+        client = self._client
+        return await client._send(client._delete_pipe_call(self.token, timeout, max_retries))
+
 
 class AsyncAparaviDTC(BaseClient):
     """Asynchronous client of the Aparavi DTC task API: the same surface as ``AparaviDTC``.
@@ -139,6 +235,8 @@ class AsyncAparaviDTC(BaseClient):
         auth_scheme: ``"raw"`` sends ``Authorization: <key>`` as the Node SDK does;
             ``"bearer"`` sends ``Authorization: Bearer <key>``.
         headers: Extra headers sent with every request.
+        strict: Raise :class:`APIResponseValidationError` for any response field that does
+            not fit the spec; by default only required ones must (see ``AparaviDTC``).
         transport: Send through this httpx transport instead of aiohttp, for example
             ``httpx.MockTransport`` or ``httpx.AsyncHTTPTransport()`` (which respx can
             mock) in tests. It replaces the connection pool, proxies and TLS settings;
@@ -154,6 +252,7 @@ class AsyncAparaviDTC(BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
+        strict: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         super().__init__(
@@ -163,6 +262,7 @@ class AsyncAparaviDTC(BaseClient):
             max_retries=max_retries,
             auth_scheme=auth_scheme,
             headers=headers,
+            strict=strict,
         )
         self._sender: AiohttpSender | HttpxSender = (
             AiohttpSender(self.base_url, MAX_CONNECTIONS, self.timeout)
@@ -217,8 +317,37 @@ class AsyncAparaviDTC(BaseClient):
 
         Sends nothing; the client's current task is unchanged.
         """
-        token, type = _check_task_id(token, type)
+        token, type = check_task_id(token, type)
         return AsyncTask(self, token, type)
+
+    def pipe(self, token: str) -> AsyncPipe:
+        """Return a handle on an existing pipe by its token. Sends nothing."""
+        return AsyncPipe(self, check_token(token, "pipe token"))
+
+    async def create_pipe(
+        self,
+        pipeline: PipelineInput,
+        *,
+        name: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPipe:
+        """Create a persistent pipe running ``pipeline`` (POST /pipe).
+
+        See :meth:`AparaviDTC.create_pipe`.
+        """
+        call = self._create_pipe_call(pipeline, name, timeout, max_retries)
+        return AsyncPipe(self, self._pipe_token(await self._send(call)))
+
+    async def services(
+        self,
+        service: str | None = None,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ServicesResponse:
+        """Return the catalog of the service's components, or one of them (GET /services)."""
+        return await self._send(self._services_call(service, timeout, max_retries))
 
     async def start_task(
         self,
@@ -280,13 +409,15 @@ class AsyncAparaviDTC(BaseClient):
         text: str | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Envelope:
+    ) -> WebhookResponse:
         """Send files or text to the current task, whose source must be a webhook.
 
         One file goes as the raw body with its content type and a Content-Disposition
         naming it; several go as ``multipart/form-data`` parts named ``files``; ``text``
         goes as ``text/plain``. Neither a file nor the text may be empty. A file is a path
         or a ``(filename, bytes[, type])`` tuple. Every file is read before anything is sent.
+
+        The answer's ``data`` is a :class:`WebhookResult`: what the pipeline produced.
         """
         token, type_ = self._active_task()
         call = self._webhook_call(token, type_, files, text, timeout, max_retries)
@@ -307,8 +438,8 @@ class AsyncAparaviDTC(BaseClient):
         *,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Envelope:
-        """Return the service's version (GET /version)."""
+    ) -> VersionResponse:
+        """Return the service's version (GET /version): ``data.version``, ``hash``, ``stamp``."""
         return await self._send(self._version_call(timeout, max_retries))
 
     async def status(
@@ -346,29 +477,24 @@ class AsyncAparaviDTC(BaseClient):
         poll_interval: float = POLL_INTERVAL,
         on_progress: Callable[[Progress], object] | None = None,
     ) -> RunResult:
-        """Run a pipeline from start to finish in one call.
-
-        Validates the pipeline, starts a task, and for a webhook pipeline waits for the
-        task to be Running and uploads ``files`` or ``text``; then waits for the task to
-        finish and returns its final status with the webhook's answer. The task is
-        deleted on every path: success, error, timeout and KeyboardInterrupt. ``timeout``
-        covers the whole run.
+        """Run a pipeline in one call and delete its task; see :meth:`AparaviDTC.run`.
 
         Raises:
             PipelineValidationError: The service found errors in the pipeline.
             TaskFailedError: The task failed.
             TaskTimeoutError: The run took longer than ``timeout``; the task was deleted.
         """
-        plan = self._plan_run(pipeline, files, text, timeout, poll_interval, on_progress)
-        self._check_validation(await self.validate(plan.body))
+        plan = plan_run(pipeline, files, text, timeout, poll_interval, on_progress)
+        check_validation(await self.validate(plan.body))
         task = await self.start_task(plan.body, name=name, threads=threads)
         try:
-            webhook = None
             if plan.upload is not None:
-                await self._wait(task, self._run_waiter(plan, task, "running"))
-                webhook = await task.send_to_webhook(**plan.upload)
-            final = await self._wait(task, self._run_waiter(plan, task, "finished"))
-            result = RunResult(status=final, webhook=webhook)
+                running = await self._wait(task, self._run_waiter(plan, task, "running"))
+                answer = await task.send_to_webhook(**plan.upload)
+                result = RunResult(status=running, results=results_of(answer))
+            else:
+                final = await self._wait(task, self._run_waiter(plan, task, "finished"))
+                result = RunResult(status=final, results=None)
         except BaseException:
             try:
                 await task.delete()

@@ -9,16 +9,18 @@ from typing import Self, TypeVar
 
 import httpx
 
-from aparavi_dtc_api.models import Envelope, TaskStatus, TaskStatusResponse
-
-from ._base import (
-    BaseClient,
-    Call,
-    FileInput,
-    RunResult,
-    TimeoutTypes,
-    _check_task_id,
+from aparavi_dtc_api.models import (
+    Envelope,
+    ServicesResponse,
+    TaskStatus,
+    TaskStatusResponse,
+    VersionResponse,
+    WebhookResponse,
+    WebhookResult,
 )
+
+from ._base import BaseClient
+from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
     DEFAULT_LIMITS,
@@ -29,10 +31,13 @@ from ._config import (
     AuthScheme,
 )
 from ._exceptions import AparaviError
+from ._operations import Call
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
+from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
+from ._uploads import FileInput
 from ._url import env_proxy
 
 M = TypeVar("M")
@@ -98,8 +103,8 @@ class Task:
         text: str | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Envelope:
-        """Send files or text to the task (PUT /webhook).
+    ) -> WebhookResponse:
+        """Send files or text to the task (PUT /webhook); the answer holds the results.
 
         See :meth:`AparaviDTC.send_to_webhook`.
         """
@@ -128,6 +133,91 @@ class Task:
         client = self._client
         return client._wait(self, client._waiter(self, timeout, poll_interval, on_progress))
 
+    def chat_url(self) -> str:
+        """The URL of the task's chat page, to open in a browser; nothing is sent.
+
+        The URL carries the API key (the page takes it as ``apikey``): treat it as a
+        secret, never log or share it.
+        """
+        return self._client._page_url("chat", self.token, self.type)
+
+    def dropper_url(self) -> str:
+        """The URL of the task's upload page, to open in a browser; nothing is sent.
+
+        The URL carries the API key (the page takes it as ``apikey``): treat it as a
+        secret, never log or share it.
+        """
+        return self._client._page_url("dropper", self.token, self.type)
+
+
+class Pipe:
+    """A handle on a persistent pipe: its ``token``, uploads and deletion.
+
+    Made by :meth:`AparaviDTC.create_pipe` and :meth:`AparaviDTC.pipe`. A pipe processes
+    many uploads and lives until deleted; as a context manager it is deleted on exit.
+    ``repr()`` masks the token.
+    """
+
+    __slots__ = ("_client", "token")
+
+    def __init__(self, client: AparaviDTC, token: str) -> None:
+        self._client = client
+        self.token = token
+
+    def __repr__(self) -> str:
+        return f"Pipe(token={mask(self.token)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Pipe):
+            return NotImplemented
+        return (self._client, self.token) == (other._client, other.token)
+
+    def __hash__(self) -> int:
+        return hash(self.token)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            self.delete()
+            return
+        try:
+            self.delete()
+        except AparaviError as cleanup:  # the error in the block is the one to see
+            self._client._cleanup_failed(cleanup, "pipe")
+
+    def process(
+        self,
+        files: FileInput | Sequence[FileInput],
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> WebhookResult:
+        """Process one file or several through the pipe (PUT /pipe/process).
+
+        Every file is read before anything is sent; the upload is not sent twice. Returns
+        what the pipeline produced: ``result.objects`` maps an object id to its text.
+        """
+        client = self._client
+        call = client._process_pipe_call(self.token, files, timeout, max_retries)
+        return results_of(client._send(call))
+
+    def delete(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Envelope:
+        """Delete the pipe (DELETE /pipe)."""
+        client = self._client
+        return client._send(client._delete_pipe_call(self.token, timeout, max_retries))
+
 
 class AparaviDTC(BaseClient):
     """Synchronous client of the Aparavi DTC task API.
@@ -145,6 +235,11 @@ class AparaviDTC(BaseClient):
         auth_scheme: ``"raw"`` sends ``Authorization: <key>`` as the Node SDK does;
             ``"bearer"`` sends ``Authorization: Bearer <key>``.
         headers: Extra headers sent with every request.
+        strict: Raise :class:`APIResponseValidationError` for any response field that does
+            not fit the spec. By default only what the SDK cannot work without must fit
+            (a task status's ``status``, a started task's ``token`` and ``type``); any
+            other field that does not is left out of its typed attribute, kept raw under
+            its wire name (``status.data["totalCount"]``) and logged at DEBUG.
         transport: Send through this httpx transport instead of the default
             ``httpx.HTTPTransport``, for example ``httpx.MockTransport`` in tests. It
             replaces the connection pool, proxies and TLS settings; the client closes it.
@@ -159,6 +254,7 @@ class AparaviDTC(BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
+        strict: bool = False,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         super().__init__(
@@ -168,6 +264,7 @@ class AparaviDTC(BaseClient):
             max_retries=max_retries,
             auth_scheme=auth_scheme,
             headers=headers,
+            strict=strict,
         )
         self._http = httpx.Client(
             headers=self._headers,
@@ -247,8 +344,39 @@ class AparaviDTC(BaseClient):
 
         Sends nothing; the client's current task is unchanged.
         """
-        token, type = _check_task_id(token, type)
+        token, type = check_task_id(token, type)
         return Task(self, token, type)
+
+    def pipe(self, token: str) -> Pipe:
+        """Return a handle on an existing pipe by its token. Sends nothing."""
+        return Pipe(self, check_token(token, "pipe token"))
+
+    def create_pipe(
+        self,
+        pipeline: PipelineInput,
+        *,
+        name: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Pipe:
+        """Create a persistent pipe running ``pipeline`` (POST /pipe).
+
+        A pipe processes many uploads (:meth:`Pipe.process`) and lives until deleted: use
+        it as a context manager, or call :meth:`Pipe.delete`. For one batch, :meth:`run`
+        (a task deleted at the end) is simpler.
+        """
+        call = self._create_pipe_call(pipeline, name, timeout, max_retries)
+        return Pipe(self, self._pipe_token(self._send(call)))
+
+    def services(
+        self,
+        service: str | None = None,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ServicesResponse:
+        """Return the catalog of the service's components, or one of them (GET /services)."""
+        return self._send(self._services_call(service, timeout, max_retries))
 
     def start_task(
         self,
@@ -310,13 +438,15 @@ class AparaviDTC(BaseClient):
         text: str | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Envelope:
+    ) -> WebhookResponse:
         """Send files or text to the current task, whose source must be a webhook.
 
         One file goes as the raw body with its content type and a Content-Disposition
         naming it; several go as ``multipart/form-data`` parts named ``files``; ``text``
         goes as ``text/plain``. Neither a file nor the text may be empty. A file is a path
         or a ``(filename, bytes[, type])`` tuple. Every file is read before anything is sent.
+
+        The answer's ``data`` is a :class:`WebhookResult`: what the pipeline produced.
         """
         token, type_ = self._active_task()
         call = self._webhook_call(token, type_, files, text, timeout, max_retries)
@@ -337,8 +467,8 @@ class AparaviDTC(BaseClient):
         *,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Envelope:
-        """Return the service's version (GET /version)."""
+    ) -> VersionResponse:
+        """Return the service's version (GET /version): ``data.version``, ``hash``, ``stamp``."""
         return self._send(self._version_call(timeout, max_retries))
 
     def status(
@@ -374,29 +504,31 @@ class AparaviDTC(BaseClient):
         poll_interval: float = POLL_INTERVAL,
         on_progress: Callable[[Progress], object] | None = None,
     ) -> RunResult:
-        """Run a pipeline from start to finish in one call.
+        """Run a pipeline in one call and delete its task.
 
-        Validates the pipeline, starts a task, and for a webhook pipeline waits for the
-        task to be Running and uploads ``files`` or ``text``; then waits for the task to
-        finish and returns its final status with the webhook's answer. The task is
-        deleted on every path: success, error, timeout and KeyboardInterrupt. ``timeout``
-        covers the whole run.
+        Validates the pipeline and starts a task. For a webhook pipeline, waits until the
+        task is Running, uploads ``files`` or ``text`` and returns what the pipeline
+        produced (``result.results``, ``result.texts``): such a task is a service that
+        stays Running, and its results come in the upload's answer. Any other pipeline is
+        waited for until it finishes. The task is deleted on every path: success, error,
+        timeout and KeyboardInterrupt. ``timeout`` covers the whole run.
 
         Raises:
             PipelineValidationError: The service found errors in the pipeline.
             TaskFailedError: The task failed.
             TaskTimeoutError: The run took longer than ``timeout``; the task was deleted.
         """
-        plan = self._plan_run(pipeline, files, text, timeout, poll_interval, on_progress)
-        self._check_validation(self.validate(plan.body))
+        plan = plan_run(pipeline, files, text, timeout, poll_interval, on_progress)
+        check_validation(self.validate(plan.body))
         task = self.start_task(plan.body, name=name, threads=threads)
         try:
-            webhook = None
             if plan.upload is not None:
-                self._wait(task, self._run_waiter(plan, task, "running"))
-                webhook = task.send_to_webhook(**plan.upload)
-            final = self._wait(task, self._run_waiter(plan, task, "finished"))
-            result = RunResult(status=final, webhook=webhook)
+                running = self._wait(task, self._run_waiter(plan, task, "running"))
+                answer = task.send_to_webhook(**plan.upload)
+                result = RunResult(status=running, results=results_of(answer))
+            else:
+                final = self._wait(task, self._run_waiter(plan, task, "finished"))
+                result = RunResult(status=final, results=None)
         except BaseException:
             try:
                 task.delete()

@@ -10,7 +10,7 @@ from typing import Any, TypeAlias
 
 from aparavi_dtc_api.models import PipelineRequest
 
-from ._validate import problem
+from ._models import Misfit, parse
 
 #: A pipeline as a mapping, a JSON string, or a path to a JSON file; inner or wrapped.
 PipelineInput: TypeAlias = Mapping[str, Any] | str | os.PathLike[str]
@@ -62,10 +62,6 @@ def wrap_pipeline(pipeline: PipelineInput) -> PipelineRequest:
     if not isinstance(inner.get("components"), list):
         raise ValueError("a pipeline needs a 'components' list")
     try:
-        request = PipelineRequest.from_dict(body)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ValueError(f"the pipeline does not have the expected shape: {exc!r}") from None
-    found = problem(request)
-    if found:
-        raise ValueError(f"the pipeline does not have the expected shape: {found}")
-    return request
+        return parse(PipelineRequest, body, strict=True)
+    except Misfit as exc:
+        raise ValueError(f"the pipeline does not have the expected shape: {exc}") from None

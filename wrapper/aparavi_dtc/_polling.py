@@ -97,6 +97,13 @@ def is_finished(status: TaskStatus) -> bool:
     )
 
 
+def is_up(status: TaskStatus) -> bool:
+    """Ready for uploads: ``Running``, or a truthy ``serviceUp`` (as Aparavi's MCP server
+    reads it)."""
+    up = status.service_up
+    return status.status == "Running" or (not isinstance(up, Unset) and bool(up))
+
+
 def failure(status: TaskStatus) -> list[str] | None:
     """The reasons a finished task failed, or None if it succeeded."""
     errors = [str(e) for e in status.errors] if isinstance(status.errors, list) else []
@@ -176,7 +183,7 @@ class Waiter:
                     f"Task ended {status.status} before it was Running", status=status, errors=[]
                 )
             return None
-        if self._target == "running" and status.status == "Running":
+        if self._target == "running" and is_up(status):
             return None
         return self._sleep(now)
 

@@ -1,6 +1,6 @@
 """How the async client moves bytes: over aiohttp by default, or through an httpx transport.
 
-Both senders take a :class:`~._base.Call` and return a :class:`Reply`. They raise failures
+Both senders take a :class:`~._operations.Call` and return a :class:`Reply`. They raise failures
 as httpx's exception types, so that one function (``BaseClient._retry_after_error``)
 decides retries and errors for both clients, whichever stack carried the request.
 """
@@ -16,7 +16,8 @@ import aiohttp
 import httpx
 import yarl
 
-from ._base import Call, TimeoutTypes
+from ._checks import TimeoutTypes
+from ._operations import Call
 from ._url import env_proxy
 
 CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."

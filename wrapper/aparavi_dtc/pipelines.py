@@ -54,7 +54,12 @@ def _webhook() -> dict[str, Any]:
 
 
 def _response(*links: dict[str, str]) -> dict[str, Any]:
-    return {"id": "response_1", "provider": "response", "config": {"lanes": []}, "input": list(links)}
+    return {
+        "id": "response_1",
+        "provider": "response",
+        "config": {"lanes": []},
+        "input": list(links),
+    }
 
 
 def _pipeline(*components: dict[str, Any], project_id: str) -> Pipeline:

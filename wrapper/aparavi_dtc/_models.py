@@ -1,0 +1,300 @@
+"""What the SDK adds to the generated models: type checks, tolerant parsing, a short repr.
+
+The generated ``from_dict`` methods copy values without looking at their types. Here:
+
+* :func:`parse` checks a parsed model against the annotations the generator wrote (one
+  fast check per model type, built once). A field that does not fit is handled by the
+  client's mode: **lenient** (the default) keeps an optional field out of its typed
+  attribute, keeps the raw value under its wire name (``status.data["totalCount"]``) and
+  logs one DEBUG line; **strict** raises. A required field that does not fit always raises.
+  Required means required by ``openapi.yaml``: only what the SDK cannot work without.
+* :func:`wire_names` maps attribute names to the names on the wire (``total_count`` to
+  ``totalCount``), so that every message names a field as the server sent it.
+* Every generated model gets a ``repr()`` that shows the fields present and masks tokens.
+
+The shapes themselves stay in ``openapi.yaml``; nothing here knows a field by name.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+import aparavi_dtc_api.models
+import aparavi_dtc_api.types
+from aparavi_dtc_api.models import (  # the models aparavi_dtc re-exports, with this repr
+    Envelope,
+    ProcessedObject,
+    ServicesResponse,
+    StartTaskResponse,
+    TaskStatus,
+    TaskStatusResponse,
+    VersionResponse,
+    WebhookResponse,
+    WebhookResult,
+)
+
+from ._logging import logger
+from ._redact import mask
+
+__all__ = [
+    "Envelope",
+    "Misfit",
+    "ProcessedObject",
+    "ServicesResponse",
+    "StartTaskResponse",
+    "TaskStatus",
+    "TaskStatusResponse",
+    "VersionResponse",
+    "WebhookResponse",
+    "WebhookResult",
+    "parse",
+    "wire_names",
+]
+
+M = TypeVar("M")
+UNSET = aparavi_dtc_api.types.UNSET
+_Unset = aparavi_dtc_api.types.Unset
+_EXTRA = "additional_properties"
+
+_NAMESPACE: dict[str, Any] = {
+    **vars(aparavi_dtc_api.models),
+    "Unset": _Unset,
+    "File": aparavi_dtc_api.types.File,
+}
+
+
+class Misfit(ValueError):
+    """A value that does not fit the spec; ``path`` names it by its wire names."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path or 'value'}: {message}")
+        self.path = path
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """Attribute name to annotation, for every attrs field of a generated model."""
+    hints = typing.get_type_hints(cls, localns=_NAMESPACE)
+    return {f.name: hints[f.name] for f in attrs.fields(cls)}
+
+
+@functools.cache
+def _required(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in attrs.fields(cls) if f.init and f.default is attrs.NOTHING)
+
+
+class _Probe:
+    """Passes unchanged through any generated ``to_dict``: see :func:`wire_names`."""
+
+    def to_dict(self) -> _Probe:
+        return self
+
+    def __iter__(self) -> typing.Iterator[_Probe]:
+        yield self
+
+
+@functools.cache
+def wire_names(cls: type) -> dict[str, str]:
+    """Attribute name to wire name for a generated model, read off its own ``to_dict``.
+
+    Every field is set to a distinct probe that ``to_dict`` hands through (as the value, as
+    a nested ``to_dict()`` or as the one item of a list); where each probe lands names its
+    field. So the mapping is exactly the generator's, whatever naming rules it follows.
+    """
+    probes = {name: _Probe() for name in _hints(cls) if name != _EXTRA}
+    instance: Any = object.__new__(cls)
+    for name, probe in probes.items():
+        object.__setattr__(instance, name, probe)
+    object.__setattr__(instance, _EXTRA, {})
+    owner = {id(probe): name for name, probe in probes.items()}
+    names: dict[str, str] = {}
+    for wire, value in instance.to_dict().items():
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
+        names[owner[id(value)]] = wire
+    return names
+
+
+# -- the fast check: one compiled test per annotation -----------------------------------
+
+Check = Callable[[Any], bool]
+
+
+@functools.cache
+def _check(hint: Any) -> Check:
+    """A fast yes/no test of ``hint``; :func:`_convert` explains a no."""
+    if hint is Any:
+        return lambda value: True
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        options = typing.get_args(hint)
+        unset = _Unset in options
+        checks = [_check(o) for o in options if o is not _Unset]
+        if unset and len(checks) == 1:
+            (only,) = checks
+            return lambda value: value is UNSET or only(value)
+        return lambda value: (unset and value is UNSET) or any(c(value) for c in checks)
+    if origin is list:
+        (item,) = typing.get_args(hint) or (Any,)
+        if item is Any:
+            return lambda value: type(value) is list
+        each = _check(item)
+        return lambda value: type(value) is list and all(map(each, value))
+    if origin is dict:
+        item = (typing.get_args(hint) or (str, Any))[1]
+        if item is Any:
+            return lambda value: type(value) is dict
+        each = _check(item)
+        return lambda value: type(value) is dict and all(map(each, value.values()))
+    if hint is type(None):
+        return lambda value: value is None
+    if attrs.has(hint):
+        fields = [(name, _check(h)) for name, h in _hints(hint).items()]
+
+        def check_model(value: Any) -> bool:
+            return isinstance(value, hint) and all(c(getattr(value, n)) for n, c in fields)
+
+        return check_model
+    if hint is float:
+        return lambda value: type(value) is float or type(value) is int
+    if hint is int:
+        return lambda value: type(value) is int
+    if hint is bool:
+        return lambda value: type(value) is bool
+    if isinstance(hint, type):
+        return lambda value: isinstance(value, hint)
+    return lambda value: True  # a construct the generator does not use for these models
+
+
+# -- parsing ----------------------------------------------------------------------------
+
+
+def parse(cls: type[M], raw: Mapping[str, Any], *, strict: bool) -> M:
+    """The model ``cls`` for the JSON object ``raw``, checked against its annotations.
+
+    Raises:
+        Misfit: A required field is missing or does not fit, or (``strict``) any field
+            does not fit. The message names the field by its wire name.
+    """
+    try:
+        model = cls.from_dict(raw)  # type: ignore[attr-defined]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass  # explained below, field by field
+    else:
+        if _check(typing.cast(Any, cls))(model):
+            return typing.cast(M, model)
+    return typing.cast(M, _convert(raw, cls, "", strict))
+
+
+def _convert(value: Any, hint: Any, path: str, strict: bool) -> Any:
+    """``value`` as the type ``hint`` describes, built field by field; raises Misfit."""
+    if hint is Any:
+        return value
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [o for o in typing.get_args(hint) if o is not _Unset]
+        if len(options) == 1:  # an optional field of one type: say which type
+            return _convert(value, options[0], path, strict)
+        first: Misfit | None = None
+        for option in options:
+            try:
+                return _convert(value, option, path, strict)
+            except Misfit as exc:
+                first = first or exc
+        if first is not None and first.path != path:
+            raise first  # deeper inside an object that was the right kind: say where
+        raise Misfit(path, f"{_kind(value)} is not allowed here")
+    if origin is list and type(value) is list:
+        (item,) = typing.get_args(hint) or (Any,)
+        return [_convert(v, item, f"{path}[{i}]", strict) for i, v in enumerate(value)]
+    if attrs.has(hint) and type(value) is dict:
+        return _model(hint, value, path, strict)
+    if not (origin is list or attrs.has(hint)) and _check(hint)(value):
+        return value
+    raise Misfit(path, f"expected {_name(hint)}, got {_kind(value)}")
+
+
+def _model(cls: type, raw: dict[str, Any], path: str, strict: bool) -> Any:
+    hints, names, required = _hints(cls), wire_names(cls), _required(cls)
+    values: dict[str, Any] = {}
+    extra = dict(raw)
+    for attr, wire in names.items():
+        where = f"{path}.{wire}" if path else wire
+        if wire not in raw:
+            if attr in required:
+                raise Misfit(where, "missing")
+            continue
+        try:
+            values[attr] = _convert(raw[wire], hints[attr], where, strict)
+        except Misfit as exc:
+            if strict or attr in required:
+                raise
+            logger.debug("ignored the response field %s (%s)", where, str(exc).partition(": ")[2])
+            continue  # the raw value stays readable under its wire name
+        del extra[wire]
+    item = (typing.get_args(hints[_EXTRA]) or (str, Any))[1]
+    if item is not Any:  # a map of typed values, such as the objects of a webhook result
+        for key, value in list(extra.items()):
+            where = f"{path}.{key}" if path else key
+            try:
+                extra[key] = _convert(value, item, where, strict)
+            except Misfit as exc:
+                if strict:
+                    raise
+                logger.debug("ignored the response entry %s (%s)", where, exc)
+                del extra[key]
+    model = cls(**values)
+    setattr(model, _EXTRA, extra)
+    return model
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _name(hint: Any) -> str:
+    if typing.get_origin(hint) is list:
+        return "a list"
+    if typing.get_origin(hint) is dict or attrs.has(hint):
+        return "an object"
+    return {str: "a string", int: "an integer", float: "a number", bool: "a boolean"}.get(
+        hint, getattr(hint, "__name__", str(hint))
+    )
+
+
+# -- repr -------------------------------------------------------------------------------
+
+_SECRET_FIELDS = frozenset({"token", "apikey", "api_key"})
+
+
+def _repr(self: Any) -> str:
+    parts: list[str] = []
+    for name in _hints(typing.cast(Any, type(self))):
+        value = getattr(self, name)
+        if name == _EXTRA:
+            parts.extend(f"{key}={_shown(key, v)!r}" for key, v in value.items())
+        elif value is not UNSET:
+            parts.append(f"{name}={_shown(name, value)!r}")
+    return f"{type(self).__name__}({', '.join(parts)})"
+
+
+def _shown(name: str, value: Any) -> Any:
+    if name.lower() in _SECRET_FIELDS and isinstance(value, str):
+        return mask(value)
+    return value
+
+
+def _install_reprs() -> None:
+    """Give every generated model the short, masked repr (attrs' own shows ``Unset``)."""
+    for value in vars(aparavi_dtc_api.models).values():
+        if isinstance(value, type) and attrs.has(value):
+            value.__repr__ = _repr  # type: ignore[method-assign]
+
+
+_install_reprs()

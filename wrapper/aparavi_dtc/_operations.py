@@ -1,0 +1,64 @@
+"""The API's operations as the SDK sends them: what each is called in messages, the model
+it answers, whether it may be sent twice; and one request, encoded, ready for either client."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Generic, TypeVar
+
+from aparavi_dtc_api.models import (
+    Envelope,
+    PipeCreatedResponse,
+    ServicesResponse,
+    StartTaskResponse,
+    TaskStatusResponse,
+    VersionResponse,
+    WebhookResponse,
+)
+
+from ._checks import TimeoutTypes
+from ._redact import Redactor
+
+M = TypeVar("M")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Operation(Generic[M]):
+    """What the SDK knows about one API operation."""
+
+    action: str  # completes "Error <action>: <reason>"
+    model: type[M]  # what a successful answer parses into
+    idempotent: bool  # may be sent again after a failure that may have reached the server
+    about_task: bool  # a "not found" means the task is gone
+
+
+GET_TASK = Operation("getting task status", TaskStatusResponse, True, True)
+START_TASK = Operation("starting task", StartTaskResponse, False, False)
+DELETE_TASK = Operation("deleting task", Envelope, True, True)
+VALIDATE = Operation("validating pipeline", Envelope, True, False)
+SEND_TO_WEBHOOK = Operation("sending to webhook", WebhookResponse, False, True)
+GET_VERSION = Operation("getting version", VersionResponse, True, False)
+GET_STATUS = Operation("getting service status", Envelope, True, False)
+GET_SERVICES = Operation("getting services", ServicesResponse, True, False)
+CREATE_PIPE = Operation("creating pipe", PipeCreatedResponse, False, False)
+DELETE_PIPE = Operation("deleting pipe", Envelope, True, False)
+PROCESS_PIPE = Operation("processing files through pipe", WebhookResponse, False, False)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Call(Generic[M]):
+    """One operation ready to send, body encoded once, and its per-call options.
+
+    Both clients send exactly these bytes and headers, on every attempt.
+    """
+
+    operation: Operation[M]
+    method: str
+    url: str  # absolute, query encoded
+    headers: Mapping[str, str]  # the client's headers and the operation's own
+    content: bytes | None
+    timeout: TimeoutTypes
+    max_retries: int
+    redactor: Redactor  # the API key and the task token this call carries
+    path: str  # for logs: the path alone, never the query with its token

@@ -1,0 +1,130 @@
+"""The one place where a response becomes a model or an exception."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+from ._exceptions import (
+    APIResponseValidationError,
+    APIStatusError,
+    AuthenticationError,
+    RateLimitError,
+    ServerError,
+    TaskNotFoundError,
+)
+from ._models import Misfit, parse
+from ._operations import Call
+
+M = TypeVar("M")
+
+_PREVIEW = 300
+
+
+def handle(call: Call[M], status: int, headers: Mapping[str, str], raw: bytes, strict: bool) -> M:
+    """Return the operation's model for a response, or raise the matching error.
+
+    ``strict`` makes any field that does not fit the spec an error; otherwise only a
+    required one is (see ``_models``).
+    """
+    try:
+        body: Any = json.loads(raw) if raw else None
+        parsed = raw != b""
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError
+        body, parsed = None, False
+    # The key and the task's token are masked in everything handed out, wherever the
+    # server echoes them.
+    redactor = call.redactor
+    body = redactor.data(body) if parsed and redactor.needed(raw) else body
+    action = call.operation.action
+    if not 200 <= status < 300:
+        raise status_error(call, status, body if parsed else _text(call, raw), headers)
+    if not parsed or not isinstance(body, dict):
+        what = "not JSON" if not parsed else f"a JSON {type(body).__name__}"
+        shown = _text(call, raw)
+        raise APIResponseValidationError(
+            f"Error {action}: the response is {what}, not a JSON object: {shown!r:.120}",
+            status_code=status,
+            body=body if parsed else shown,
+        )
+    if is_error_envelope(body):
+        raise status_error(call, status, body, headers)
+    try:
+        return parse(call.operation.model, body, strict=strict)
+    except Misfit as exc:
+        raise APIResponseValidationError(
+            f"Error {action}: unexpected response: {redactor.text(str(exc))}",
+            status_code=status,
+            body=body,
+        ) from None
+
+
+def is_error_envelope(body: Mapping[str, Any]) -> bool:
+    """``status: "Error"`` (the spec's ErrorEnvelope), or the documented ``{error, message}``."""
+    status = body.get("status")
+    if isinstance(status, str):
+        return status == "Error"  # the spec's ErrorEnvelope; "OK" and others are success
+    return body.get("error") not in (None, "", {}, []) and body.get("data") is None
+
+
+def status_error(
+    call: Call[Any], status: int, body: Any, headers: Mapping[str, str]
+) -> APIStatusError:
+    """The exception for a failure the service reported, of the class its status says."""
+    reason = call.redactor.text(_reason(body, status))
+    if len(reason) > _PREVIEW:
+        reason = reason[:_PREVIEW] + "…"
+    if 300 <= status < 400:
+        reason = f"redirect (HTTP {status}) not followed"
+    message = f"Error {call.operation.action}: {reason}"
+    cls: type[APIStatusError]
+    if status == 401:
+        cls = AuthenticationError
+    elif call.operation.about_task and (status == 404 or "not found" in reason.lower()):
+        cls = TaskNotFoundError
+    elif status == 429:
+        cls = RateLimitError
+    elif status >= 500:
+        cls = ServerError
+    else:
+        cls = APIStatusError
+    request_id = headers.get("x-request-id")
+    return cls(message, status_code=status, body=body, request_id=request_id)
+
+
+def _reason(body: Any, status_code: int) -> str:
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, str) and error.strip():
+            return error.strip()
+        message = error.get("message") if isinstance(error, dict) else None
+        if isinstance(message, str) and message.strip():
+            return message.strip()
+        detail = body.get("detail")
+        if isinstance(detail, list) and detail:
+            return "; ".join(_validation_issue(item) for item in detail[:5])
+        if isinstance(detail, str) and detail.strip():
+            return detail.strip()
+        message = body.get("message")
+        if isinstance(message, str) and message.strip():
+            return message.strip()
+    try:
+        return HTTPStatus(status_code).phrase
+    except ValueError:
+        return f"HTTP {status_code}"
+
+
+def _validation_issue(item: Any) -> str:
+    if not isinstance(item, dict):
+        return str(item)
+    loc = item.get("loc")
+    where = ".".join(str(part) for part in loc) if isinstance(loc, list) else ""
+    msg = str(item.get("msg", "invalid"))
+    return f"{where}: {msg}" if where else msg
+
+
+def _text(call: Call[Any], raw: bytes) -> str:
+    text = raw[:_PREVIEW].decode("utf-8", "replace")
+    return call.redactor.text(text + ("…" if len(raw) > _PREVIEW else ""))
