@@ -6,6 +6,7 @@ import io
 import json
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from prism import running_prism
+from prism import PRISM, free_port, running_prism
 
 from aparavi_dtc import Progress
 from aparavi_dtc._display import BarDisplay, LineDisplay, NullDisplay, display_for
@@ -136,17 +137,31 @@ def test_bad_session_file_says_what_to_do(
 @pytest.mark.parametrize(
     ("answer", "code", "message"),
     [
-        (respond(401, {"error": "Unauthorized"}), 3, "Error getting task status: Unauthorized"),
+        (
+            respond(401, {"error": "Unauthorized"}),
+            3,
+            "Error getting task status (HTTP 401): Unauthorized",
+        ),
         (
             respond(404, {"error": "Task not found"}),
             4,
-            "Error getting task status: Task not found",
+            "Error getting task status (HTTP 404): Task not found",
         ),
-        (respond(400, {"error": "bad"}), 6, "Error getting task status: bad"),
+        (respond(400, {"error": "bad"}), 6, "Error getting task status (HTTP 400): bad"),
         (
             respond(500, {"status": "Error", "error": f"key {API_KEY} token={TOKEN}"}),
             6,
-            "Error getting task status: key ***",
+            "Error getting task status (HTTP 500): key ***",
+        ),
+        (
+            respond(502, {"status": "Error", "error": "Bad Gateway"}),
+            6,
+            "Error getting task status (HTTP 502): Bad Gateway",
+        ),
+        (  # an error envelope under HTTP 200 is not an HTTP failure: no code to show
+            respond(200, {"status": "Error", "error": "no such pipeline"}),
+            6,
+            "Error getting task status: no such pipeline",
         ),
     ],
 )
@@ -161,10 +176,12 @@ def test_errors_are_one_line_with_an_exit_code(
     no_secrets(done)
 
 
-def test_network_failure_exits_5(home: Path) -> None:
+def test_network_failure_exits_5_and_names_the_host(home: Path) -> None:
     done = cli("version", home=home, url="http://127.0.0.1:9")
     assert done.returncode == 5
-    assert done.stderr.startswith("aparavi-dtc: error: Error getting version: ")
+    assert done.stderr.startswith("aparavi-dtc: error: Error getting version: cannot reach ")
+    assert "127.0.0.1:9" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_usage_errors_exit_2(server: LoopbackServer, home: Path) -> None:
@@ -174,6 +191,8 @@ def test_usage_errors_exit_2(server: LoopbackServer, home: Path) -> None:
     done = cli("version", home=home, url=server.url, env={"APARAVI_API_KEY": ""})
     assert done.returncode == 2
     assert "APARAVI_API_KEY" in done.stderr
+    assert "--api-key" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_debug_adds_detail(server: LoopbackServer, home: Path) -> None:
@@ -281,6 +300,119 @@ def test_run_with_json_output(server: LoopbackServer, home: Path, tmp_path: Path
     assert methods == ["POST", "PUT", "GET", "PUT", "GET", "DELETE"]
 
 
+# -- JSON and what the server's text may contain ------------------------------------------
+
+
+def strict_json(text: str) -> Any:
+    """Parse ``text`` as RFC 8259 JSON: NaN, Infinity and -Infinity are refused."""
+
+    def refuse(name: str) -> Any:
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_goes_before_or_after_the_command(server: LoopbackServer, home: Path) -> None:
+    server.script(respond(200, status_body("Running")))
+    for args in (("--json", "status"), ("status", "--json")):
+        done = cli(*args, "--token", TOKEN, "--type", "cpu", home=home, url=server.url)
+        assert done.returncode == 0, done.stderr
+        assert strict_json(done.stdout)["status"] == "Running"
+    server.script(respond(200, {"status": "OK", "data": {"version": "9"}}))
+    done = cli("version", "--base-url", server.url, "--debug", home=home, url="http://unused:1")
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_json_errors_are_a_json_object_on_stderr(
+    server: LoopbackServer, home: Path, where: str
+) -> None:
+    server.script(respond(502, {"status": "Error", "error": "Bad Gateway"}))
+    args = ["status", "--token", TOKEN, "--type", "cpu"]
+    args = ["--json", *args] if where == "before" else [*args, "--json"]
+    done = cli(*args, home=home, url=server.url)
+    assert done.returncode == 6
+    assert done.stdout == ""
+    error = strict_json(done.stderr)
+    assert error == {
+        "error": "Error getting task status (HTTP 502): Bad Gateway",
+        "code": 6,
+        "exit": "API_ERROR",
+        "status_code": 502,
+    }
+    # usage errors and errors found before anything is sent, too
+    done = cli("--json", "frobnicate", home=home, url=server.url)
+    assert (done.returncode, strict_json(done.stderr)["exit"]) == (2, "USAGE")
+    done = cli("status", "--json", home=home, url=server.url)
+    assert strict_json(done.stderr) == {
+        "error": "no current task: run `aparavi-dtc start PIPELINE` first, "
+        "or pass --token and --type",
+        "code": 2,
+        "exit": "USAGE",
+    }
+
+
+def test_json_output_is_strict(server: LoopbackServer, home: Path) -> None:
+    body = (
+        b'{"status": "OK", "data": {"status": "Running", "progress": NaN, "totalSize": Infinity}}'
+    )
+    server.script(respond(200, body))
+    done = cli("--json", "status", "--token", TOKEN, "--type", "cpu", home=home, url=server.url)
+    assert done.returncode == 0, done.stderr
+    data = strict_json(done.stdout)
+    assert data["status"] == "Running"
+    assert data.get("progress") is None
+    assert data.get("totalSize") is None
+
+
+HOSTILE = "Run\x1b]0;owned\x07ning\x1b[2J\r\x9b31mX\u202eY\x00"
+CONTROLS = ("\x1b", "\x07", "\r", "\x9b", "\u202e", "\x00")
+
+
+def no_controls(text: str) -> None:
+    for char in CONTROLS:
+        assert char not in text, repr(text)
+
+
+def test_server_text_is_neutralised(server: LoopbackServer, home: Path) -> None:
+    args = ("--token", TOKEN, "--type", "cpu")
+    server.script(respond(200, status_body(HOSTILE)))
+    done = cli("status", *args, home=home, url=server.url)
+    assert done.returncode == 0, done.stderr
+    no_controls(done.stdout)
+    assert done.stdout.startswith("Run\\x1b]0;owned\\x07ning")
+    assert len(done.stdout.strip().splitlines()) == 1
+
+    server.script(respond(400, {"status": "Error", "error": f"bad\n{HOSTILE}"}))
+    done = cli("status", *args, home=home, url=server.url)
+    assert done.returncode == 6
+    no_controls(done.stderr)
+    assert len(done.stderr.strip().splitlines()) == 1
+
+    server.script(
+        respond(200, {"status": "OK", "data": {"errors": [HOSTILE], "warnings": [HOSTILE]}})
+    )
+    done = cli("validate", PIPELINE, home=home, url=server.url)
+    assert done.returncode == 1
+    no_controls(done.stdout + done.stderr)
+
+    server.script(respond(200, {"status": "OK", "data": {"version": HOSTILE}}))
+    done = cli("version", home=home, url=server.url)
+    no_controls(done.stdout)
+
+    server.script(respond(200, status_body("Failed", errors=[HOSTILE])))
+    done = cli("status", "--watch", *args, home=home, url=server.url)
+    assert done.returncode == 1
+    no_controls(done.stdout + done.stderr)
+
+
+def test_json_output_escapes_controls(server: LoopbackServer, home: Path) -> None:
+    server.script(respond(200, status_body(HOSTILE)))
+    done = cli("status", "--json", "--token", TOKEN, "--type", "cpu", home=home, url=server.url)
+    no_controls(done.stdout)
+    assert strict_json(done.stdout)["status"] == HOSTILE
+
+
 # -- against Prism ------------------------------------------------------------------------
 
 
@@ -293,7 +425,61 @@ def test_cli_against_prism(home: Path) -> None:
         assert json.loads(done.stdout)["status"] == "Running"
         assert cli("delete", home=home, url=url).returncode == 0
         version = cli("version", home=home, url=url).stdout
-        assert version.startswith("service 1.4.2, aparavi-dtc ")
+        assert version.startswith("service 3.0.0.9999, aparavi-dtc ")
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _prism_pids(port: int) -> list[int]:
+    """Prism processes serving ``port`` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(b"prism" in arg for arg in argv) and str(port).encode() in argv:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize(
+    "sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["TERM", "INT", "HUP"]
+)
+@pytest.mark.timeout(120)
+def test_make_mock_stops_prism_on_a_signal(sig: int) -> None:
+    if not PRISM.exists():
+        pytest.skip("node_modules is not installed")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "tools" / "prism.py"), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("Prism mock of openapi.yaml on ")
+        assert _listening(port)
+        assert _prism_pids(port)
+        proc.send_signal(sig)
+        assert proc.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while (_listening(port) or _prism_pids(port)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _listening(port)
+        assert _prism_pids(port) == []
+    finally:
+        proc.kill()
+        proc.wait()
+        for pid in _prism_pids(port):  # an orphan left by a broken tools/prism.py
+            os.kill(pid, signal.SIGKILL)
 
 
 # -- displays -----------------------------------------------------------------------------
@@ -322,3 +508,18 @@ def test_bar_display_shows_status_and_counts() -> None:
     shown = screen.getvalue()
     assert "Running" in shown
     assert "5/10 objects" in shown
+
+
+def test_displays_neutralise_the_status() -> None:
+    screen = Terminal()
+    bar = display_for(screen)
+    bar.update(progress("[red]Running\x1b[2J\x1b]0;owned\x07", completedCount=1, totalCount=2))
+    bar.close()
+    shown = screen.getvalue()
+    assert "[red]Running" in shown  # shown as it is, not read as rich markup
+    assert "\x1b[2J" not in shown
+    assert "\x07" not in shown
+    lines = io.StringIO()
+    plain = display_for(lines)
+    plain.update(progress("Running\r\x1b[1A", progress=10))
+    assert lines.getvalue().startswith("Running\\x0d\\x1b[1A · 10%")

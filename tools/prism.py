@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -53,7 +54,11 @@ def running_prism(
     cmd = [str(PRISM), "mock", str(SPEC), "--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--errors", *extra_args]
     log = open(os.environ.get("PRISM_LOG", os.devnull), "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    # A process group of its own, so that stopping it reaches any worker Prism forks.
+    posix = os.name == "posix"
+    proc = subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=posix
+    )
     try:
         deadline = time.monotonic() + startup_timeout
         while not _ready(url):
@@ -64,25 +69,55 @@ def running_prism(
             time.sleep(0.1)
         yield url
     finally:
-        proc.terminate()
+        _stop(proc, signal.SIGTERM)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _stop(proc, signal.SIGKILL if posix else signal.SIGTERM)
             proc.wait()
         log.close()
+
+
+def _stop(proc: subprocess.Popen[bytes], sig: int) -> None:
+    """Send ``sig`` to Prism's process group (to Prism alone where there are none)."""
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, sig)
+        else:
+            proc.terminate()
+    except (ProcessLookupError, PermissionError):
+        pass  # already gone
+
+
+_STOP_SIGNALS = [
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+]
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    for sig in _STOP_SIGNALS:  # a second signal must not cut the clean-up short
+        signal.signal(sig, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def stop_on_signals() -> None:
+    """Treat SIGTERM and SIGHUP as Ctrl-C, so that ``kill``, a closed terminal or a
+    supervisor stopping ``make mock`` stops Prism as well instead of orphaning it. The
+    first of them stops Prism; any more are ignored until it is stopped."""
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, _interrupt)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=None, help="port (default: a free one)")
     args = parser.parse_args(argv)
-    with running_prism(port=args.port) as url:
+    stop_on_signals()
+    with contextlib.suppress(KeyboardInterrupt), running_prism(port=args.port) as url:
         print(f"Prism mock of openapi.yaml on {url} (Ctrl-C stops it)", flush=True)
         print(f"  export APARAVI_BASE_URL={url} APARAVI_API_KEY=any-key", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            while True:
-                time.sleep(3600)
+        while True:
+            time.sleep(3600)
     return 0
 
 

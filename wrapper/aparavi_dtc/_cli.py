@@ -1,14 +1,23 @@
-"""The ``aparavi-dtc`` command. Uses only the public API of the package."""
+"""The ``aparavi-dtc`` command. Uses only the public API of the package.
+
+Sections: exit codes and errors; the session file (the current task between
+invocations); the commands; parsing and running.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import enum
+import errno
 import json
 import os
+import stat
 import sys
+import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+import urllib.parse
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -16,6 +25,9 @@ import aparavi_dtc
 from aparavi_dtc import (
     AparaviError,
     APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
     AuthenticationError,
     NoActiveTaskError,
     TaskFailedError,
@@ -23,15 +35,18 @@ from aparavi_dtc import (
     TaskTimeoutError,
 )
 
+from ._display import clean, to_json
+
 if TYPE_CHECKING:
-    from aparavi_dtc import Task
+    from aparavi_dtc import AparaviDTC, Task
 
     from ._display import Display
 
 # The client (httpx, the generated models) loads only when a command runs, so that
 # `aparavi-dtc --help` and usage errors answer at once.
 
-SESSION_MARK = "aparavi-dtc session"
+
+# -- exit codes and errors ----------------------------------------------------------------
 
 
 class ExitCode(enum.IntEnum):
@@ -55,7 +70,151 @@ class CLIError(Exception):
         self.code = code
 
 
+def _code_for(exc: BaseException) -> ExitCode:
+    if isinstance(exc, CLIError):
+        return exc.code
+    if isinstance(exc, TaskFailedError):
+        return ExitCode.TASK_FAILED
+    if isinstance(exc, AuthenticationError):
+        return ExitCode.AUTHENTICATION
+    if isinstance(exc, TaskNotFoundError):
+        return ExitCode.NOT_FOUND
+    if isinstance(exc, APIConnectionError | TaskTimeoutError):
+        return ExitCode.NETWORK
+    if isinstance(exc, NoActiveTaskError | ValueError | TypeError | OSError):
+        return ExitCode.USAGE
+    if isinstance(exc, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    return ExitCode.API_ERROR
+
+
+def _host_of(base_url: str) -> str:
+    """``host:port`` of a URL, for messages (never its path, query or user info)."""
+    parsed = urllib.parse.urlsplit(base_url)
+    host = parsed.hostname or base_url
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parsed.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port else host
+
+
+def _insert(message: str, words: str, *, after_colon: bool) -> str:
+    """Put ``words`` into an SDK message shaped ``Error <action>: <reason>``.
+
+    ``after_colon``: ``Error <action>: <words>: <reason>``; else
+    ``Error <action> <words>: <reason>``. Other shapes get the words at the end.
+    """
+    head, sep, rest = message.partition(": ")
+    if not sep:
+        return f"{message} ({words.strip(': ')})"
+    return f"{head}: {words}{rest}" if after_colon else f"{head} {words}: {rest}"
+
+
+def error_message(exc: BaseException, base_url: str | None) -> str:
+    """The one line the CLI prints for ``exc``: the status code of an HTTP failure, the host
+    of a network failure, an interruption's own words."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(exc, CLIError | AparaviError):
+        message = str(exc)
+    elif isinstance(exc, OSError) and exc.strerror:
+        message = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    elif isinstance(exc, ValueError | TypeError):
+        message = str(exc)
+    else:  # an error the SDK did not expect; --debug shows where it came from
+        message = f"unexpected {type(exc).__name__}: {exc} (run with --debug for details)"
+    status = getattr(exc, "status_code", None)
+    if (
+        isinstance(exc, APIStatusError | APIResponseValidationError)
+        and isinstance(status, int)
+        and not 200 <= status < 300
+        and f"HTTP {status}" not in message
+    ):
+        message = _insert(message, f"(HTTP {status})", after_colon=False)
+    elif isinstance(exc, APIConnectionError) and base_url:
+        host = _host_of(base_url)
+        if host not in message:
+            verb = "no answer in time from" if isinstance(exc, APITimeoutError) else "cannot reach"
+            message = _insert(message, f"{verb} {host}: ", after_colon=True)
+    return message
+
+
+class Reporter:
+    """Writes what the CLI has to say: results on stdout, errors on stderr, as text or JSON.
+
+    Every secret the command knows (the API key, task tokens) is masked in what it writes,
+    as a backstop to the SDK's own masking.
+    """
+
+    def __init__(self, *, json_mode: bool, debug: bool) -> None:
+        self.json_mode = json_mode
+        self.debug = debug
+        self.base_url: str | None = None
+        self._secrets: set[str] = set()
+
+    def secret(self, value: str | None) -> None:
+        """Mask ``value`` wherever it would appear."""
+        if value:
+            self._secrets.add(value)
+
+    def mask(self, text: str) -> str:
+        for value in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(value, "***")
+        return text
+
+    def out(self, text: str, data: Any) -> None:
+        """One line of text, or ``data`` as strict JSON with ``--json``."""
+        if self.json_mode:
+            try:
+                encoded = to_json(data)
+            except RecursionError:
+                raise CLIError(
+                    "the service's answer is nested too deeply to print as JSON",
+                    ExitCode.API_ERROR,
+                ) from None
+            print(self.mask(encoded))
+        else:
+            print(self.mask(clean(text)))
+
+    def note(self, text: str) -> None:
+        """A line on stderr for people (left out with ``--json``, whose stderr is JSON)."""
+        if not self.json_mode:
+            print(self.mask(clean(text)), file=sys.stderr)
+
+    def fail(self, exc: BaseException) -> ExitCode:
+        """Report ``exc`` in one line (a JSON object with ``--json``); return the exit code."""
+        code = _code_for(exc)
+        message = self.mask(error_message(exc, self.base_url))
+        if self.json_mode:
+            report: dict[str, Any] = {"error": message, "code": int(code), "exit": code.name}
+            status = getattr(exc, "status_code", None)
+            if isinstance(status, int):
+                report["status_code"] = status
+            print(to_json(report), file=sys.stderr)
+        else:
+            print(f"aparavi-dtc: error: {clean(message)}", file=sys.stderr)
+        if self.debug:
+            detail = "".join(traceback.format_exception(exc))
+            print(self.mask(clean(detail, multiline=True)), file=sys.stderr)
+        return code
+
+
 # -- the session file ---------------------------------------------------------------------
+#
+# `start` records the task it started in one file; `status`, `upload` and `delete` act on
+# it. The file is never followed through a symbolic link and never trusted unless it is a
+# small regular file of ours; it is replaced atomically (a temporary file in the same
+# directory, then a rename), so a reader sees the old or the new file, never half of one.
+# `start` and `delete` change it under a lock, so parallel invocations cannot orphan a task.
+
+SESSION_MARK = "aparavi-dtc session"
+SESSION_LIMIT = 64 * 1024  # a session file is ~200 bytes; anything larger is not one
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once instead of hanging
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def config_dir() -> Path:
@@ -67,77 +226,208 @@ def config_dir() -> Path:
 
 
 def session_path() -> Path:
+    """Where the current task is recorded."""
     return config_dir() / "session.json"
 
 
-def save_session(task: Task, base_url: str) -> None:
-    """Write the current task, readable by the user alone (mode 0600)."""
+def _fix(path: Path) -> str:
+    return f"delete {path}, or pass --token and --type"
+
+
+def _is_ours(st: os.stat_result) -> bool:
+    return not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
+
+
+def _prepare_dir() -> Path:
+    """The config directory, created 0700 or tightened to it; refused if not ours."""
+    directory = config_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        st = os.stat(directory)
+        if not stat.S_ISDIR(st.st_mode):
+            raise CLIError(f"{directory} is not a directory: move it away")
+        if not _is_ours(st):
+            raise CLIError(f"{directory} belongs to another user: set XDG_CONFIG_HOME")
+        if os.name != "nt" and stat.S_IMODE(st.st_mode) & 0o077:
+            os.chmod(directory, 0o700)
+    except OSError as exc:
+        raise CLIError(f"cannot use the directory {directory}: {exc.strerror}") from None
+    return directory
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _open_private(path: Path, flags: int, fix: str) -> int:
+    """Open ``path`` without following a link; refuse anything but a regular file of ours.
+
+    ``fix`` tells the user what to do about a file that is refused.
+    """
+    try:
+        fd = os.open(path, flags | _NOFOLLOW | _NONBLOCK | _CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or path.is_symlink():
+            raise CLIError(
+                f"{path} is a symbolic link, which aparavi-dtc does not follow: {fix}"
+            ) from None
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise CLIError(f"cannot open {path}: {exc.strerror}: {fix}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise CLIError(f"{path} is {_kind(st.st_mode)}, not a session file: {fix}")
+        if not _is_ours(st):
+            raise CLIError(f"{path} belongs to another user: {fix}")
+        if os.name != "nt" and stat.S_IMODE(st.st_mode) & 0o077:
+            os.fchmod(fd, 0o600)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_session() -> dict[str, str] | None:
+    """The saved session (``token``, ``type``, ``base_url``), None when there is none."""
     path = session_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    data = {"kind": SESSION_MARK, "token": task.token, "type": task.type, "base_url": base_url}
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        os.fchmod(handle.fileno(), 0o600)
-        json.dump(data, handle)
+    try:
+        fd = _open_private(path, os.O_RDONLY, _fix(path))
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        raw = handle.read(SESSION_LIMIT + 1)
+    if len(raw) > SESSION_LIMIT:
+        raise CLIError(f"{path} is too large for a session file: {_fix(path)}")
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise CLIError(f"the session file {path} is corrupt: {_fix(path)}") from None
+    if not isinstance(data, dict) or data.get("kind") != SESSION_MARK:
+        raise CLIError(f"{path} is not an aparavi-dtc session file: {_fix(path)}")
+    fields = {key: data.get(key) for key in ("token", "type", "base_url")}
+    if not all(isinstance(value, str) and value for value in fields.values()):
+        raise CLIError(f"the session file {path} is corrupt: {_fix(path)}")
+    return {key: str(value) for key, value in fields.items()}
 
 
 def load_session(base_url: str) -> tuple[str, str] | None:
-    """The saved task's token and type, None when there is none."""
-    path = session_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    """The saved task's token and type for ``base_url``, None when there is none."""
+    saved = read_session()
+    if saved is None:
         return None
-    except OSError as exc:
-        raise CLIError(f"cannot read the session file {path}: {exc.strerror}") from None
-    fix = f"delete {path}, or pass --token and --type"
-    try:
-        data = json.loads(text)
-    except ValueError:
-        raise CLIError(f"the session file {path} is corrupt: {fix}") from None
-    if not isinstance(data, dict) or data.get("kind") != SESSION_MARK:
-        raise CLIError(f"{path} is not an aparavi-dtc session file: {fix}")
-    token, type_ = data.get("token"), data.get("type")
-    if not isinstance(token, str) or not token or not isinstance(type_, str) or not type_:
-        raise CLIError(f"the session file {path} is corrupt: {fix}")
-    if data.get("base_url") != base_url:
+    if saved["base_url"] != base_url:
+        path = session_path()
         raise CLIError(
-            f"the session file {path} is for {data.get('base_url')!r}, not {base_url!r}: "
-            f"use that base URL, or {fix}"
+            f"the session file {path} is for {saved['base_url']!r}, not {base_url!r}: "
+            f"use that base URL, or {_fix(path)}"
         )
-    return token, type_
+    return saved["token"], saved["type"]
+
+
+def save_session(task: Task, base_url: str) -> None:
+    """Record ``task`` as the current one: a new file readable by the user alone (0600),
+    renamed over the old one, so that no reader ever sees half a file."""
+    directory = _prepare_dir()
+    path = directory / "session.json"
+    data = {"kind": SESSION_MARK, "token": task.token, "type": task.type, "base_url": base_url}
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=".session-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)  # replaces a link or a file itself, never what it points to
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise CLIError(f"cannot write the session file {path}: {exc.strerror}") from None
+        raise
 
 
 def clear_session(token: str) -> None:
-    path = session_path()
+    """Forget the current task if it is ``token`` (another may have replaced it)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        saved = read_session()
+    except CLIError:
+        return  # not ours to remove
+    if saved is not None and saved["token"] == token:
+        with contextlib.suppress(FileNotFoundError):
+            session_path().unlink()
+
+
+@contextlib.contextmanager
+def session_lock() -> Iterator[None]:
+    """Hold the session's lock file (POSIX ``flock``) while the session is changed."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the rename alone keeps the file whole
+        yield
         return
-    if isinstance(data, dict) and data.get("token") == token:
-        path.unlink(missing_ok=True)
+    path = _prepare_dir() / "session.lock"
+    try:
+        fd = _open_private(path, os.O_RDWR | os.O_CREAT, f"delete {path}")
+    except FileNotFoundError as exc:
+        raise CLIError(f"cannot create {path}: {exc.strerror}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 # -- commands -----------------------------------------------------------------------------
 
 
 class Context:
-    """What every command needs: the client, the output mode, the chosen task."""
+    """What every command needs: the client, the output, the chosen task."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
-        from aparavi_dtc import AparaviDTC
-
+    def __init__(self, args: argparse.Namespace, report: Reporter) -> None:
         self.args = args
-        try:
-            self.client = AparaviDTC(args.api_key, base_url=args.base_url)
-        except ValueError as exc:
-            raise CLIError(str(exc)) from None
+        self.report = report
+        self._client: AparaviDTC | None = None
+
+    @property
+    def client(self) -> AparaviDTC:
+        """The client, made on first use (``pipelines`` needs none)."""
+        if self._client is None:
+            from aparavi_dtc import AparaviDTC
+
+            key = self.args.api_key
+            if key is None:
+                key = os.environ.get("APARAVI_API_KEY")
+            if not key or not key.strip():
+                raise CLIError(
+                    "no API key: set APARAVI_API_KEY in the environment, or pass --api-key "
+                    "(other users can see a process's arguments)"
+                )
+            self.report.secret(key)
+            try:
+                self._client = AparaviDTC(key, base_url=self.args.base_url)
+            except ValueError as exc:
+                raise CLIError(str(exc)) from None
+            self.report.base_url = self._client.base_url
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
 
     def task(self) -> Task:
         token, type_ = getattr(self.args, "token", None), getattr(self.args, "type", None)
         if (token is None) != (type_ is None):
             raise CLIError("--token and --type go together")
         if token is not None and type_ is not None:
+            self.report.secret(token)
             try:
                 return self.client.task(token, type_)
             except ValueError as exc:
@@ -148,18 +438,16 @@ class Context:
                 "no current task: run `aparavi-dtc start PIPELINE` first, "
                 "or pass --token and --type"
             )
+        self.report.secret(saved[0])
         return self.client.task(*saved)
 
     def display(self) -> Display:
         from ._display import display_for
 
-        return display_for(sys.stdout, quiet=self.args.json)
+        return display_for(sys.stdout, quiet=self.report.json_mode)
 
     def out(self, text: str, data: Any) -> None:
-        if self.args.json:
-            print(json.dumps(data, default=str))
-        else:
-            print(text)
+        self.report.out(text, data)
 
     def wait(self, task: Task) -> Any:
         display = self.display()
@@ -181,17 +469,52 @@ def cmd_validate(ctx: Context) -> ExitCode:
     data = result.data if isinstance(result.data, dict) else {}
     errors = data.get("errors") or []
     for warning in data.get("warnings") or []:
-        print(f"warning: {warning}", file=sys.stderr)
+        ctx.report.note(f"warning: {warning}")
     ctx.out("Pipeline is valid" if not errors else "Pipeline has errors", result.to_dict())
     for error in errors:
-        print(f"error: {error}", file=sys.stderr)
+        ctx.report.note(f"error: {error}")
     return ExitCode.TASK_FAILED if errors else ExitCode.OK
+
+
+def _settle_current(ctx: Context, replace: bool) -> None:
+    """Make way for a new task: the session's task, if the service still has it, is kept
+    (an error saying how to go on) or, with ``--replace``, deleted."""
+    saved = read_session()
+    if saved is None:
+        return
+    ctx.report.secret(saved["token"])
+    if saved["base_url"] != ctx.client.base_url:
+        raise CLIError(
+            f"the current task was started on {saved['base_url']!r}: follow or delete it "
+            f"with --base-url {saved['base_url']}, then start this one"
+        )
+    current = ctx.client.task(saved["token"], saved["type"])
+    try:
+        status = current.get().data.status
+    except TaskNotFoundError:
+        return  # gone already: nothing to orphan
+    if not replace:
+        raise CLIError(
+            f"a task is already current ({status}): follow it with `aparavi-dtc status`, "
+            "delete it with `aparavi-dtc delete`, or use `aparavi-dtc start --replace` "
+            "to delete it and start the new one"
+        )
+    with contextlib.suppress(TaskNotFoundError):
+        current.delete()
 
 
 def cmd_start(ctx: Context) -> ExitCode:
     args = ctx.args
-    task = ctx.client.start_task(args.pipeline, name=args.name, threads=args.threads)
-    save_session(task, ctx.client.base_url)
+    with session_lock():
+        _settle_current(ctx, args.replace)
+        task = ctx.client.start_task(args.pipeline, name=args.name, threads=args.threads)
+        ctx.report.secret(task.token)
+        try:
+            save_session(task, ctx.client.base_url)
+        except BaseException:
+            with contextlib.suppress(AparaviError):
+                task.delete()  # a task nobody can find again is deleted, not orphaned
+            raise
     session = str(session_path())
     ctx.out(f"Task started: {task!r}", {"started": True, "type": task.type, "session": session})
     if args.wait:
@@ -219,8 +542,9 @@ def cmd_status(ctx: Context) -> ExitCode:
 
 def cmd_delete(ctx: Context) -> ExitCode:
     task = ctx.task()
-    task.delete()
-    clear_session(task.token)
+    with session_lock():
+        task.delete()
+        clear_session(task.token)
     ctx.out("Task deleted", {"deleted": True})
     return ExitCode.OK
 
@@ -244,18 +568,19 @@ def cmd_run(ctx: Context) -> ExitCode:
         )
     finally:
         display.close()
-    webhook = result.webhook.to_dict() if result.webhook is not None else None
+    results = result.results.to_dict() if result.results is not None else None
     ctx.out(
         f"Task {result.status.status}",
-        {"status": result.status.to_dict(), "webhook": webhook},
+        {"status": result.status.to_dict(), "results": results},
     )
     return ExitCode.OK
 
 
 def cmd_version(ctx: Context) -> ExitCode:
     result = ctx.client.version()
-    data = result.data
-    shown = data.get("version", data) if isinstance(data, dict) else data
+    data = result.data  # a typed VersionInfo, or a plain dict from older specs
+    version = data.get("version") if isinstance(data, dict) else getattr(data, "version", None)
+    shown = version if isinstance(version, str) and version else "version unknown"
     ctx.out(f"service {shown}, aparavi-dtc {aparavi_dtc.__version__}", result.to_dict())
     return ExitCode.OK
 
@@ -263,8 +588,51 @@ def cmd_version(ctx: Context) -> ExitCode:
 # -- parsing and running ------------------------------------------------------------------
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as a JSON object on stderr when ``--json`` was given."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if self.json_errors:
+            code = ExitCode.USAGE
+            report = {"error": f"{self.prog}: {message}", "code": int(code), "exit": code.name}
+            print(to_json(report), file=sys.stderr)
+            sys.exit(code)
+        super().error(message)
+
+
+def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """The options every command takes, before or after its name.
+
+    The top-level parser gives the defaults; the subcommands' copies leave an option
+    unset unless it is given there (``argparse.SUPPRESS``), so neither overrides the other.
+    """
+
+    def default(value: Any) -> Any:
+        return value if defaults else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--api-key",
+        default=default(None),
+        help="the API key; prefer APARAVI_API_KEY: other users can see a process's arguments",
+    )
+    parser.add_argument(
+        "--base-url", default=default(None), help="the service URL (default: $APARAVI_BASE_URL)"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=default(False),
+        help="print machine-readable JSON (errors too, on stderr)",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", default=default(False), help="show details of errors"
+    )
+
+
+def _parser(json_errors: bool = False) -> argparse.ArgumentParser:
+    parser = _Parser(
         prog="aparavi-dtc",
         description="Start, watch, feed and delete Aparavi Data Toolchain tasks.",
         epilog=(
@@ -274,20 +642,18 @@ def _parser() -> argparse.ArgumentParser:
             "130 interrupted."
         ),
     )
-    parser.add_argument(
-        "--api-key",
-        help="the API key; prefer APARAVI_API_KEY: other users can see a process's arguments",
-    )
-    parser.add_argument("--base-url", help="the service URL (default: $APARAVI_BASE_URL)")
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    parser.add_argument("--debug", action="store_true", help="show details of errors")
+    parser.json_errors = json_errors
+    _global_options(parser, defaults=True)
     parser.add_argument(
         "--version", action="version", version=f"aparavi-dtc {aparavi_dtc.__version__}"
     )
+    shared = _Parser(add_help=False)
+    _global_options(shared, defaults=False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, run: Callable[[Context], ExitCode], help: str) -> Any:
-        sub = commands.add_parser(name, help=help, description=help)
+        sub = commands.add_parser(name, help=help, description=help, parents=[shared])
+        sub.json_errors = json_errors
         sub.set_defaults(run=run)
         return sub
 
@@ -302,6 +668,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--name", help="a name for the task")
     sub.add_argument("--threads", type=int, help="threads for the task, 1 to 16")
     sub.add_argument("--wait", action="store_true", help="wait for it, showing progress")
+    sub.add_argument(
+        "--replace",
+        action="store_true",
+        help="delete the current task first (without it, start refuses while one exists)",
+    )
     sub = command("status", cmd_status, "show the status of the current task")
     sub.add_argument("--watch", action="store_true", help="follow it until it finishes")
     task_options(sub)
@@ -319,45 +690,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _code_for(exc: BaseException) -> ExitCode:
-    if isinstance(exc, CLIError):
-        return exc.code
-    if isinstance(exc, TaskFailedError):
-        return ExitCode.TASK_FAILED
-    if isinstance(exc, AuthenticationError):
-        return ExitCode.AUTHENTICATION
-    if isinstance(exc, TaskNotFoundError):
-        return ExitCode.NOT_FOUND
-    if isinstance(exc, APIConnectionError | TaskTimeoutError):
-        return ExitCode.NETWORK
-    if isinstance(exc, NoActiveTaskError | ValueError | TypeError):
-        return ExitCode.USAGE
-    return ExitCode.API_ERROR
-
-
-def _fail(exc: BaseException, debug: bool) -> NoReturn:
-    print(f"aparavi-dtc: error: {exc}", file=sys.stderr)
-    if debug:
-        detail = "".join(traceback.format_exception(exc))
-        print(detail, file=sys.stderr)
-    sys.exit(_code_for(exc))
+def _wants_json(argv: Sequence[str]) -> bool:
+    """Whether ``--json`` is among the options (before a ``--``), for usage errors."""
+    options = argv[: list(argv).index("--")] if "--" in argv else argv
+    return "--json" in options
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = _parser(_wants_json(arguments)).parse_args(arguments)
     if args.debug:
         os.environ.setdefault("APARAVI_LOG", "debug")
+    report = Reporter(json_mode=args.json, debug=args.debug)
+    ctx = Context(args, report)
     try:
-        ctx = Context(args)
-        with ctx.client:
+        try:
             code: ExitCode = args.run(ctx)
-            return int(code)
-    except (CLIError, AparaviError, ValueError, TypeError) as exc:
-        _fail(exc, args.debug)
-    except KeyboardInterrupt:
-        print("aparavi-dtc: interrupted", file=sys.stderr)
-        return int(ExitCode.INTERRUPTED)
+        finally:
+            ctx.close()
+    except KeyboardInterrupt as exc:
+        return int(report.fail(exc))
+    except Exception as exc:
+        return int(report.fail(exc))
+    return int(code)
 
 
 if __name__ == "__main__":

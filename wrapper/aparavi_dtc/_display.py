@@ -1,11 +1,60 @@
-"""How the command line shows progress: a live bar on a terminal, plain lines elsewhere."""
+"""How the command line shows things: server text made safe for a terminal, strict JSON,
+and progress as a live bar on a terminal or plain lines elsewhere."""
 
 from __future__ import annotations
 
+import json
+import math
+import re
 import sys
 from typing import Any, Protocol, TextIO
 
 from ._polling import Progress
+
+# Characters a terminal acts on instead of showing: C0 controls (ESC starts escape
+# sequences, CR rewrites the line, BS erases), DEL, C1 controls (CSI and OSC in one byte),
+# the bidirectional overrides and isolates that reorder what is shown, and the Unicode line
+# and paragraph separators. Tab and newline are kept only in multi-line text.
+_UNSAFE_IN_LINE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_UNSAFE_IN_BLOCK = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def clean(text: str, *, multiline: bool = False) -> str:
+    """``text`` safe to print: every control character shown as an escape (``\\x1b``).
+
+    One line unless ``multiline``, which keeps newlines and tabs (the text's own layout)
+    and still escapes carriage returns.
+    """
+    pattern = _UNSAFE_IN_BLOCK if multiline else _UNSAFE_IN_LINE
+    return pattern.sub(_escape, text)
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (JSON has neither)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def to_json(data: Any) -> str:
+    """Strict JSON (RFC 8259): NaN and infinities become null, non-ASCII is escaped.
+
+    Raises RecursionError for data nested too deeply to encode.
+    """
+    return json.dumps(_finite(data), allow_nan=False, default=str)
 
 
 class Display(Protocol):
@@ -18,7 +67,7 @@ class Display(Protocol):
 
 def describe(progress: Progress, *, elapsed: bool = True) -> str:
     """One line: status, percent, counts and (unless told not to) elapsed time."""
-    parts = [progress.status]
+    parts = [clean(progress.status)]
     if progress.percent is not None:
         parts.append(f"{progress.percent:.0f}%")
     if progress.completed is not None and progress.total is not None:
@@ -64,10 +113,11 @@ class BarDisplay:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+        # markup=False: a status such as "[link=...]" from the server is shown as it is.
         self._bar = Progress(
-            TextColumn("{task.fields[status]}"),
+            TextColumn("{task.fields[status]}", markup=False),
             BarColumn(),
-            TextColumn("{task.fields[detail]}"),
+            TextColumn("{task.fields[detail]}", markup=False),
             TimeElapsedColumn(),
             console=Console(file=stream),
             transient=False,
@@ -83,7 +133,7 @@ class BarDisplay:
             self._task,
             completed=progress.percent or 0,
             total=100 if progress.percent is not None else None,
-            status=progress.status,
+            status=clean(progress.status),
             detail=counts,
         )
 
