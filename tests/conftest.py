@@ -38,7 +38,8 @@ class Synced:
     """Calls an async object's coroutine methods as if they were synchronous.
 
     Lets one test body exercise ``AparaviDTC`` and ``AsyncAparaviDTC`` alike; handles the
-    async client returns (``AsyncTask``) are wrapped the same way.
+    async client returns (``AsyncTask``, ``AsyncPipe``) are wrapped the same way, and
+    ``with`` on a wrapped async context manager runs ``async with``.
     """
 
     def __init__(self, target: Any, loop: asyncio.AbstractEventLoop) -> None:
@@ -54,11 +55,18 @@ class Synced:
             result = value(*args, **kwargs)
             if inspect.iscoroutine(result):
                 result = self._loop.run_until_complete(result)
-            if isinstance(result, aparavi_dtc.AsyncTask):
+            if isinstance(result, aparavi_dtc.AsyncTask | aparavi_dtc.AsyncPipe):
                 return Synced(result, self._loop)
             return result
 
         return run
+
+    def __enter__(self) -> Any:
+        self._loop.run_until_complete(self._target.__aenter__())
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._loop.run_until_complete(self._target.__aexit__(*exc_info))
 
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self._target, name, value)

@@ -95,6 +95,9 @@ class _Probe:
     def to_dict(self) -> _Probe:
         return self
 
+    def to_tuple(self) -> _Probe:  # a File part of a multipart body
+        return self
+
     def __iter__(self) -> typing.Iterator[_Probe]:
         yield self
 
