@@ -383,7 +383,7 @@ def _names() -> set[str]:
 
 
 def _state(state: str | Mapping[str, Any], **extra: Any) -> dict[str, Any]:
-    payload = {"status": state} if isinstance(state, str) else dict(state)
+    payload: dict[str, Any] = {"status": state} if isinstance(state, str) else dict(state)
     payload.setdefault("status", "Running")
     running = payload["status"] not in ("Completed", "Failed", "Cancelled", "Done", "Error")
     payload.setdefault("completed", not running)
@@ -458,9 +458,11 @@ def _uploaded(headers: Mapping[str, str], body: bytes) -> list[tuple[str, str, b
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
             b"Content-Type: " + kind.encode("latin-1") + b"\r\n\r\n" + body
         )
-        files = []
-        for part in message.iter_parts():  # type: ignore[attr-defined]
-            content = part.get_payload(decode=True) or b""
+        files: list[tuple[str, str, bytes]] = []
+        for part in message.iter_parts():
+            content = part.get_payload(decode=True)
+            if not isinstance(content, bytes):
+                content = b""
             name = part.get_filename() or "upload"
             files.append((name, part.get_content_type(), content))
         return files
