@@ -10,8 +10,12 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
+import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +44,93 @@ def home(tmp_path: Path) -> Path:
 def server() -> Iterator[LoopbackServer]:
     with loopback_server() as running:
         yield running
+
+
+MARK = "aparavi-dtc session"
+
+
+class FakeService:
+    """Loopback service: ``PUT /task`` starts a new task with a fresh token; ``GET /task``
+    answers Running for as long as it exists (404 once deleted, as the service does);
+    ``DELETE /task`` deletes it; ``PUT /webhook`` answers :attr:`webhook_answer`; anything
+    else answers ``{"status": "OK", "data": {}}``. A webhook task never finishes."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.deleted: list[str] = []
+        self.requests: list[tuple[str, str]] = []
+        self.bodies: list[bytes] = []
+        self.webhook_answer: dict[str, Any] = {"status": "OK", "data": {}}
+        self.status_fields: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def live(self) -> list[str]:
+        """Tokens started and not deleted."""
+        with self._lock:
+            return [t for t in self.started if t not in self.deleted]
+
+    def answer(self, method: str, target: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        parsed = urllib.parse.urlsplit(target)
+        token = urllib.parse.parse_qs(parsed.query).get("token", [""])[0]
+        with self._lock:
+            self.requests.append((method, parsed.path))
+            self.bodies.append(body)
+            known = token in self.started and token not in self.deleted
+            if (method, parsed.path) == ("PUT", "/task"):
+                token = f"tok-{uuid.uuid4().hex}"
+                self.started.append(token)
+                return 200, {"status": "OK", "data": {"token": token, "type": "cpu"}}
+            if parsed.path == "/task" and not known:
+                return 404, {"status": "Error", "error": "Task not found"}
+            if (method, parsed.path) == ("GET", "/task"):
+                data = {"status": "Running", "completed": False, **self.status_fields}
+                return 200, {"status": "OK", "data": data}
+            if (method, parsed.path) == ("DELETE", "/task"):
+                self.deleted.append(token)
+            if (method, parsed.path) == ("PUT", "/webhook"):
+                if not known:
+                    return 404, {"status": "Error", "error": "Task not found"}
+                return 200, self.webhook_answer
+        return 200, {"status": "OK", "data": {}}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _any(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                status, body = service.answer(self.command, self.path, self.rfile.read(length))
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            do_GET = do_PUT = do_POST = do_DELETE = _any
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
+
+
+@pytest.fixture
+def service() -> Iterator[FakeService]:
+    running = FakeService()
+    try:
+        yield running
+    finally:
+        running.close()
 
 
 def cli(
@@ -270,7 +361,7 @@ def test_upload_files_and_text(server: LoopbackServer, home: Path, tmp_path: Pat
     server.script(respond(200, OK))
     args = ("--token", TOKEN, "--type", "cpu")
     done = cli("upload", str(one), str(two), *args, home=home, url=server.url)
-    assert (done.returncode, done.stdout.strip()) == (0, "Uploaded"), done.stderr
+    assert (done.returncode, done.stdout.strip()) == (0, "Processed 0 objects"), done.stderr
     assert server.requests[0].headers["content-type"].startswith("multipart/form-data")
     server.script(respond(200, OK))
     done = cli("upload", "--text", "hello", *args, home=home, url=server.url)
@@ -280,24 +371,150 @@ def test_upload_files_and_text(server: LoopbackServer, home: Path, tmp_path: Pat
     assert done.returncode == 2
 
 
-def test_run_with_json_output(server: LoopbackServer, home: Path, tmp_path: Path) -> None:
-    document = tmp_path / "doc.txt"
-    document.write_text("content")
-    server.script(
-        respond(200, OK),  # validate
-        respond(200, started()),
-        respond(200, status_body("Running")),
-        respond(200, {"status": "OK", "data": {"parsed": 1}}),  # upload
-        respond(200, status_body("Completed")),
-        respond(200, OK),  # delete
-    )
-    done = cli("--json", "run", PIPELINE, str(document), home=home, url=server.url)
+OBJECT_ID = "6f1c1e0a-3b7e-4a59-9d1c-2f4b8f0d7a11"
+WEBHOOK_RESULT: dict[str, Any] = {
+    "status": "OK",
+    "data": {
+        "objectsRequested": 1,
+        "objectsCompleted": 1,
+        "types": {},
+        "objects": {
+            OBJECT_ID: {
+                "name": "a.txt",
+                "path": "a.txt",
+                "metadata": {},
+                "text": ["hello"],
+                "__types": {"text": "text"},
+            }
+        },
+    },
+}
+
+
+@pytest.fixture
+def document(tmp_path: Path) -> Path:
+    path = tmp_path / "a.txt"
+    path.write_text("hello")
+    return path
+
+
+def test_run_prints_each_objects_text(service: FakeService, home: Path, document: Path) -> None:
+    service.webhook_answer = WEBHOOK_RESULT
+    started = time.monotonic()
+    done = cli("run", PIPELINE, str(document), home=home, url=service.url, timeout=30)
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
-    assert result["status"]["status"] == "Completed"
-    assert result["webhook"]["data"] == {"parsed": 1}
-    methods = [r.method for r in server.requests]
-    assert methods == ["POST", "PUT", "GET", "PUT", "GET", "DELETE"]
+    assert time.monotonic() - started < 20  # it returned after the upload: no waiting
+    assert done.stdout.endswith("Processed 1 of 1 objects\na.txt:\n  hello\n")
+    paths = [f"{method} {path}" for method, path in service.requests]
+    assert paths[:2] == ["POST /pipe/validate", "PUT /task"]
+    assert paths[-2:] == ["PUT /webhook", "DELETE /task"]
+    assert service.live() == []  # deleted although it never finished
+    no_secrets(done)
+
+
+def test_run_json_is_the_typed_result(service: FakeService, home: Path, document: Path) -> None:
+    service.webhook_answer = WEBHOOK_RESULT
+    done = cli("--json", "run", PIPELINE, str(document), home=home, url=service.url, timeout=30)
+    assert done.returncode == 0, done.stderr
+    output = strict_json(done.stdout)
+    assert output["status"]["status"] == "Running"
+    assert output["results"] == WEBHOOK_RESULT["data"]
+
+
+def test_run_with_a_predefined_pipeline(service: FakeService, home: Path, document: Path) -> None:
+    from aparavi_dtc import pipelines
+
+    service.webhook_answer = WEBHOOK_RESULT
+    done = cli("run", "--pipeline", "simple-parser", str(document), home=home, url=service.url)
+    assert done.returncode == 0, done.stderr
+    assert "a.txt:\n  hello" in done.stdout
+    validated = json.loads(service.bodies[0])
+    assert validated["pipeline"] == pipelines.get("simple-parser")
+    started = json.loads(service.bodies[1])
+    assert started["pipeline"] == pipelines.get("simple-parser")
+    assert b"hello" in service.bodies[service.requests.index(("PUT", "/webhook"))]
+
+
+def test_upload_prints_results(service: FakeService, home: Path, document: Path) -> None:
+    service.webhook_answer = WEBHOOK_RESULT
+    done = cli("start", "--pipeline", "simple-parser", home=home, url=service.url)
+    assert done.returncode == 0, done.stderr
+    done = cli("upload", str(document), home=home, url=service.url)
+    assert (done.returncode, done.stdout) == (0, "Processed 1 of 1 objects\na.txt:\n  hello\n")
+    done = cli("upload", "--json", "--text", "hello", home=home, url=service.url)
+    assert done.returncode == 0, done.stderr
+    assert strict_json(done.stdout) == {"results": WEBHOOK_RESULT["data"]}
+    assert service.live() != []  # upload leaves the task to the user
+
+
+def test_results_text_is_neutralised(service: FakeService, home: Path, document: Path) -> None:
+    hostile = {
+        "objectsRequested": 2,
+        "objectsCompleted": 2,
+        "objects": {
+            "id-1": {
+                "name": "evil\x1b]0;owned\x07.txt\nfake: line",
+                "text": ["one\r\x1b[2Jtwo", "3\n4"],
+            },
+            "id-2": {"path": "no-name.txt"},
+        },
+    }
+    service.webhook_answer = {"status": "OK", "data": hostile}
+    done = cli("run", PIPELINE, str(document), home=home, url=service.url)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith(
+        "Processed 2 of 2 objects\n"
+        "evil\\x1b]0;owned\\x07.txt\\x0afake: line:\n"
+        "  one\\x0d\\x1b[2Jtwo\n"
+        "  3\n"
+        "  4\n"
+        "id-2:\n"
+        "  (no text)\n"
+    )
+
+
+def test_pipelines_lists_names_and_summaries(home: Path) -> None:
+    from aparavi_dtc import pipelines
+
+    no_key = {"APARAVI_API_KEY": ""}  # listing needs neither a key nor the service
+    done = cli("pipelines", home=home, url="http://127.0.0.1:9", env=no_key)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == pipelines.names()
+    for line, name in zip(lines, pipelines.names(), strict=True):
+        assert line.endswith(pipelines.summary(name))
+    done = cli("pipelines", "--json", home=home, url="http://127.0.0.1:9", env=no_key)
+    assert strict_json(done.stdout) == [
+        {"name": name, "summary": pipelines.summary(name)} for name in pipelines.names()
+    ]
+    done = cli("pipelines", "simple-parser", home=home, url="http://127.0.0.1:9", env=no_key)
+    assert json.loads(done.stdout) == pipelines.get("simple-parser")
+    done = cli("pipelines", "nope", home=home, url="http://127.0.0.1:9", env=no_key)
+    assert done.returncode == 2
+    assert "simple-parser" in done.stderr
+
+
+def test_pipeline_file_or_name(service: FakeService, home: Path) -> None:
+    from aparavi_dtc import pipelines
+
+    done = cli("validate", "--pipeline", "simple-parser", home=home, url=service.url)
+    assert (done.returncode, done.stdout.strip()) == (0, "Pipeline is valid"), done.stderr
+    assert json.loads(service.bodies[0])["pipeline"] == pipelines.get("simple-parser")
+    service.requests.clear()
+    for args, message in [
+        (("validate", PIPELINE, "--pipeline", "simple-parser"), "not both"),
+        (("start", PIPELINE, "--pipeline", "simple-parser"), "not both"),
+        (("validate",), "--pipeline NAME"),
+        (("start",), "--pipeline NAME"),
+        (("run", "--text", "x"), "--pipeline NAME"),
+        (("start", "--pipeline", "nope"), "simple-parser, advanced-parser"),
+        (("run", "--pipeline", "nope", "a.txt"), "simple-parser, advanced-parser"),
+    ]:
+        done = cli(*args, home=home, url=service.url)
+        assert done.returncode == 2, (args, done.stderr)
+        assert message in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    assert service.requests == []  # refused before anything was sent
 
 
 # -- JSON and what the server's text may contain ------------------------------------------

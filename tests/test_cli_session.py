@@ -1,8 +1,9 @@
 """The command line's session file: never followed through a link, written atomically, kept
 private, refused in one line when unusable, and never used to orphan a running task.
 
-The CLI runs as a subprocess against :class:`FakeService`, a loopback server that answers
-by method and path as the real service does, so that parallel invocations can share it.
+The CLI runs as a subprocess against ``FakeService`` (in test_cli), a loopback server that
+answers by method and path as the real service does, so that parallel invocations can share
+it.
 """
 
 from __future__ import annotations
@@ -12,95 +13,16 @@ import os
 import stat
 import subprocess
 import threading
-import urllib.parse
-import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .conftest import API_KEY
-from .test_cli import PIPELINE, cli, session_file
+from .test_cli import MARK, PIPELINE, FakeService, cli, session_file
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX file modes, links and FIFOs")
-
-MARK = "aparavi-dtc session"
-
-
-class FakeService:
-    """Loopback service: ``PUT /task`` starts a new task with a fresh token; ``GET /task``
-    answers Running for as long as it exists (404 once deleted, as the service does);
-    ``DELETE /task`` deletes it; ``PUT /webhook`` answers :attr:`webhook_answer`; anything
-    else answers ``{"status": "OK", "data": {}}``. A webhook task never finishes."""
-
-    def __init__(self) -> None:
-        self.started: list[str] = []
-        self.deleted: list[str] = []
-        self.requests: list[tuple[str, str]] = []
-        self.webhook_answer: dict[str, Any] = {"status": "OK", "data": {}}
-        self.status_fields: dict[str, Any] = {}
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def live(self) -> list[str]:
-        """Tokens started and not deleted."""
-        with self._lock:
-            return [t for t in self.started if t not in self.deleted]
-
-    def answer(self, method: str, target: str) -> tuple[int, dict[str, Any]]:
-        parsed = urllib.parse.urlsplit(target)
-        token = urllib.parse.parse_qs(parsed.query).get("token", [""])[0]
-        with self._lock:
-            self.requests.append((method, parsed.path))
-            known = token in self.started and token not in self.deleted
-            if (method, parsed.path) == ("PUT", "/task"):
-                token = f"tok-{uuid.uuid4().hex}"
-                self.started.append(token)
-                return 200, {"status": "OK", "data": {"token": token, "type": "cpu"}}
-            if parsed.path == "/task" and not known:
-                return 404, {"status": "Error", "error": "Task not found"}
-            if (method, parsed.path) == ("GET", "/task"):
-                data = {"status": "Running", "completed": False, **self.status_fields}
-                return 200, {"status": "OK", "data": data}
-            if (method, parsed.path) == ("DELETE", "/task"):
-                self.deleted.append(token)
-            if (method, parsed.path) == ("PUT", "/webhook"):
-                if not known:
-                    return 404, {"status": "Error", "error": "Task not found"}
-                return 200, self.webhook_answer
-        return 200, {"status": "OK", "data": {}}
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        service = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _any(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
-                status, body = service.answer(self.command, self.path)
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            do_GET = do_PUT = do_POST = do_DELETE = _any
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        return Handler
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ from aparavi_dtc import (
 from ._display import clean, to_json
 
 if TYPE_CHECKING:
-    from aparavi_dtc import AparaviDTC, Task
+    from aparavi_dtc import AparaviDTC, Task, WebhookResult
 
     from ._display import Display
 
@@ -165,8 +165,12 @@ class Reporter:
             text = text.replace(value, "***")
         return text
 
-    def out(self, text: str, data: Any) -> None:
-        """One line of text, or ``data`` as strict JSON with ``--json``."""
+    def out(self, text: str, data: Any, *, neutralised: bool = False) -> None:
+        """One line of text, or ``data`` as strict JSON with ``--json``.
+
+        ``neutralised``: ``text`` is several lines already made safe (by ``clean``), to
+        print as they are.
+        """
         if self.json_mode:
             try:
                 encoded = to_json(data)
@@ -177,7 +181,7 @@ class Reporter:
                 ) from None
             print(self.mask(encoded))
         else:
-            print(self.mask(clean(text)))
+            print(self.mask(text if neutralised else clean(text)))
 
     def note(self, text: str) -> None:
         """A line on stderr for people (left out with ``--json``, whose stderr is JSON)."""
@@ -441,13 +445,32 @@ class Context:
         self.report.secret(saved[0])
         return self.client.task(*saved)
 
+    def pipeline(self) -> str | dict[str, Any]:
+        """The pipeline to use: a file's path, or the predefined one ``--pipeline`` names."""
+        path, name = self.args.pipeline, self.args.pipeline_name
+        if name is None:
+            if path is None:
+                raise CLIError(
+                    "a pipeline is needed: a pipeline JSON file, or --pipeline NAME "
+                    "(`aparavi-dtc pipelines` lists the names)"
+                )
+            return str(path)
+        if path is not None:
+            raise CLIError("give a pipeline file or --pipeline NAME, not both")
+        from aparavi_dtc import pipelines
+
+        try:
+            return pipelines.get(name)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+
     def display(self) -> Display:
         from ._display import display_for
 
         return display_for(sys.stdout, quiet=self.report.json_mode)
 
-    def out(self, text: str, data: Any) -> None:
-        self.report.out(text, data)
+    def out(self, text: str, data: Any, *, neutralised: bool = False) -> None:
+        self.report.out(text, data, neutralised=neutralised)
 
     def wait(self, task: Task) -> Any:
         display = self.display()
@@ -465,7 +488,7 @@ class Context:
 
 
 def cmd_validate(ctx: Context) -> ExitCode:
-    result = ctx.client.validate(ctx.args.pipeline)
+    result = ctx.client.validate(ctx.pipeline())
     data = result.data if isinstance(result.data, dict) else {}
     errors = data.get("errors") or []
     for warning in data.get("warnings") or []:
@@ -505,9 +528,10 @@ def _settle_current(ctx: Context, replace: bool) -> None:
 
 def cmd_start(ctx: Context) -> ExitCode:
     args = ctx.args
+    pipeline = ctx.pipeline()
     with session_lock():
         _settle_current(ctx, args.replace)
-        task = ctx.client.start_task(args.pipeline, name=args.name, threads=args.threads)
+        task = ctx.client.start_task(pipeline, name=args.name, threads=args.threads)
         ctx.report.secret(task.token)
         try:
             save_session(task, ctx.client.base_url)
@@ -554,25 +578,61 @@ def cmd_upload(ctx: Context) -> ExitCode:
     if bool(args.files) == (args.text is not None):
         raise CLIError("upload takes FILE... or --text TEXT, exactly one of them")
     task = ctx.task()
-    result = task.send_to_webhook(args.files or None, text=args.text)
-    ctx.out("Uploaded", result.to_dict())
+    answer = task.send_to_webhook(args.files or None, text=args.text)
+    from aparavi_dtc import WebhookResult
+
+    results = answer.data if isinstance(answer.data, WebhookResult) else WebhookResult()
+    report_results(ctx, results, {"results": results.to_dict()})
     return ExitCode.OK
+
+
+def report_results(ctx: Context, results: WebhookResult | None, data: Any) -> None:
+    """What the pipeline produced: each object's name and text, or ``data`` as JSON."""
+    from ._display import describe_results
+
+    ctx.out(describe_results(results), data, neutralised=True)
 
 
 def cmd_run(ctx: Context) -> ExitCode:
     args = ctx.args
+    files = list(args.files)
+    if args.pipeline_name is not None and args.pipeline is not None:
+        # With --pipeline NAME every other argument is a file: `run --pipeline X a.pdf`.
+        files.insert(0, args.pipeline)
+        args.pipeline = None
+    pipeline = ctx.pipeline()
     display = ctx.display()
     try:
         result = ctx.client.run(
-            args.pipeline, args.files or None, text=args.text, on_progress=display.update
+            pipeline, files or None, text=args.text, on_progress=display.update
         )
     finally:
         display.close()
-    results = result.results.to_dict() if result.results is not None else None
-    ctx.out(
-        f"Task {result.status.status}",
-        {"status": result.status.to_dict(), "results": results},
-    )
+    status = result.status.to_dict()
+    if result.results is None:  # not a webhook pipeline: it ran to its end
+        ctx.out(f"Task {result.status.status}", {"status": status, "results": None})
+    else:
+        data = {"status": status, "results": result.results.to_dict()}
+        report_results(ctx, result.results, data)
+    return ExitCode.OK
+
+
+def cmd_pipelines(ctx: Context) -> ExitCode:
+    from aparavi_dtc import pipelines
+
+    from ._display import describe_pipelines
+
+    name = ctx.args.name
+    if name is not None:  # one pipeline, as JSON to save, edit or pass to `start`
+        try:
+            pipeline = pipelines.get(name)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+        print(to_json(pipeline) if ctx.report.json_mode else json.dumps(pipeline, indent=2))
+        return ExitCode.OK
+    entries = [(each, pipelines.summary(each)) for each in pipelines.names()]
+    listed = [{"name": each, "summary": summary} for each, summary in entries]
+    ctx.out(describe_pipelines(entries), listed, neutralised=True)
     return ExitCode.OK
 
 
@@ -657,14 +717,26 @@ def _parser(json_errors: bool = False) -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
         return sub
 
+    def pipeline_options(sub: Any, *, then_files: bool = False) -> None:
+        what = "a pipeline JSON file"
+        if then_files:
+            what += " (with --pipeline, every argument is a file to process)"
+        sub.add_argument("pipeline", nargs="?", metavar="PIPELINE", help=what)
+        sub.add_argument(
+            "--pipeline",
+            dest="pipeline_name",
+            metavar="NAME",
+            help="a predefined pipeline instead of a file (`aparavi-dtc pipelines` lists them)",
+        )
+
     def task_options(sub: Any) -> None:
         sub.add_argument("--token", help="act on this task instead of the current one")
         sub.add_argument("--type", help="the task type that goes with --token")
 
     sub = command("validate", cmd_validate, "check a pipeline without running it")
-    sub.add_argument("pipeline", help="a pipeline JSON file")
+    pipeline_options(sub)
     sub = command("start", cmd_start, "start a task; it becomes the current task")
-    sub.add_argument("pipeline", help="a pipeline JSON file")
+    pipeline_options(sub)
     sub.add_argument("--name", help="a name for the task")
     sub.add_argument("--threads", type=int, help="threads for the task, 1 to 16")
     sub.add_argument("--wait", action="store_true", help="wait for it, showing progress")
@@ -678,15 +750,21 @@ def _parser(json_errors: bool = False) -> argparse.ArgumentParser:
     task_options(sub)
     sub = command("delete", cmd_delete, "cancel and delete the current task")
     task_options(sub)
-    sub = command("upload", cmd_upload, "send files or text to the current (webhook) task")
+    sub = command(
+        "upload", cmd_upload, "send files or text to the current (webhook) task; show the results"
+    )
     sub.add_argument("files", nargs="*", metavar="FILE", help="files to send")
     sub.add_argument("--text", help="text to send instead of files")
     task_options(sub)
-    sub = command("run", cmd_run, "validate, start, upload, wait and delete in one go")
-    sub.add_argument("pipeline", help="a pipeline JSON file")
+    sub = command(
+        "run", cmd_run, "validate, start, upload (or wait), delete in one go; show the results"
+    )
+    pipeline_options(sub, then_files=True)
     sub.add_argument("files", nargs="*", metavar="FILE", help="files for a webhook pipeline")
     sub.add_argument("--text", help="text for a webhook pipeline instead of files")
     command("version", cmd_version, "show the service's version")
+    sub = command("pipelines", cmd_pipelines, "list the predefined pipelines, or print one")
+    sub.add_argument("name", nargs="?", metavar="NAME", help="print this pipeline's JSON")
     return parser
 
 
@@ -711,6 +789,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             ctx.close()
     except KeyboardInterrupt as exc:
         return int(report.fail(exc))
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return int(ExitCode.OK)
     except Exception as exc:
         return int(report.fail(exc))
     return int(code)

@@ -7,9 +7,12 @@ import json
 import math
 import re
 import sys
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from ._polling import Progress
+
+if TYPE_CHECKING:
+    from aparavi_dtc import WebhookResult
 
 # Characters a terminal acts on instead of showing: C0 controls (ESC starts escape
 # sequences, CR rewrites the line, BS erases), DEL, C1 controls (CSI and OSC in one byte),
@@ -55,6 +58,37 @@ def to_json(data: Any) -> str:
     Raises RecursionError for data nested too deeply to encode.
     """
     return json.dumps(_finite(data), allow_nan=False, default=str)
+
+
+def describe_results(result: WebhookResult | None) -> str:
+    """What a pipeline produced, for people: a count, then each processed object's name
+    (its id when it has none) followed by its text, indented. Server text is neutralised;
+    the text keeps its own lines and tabs."""
+    if result is None:
+        return "Nothing was uploaded"
+    objects = getattr(result.objects, "additional_properties", None)
+    items = list(objects.items()) if isinstance(objects, dict) else []
+    done, asked = result.objects_completed, result.objects_requested
+    if isinstance(done, int) and isinstance(asked, int):
+        lines = [f"Processed {done} of {asked} objects"]
+    else:
+        lines = [f"Processed {len(items)} objects"]
+    for object_id, item in items:
+        name = getattr(item, "name", None)
+        lines.append(clean(name if isinstance(name, str) and name else str(object_id)) + ":")
+        pieces = getattr(item, "text", None)
+        text = "\n".join(map(str, pieces)) if isinstance(pieces, list) else ""
+        if text.strip():
+            lines += ["  " + line for line in clean(text, multiline=True).split("\n")]
+        else:
+            lines.append("  (no text)")
+    return "\n".join(lines)
+
+
+def describe_pipelines(entries: list[tuple[str, str]]) -> str:
+    """One line per predefined pipeline: its name, then what it does."""
+    width = max((len(name) for name, _ in entries), default=0)
+    return "\n".join(f"{name.ljust(width)}  {clean(summary)}" for name, summary in entries)
 
 
 class Display(Protocol):
