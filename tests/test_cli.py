@@ -740,3 +740,13 @@ def test_displays_neutralise_the_status() -> None:
     plain = display_for(lines)
     plain.update(progress("Running\r\x1b[1A", progress=10))
     assert lines.getvalue().startswith("Running\\x0d\\x1b[1A · 10%")
+
+
+def test_help_loads_neither_the_client_nor_the_models() -> None:
+    code = (
+        "import sys, aparavi_dtc._cli; "
+        "print(sorted(m for m in ('httpx', 'attrs', 'aparavi_dtc_api.models', 'rich') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -9,10 +9,10 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from ._polling import Progress
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the models load only when a command runs, not for --help
     from aparavi_dtc import WebhookResult
+
+    from ._polling import Progress
 
 # Characters a terminal acts on instead of showing: C0 controls (ESC starts escape
 # sequences, CR rewrites the line, BS erases), DEL, C1 controls (CSI and OSC in one byte),
