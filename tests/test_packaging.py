@@ -38,10 +38,24 @@ def test_wheel_contents(wheel: Path) -> None:
         "Requires-Dist: aiohttp<4,>=3.11",
         "Requires-Dist: attrs<27,>=23.1",
         "Requires-Dist: httpx<0.29,>=0.27",
+        "Requires-Dist: pytest<10,>=8; extra == 'testing'",
         "Requires-Dist: rich<16,>=13; extra == 'cli'",
     ]
     entry = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "aparavi-dtc = aparavi_dtc._cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    entry_points = zipfile.ZipFile(wheel).read(entry).decode()
+    assert "aparavi-dtc = aparavi_dtc._cli:main" in entry_points
+    assert "[pytest11]\naparavi_dtc = aparavi_dtc.testing.pytest_plugin" in entry_points
+
+
+def test_the_spec_ships_byte_for_byte(wheel: Path) -> None:
+    shipped = zipfile.ZipFile(wheel).read("aparavi_dtc/testing/openapi.yaml")
+    assert shipped == (ROOT / "openapi.yaml").read_bytes()
+
+
+def test_spec_path_is_the_repositorys_spec_in_a_checkout() -> None:
+    from aparavi_dtc.testing import spec_path
+
+    assert spec_path().read_bytes() == (ROOT / "openapi.yaml").read_bytes()
 
 
 def test_wheel_installs_into_a_clean_venv(wheel: Path, tmp_path: Path) -> None:
@@ -73,3 +87,71 @@ def test_wheel_installs_into_a_clean_venv(wheel: Path, tmp_path: Path) -> None:
         [str(env_dir / "bin" / "aparavi-dtc"), "--version"], capture_output=True, text=True
     )
     assert cli.stdout.strip() == "aparavi-dtc 0.1.0"
+
+
+USER_TESTS = """
+import asyncio
+
+import httpx
+from aparavi_dtc import AparaviDTC, AsyncAparaviDTC, TaskNotFoundError, pipelines
+from aparavi_dtc.testing import FakeAparavi, spec_path
+
+
+def test_run_with_the_fake(aparavi_client: AparaviDTC, aparavi_fake: FakeAparavi) -> None:
+    result = aparavi_client.run(pipelines.simple_parser(), [("a.txt", b"hello")])
+    assert result.texts == {"a.txt": "hello"}
+    assert aparavi_fake.tasks == {}
+    assert [r.operation for r in aparavi_fake.requests][-1] == "deleteTask"
+
+
+def test_scripted_failure(aparavi_client: AparaviDTC, aparavi_fake: FakeAparavi) -> None:
+    task = aparavi_client.start_task(pipelines.simple_parser())
+    aparavi_fake.fail_next("getTask", status=200, body={"status": "Error", "error": "Task not found"})
+    try:
+        task.get()
+    except TaskNotFoundError:
+        pass
+    else:
+        raise AssertionError("no error")
+
+
+def test_async_client(aparavi_async_client: AsyncAparaviDTC) -> None:
+    async def go() -> str:
+        return (await aparavi_async_client.version()).data.version
+
+    assert asyncio.run(go()) == "3.0.0.9999"
+
+
+def test_server(aparavi_server: str, aparavi_api_key: str) -> None:
+    answer = httpx.get(aparavi_server + "/services", timeout=5).json()
+    assert "parse" in answer["data"]
+    with AparaviDTC(aparavi_api_key, base_url=aparavi_server) as client:
+        assert client.services("ocr").data["ocr"]
+
+
+def test_spec_is_shipped() -> None:
+    assert spec_path().read_text(encoding="utf-8").startswith("openapi: 3.1.0")
+"""
+
+
+def test_a_users_tests_pass_with_the_testing_extra(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        + [f"{wheel}[testing]"],
+        check=True,
+        capture_output=True,
+    )
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "test_mine.py").write_text(USER_TESTS, encoding="utf-8")
+    done = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "5 passed" in done.stdout

@@ -24,6 +24,7 @@ concurrently.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import dataclasses
@@ -41,7 +42,7 @@ from typing import Any
 
 import httpx
 
-__all__ = ["FakeAparavi", "Received"]
+__all__ = ["FakeAparavi", "FakeTransport", "Received"]
 
 #: The operations, by the name :meth:`FakeAparavi.fail_next` and ``delay`` take.
 OPERATIONS: dict[tuple[str, str], str] = {
@@ -169,10 +170,10 @@ class FakeAparavi:
 
     # -- the three ways in ------------------------------------------------------------
 
-    def transport(self) -> httpx.MockTransport:
+    def transport(self) -> FakeTransport:
         """An httpx transport answering as the service: for ``AparaviDTC`` and
         ``AsyncAparaviDTC`` (``transport=fake.transport()``) alike."""
-        return httpx.MockTransport(self._httpx_handler)
+        return FakeTransport(self)
 
     @contextlib.contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
@@ -188,16 +189,6 @@ class FakeAparavi:
             server.server_close()
             thread.join()
 
-    def _httpx_handler(self, request: httpx.Request) -> httpx.Response:
-        status, headers, body = self.handle(
-            request.method,
-            request.url.path,
-            dict(request.url.params),
-            dict(request.headers),
-            request.read(),
-        )
-        return httpx.Response(status, headers=headers, content=body)
-
     # -- the service ------------------------------------------------------------------
 
     def handle(
@@ -208,25 +199,54 @@ class FakeAparavi:
         headers: Mapping[str, str],
         body: bytes,
     ) -> tuple[int, dict[str, str], bytes]:
-        """Answer one request: ``(status, headers, body)``."""
+        """Answer one request: ``(status, headers, body)``, after any scripted delay.
+
+        The request takes effect before the delay, as on a real server whose answer is
+        slow to come back (a client that gives up has still started its task).
+        """
+        pause, answer = self._answer(method, path, query, headers, body)
+        if pause:
+            time.sleep(pause)
+        return answer
+
+    async def handle_async(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """:meth:`handle` for an event loop: a scripted delay does not block it."""
+        pause, answer = self._answer(method, path, query, headers, body)
+        if pause:
+            await asyncio.sleep(pause)
+        return answer
+
+    def _answer(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> tuple[float, tuple[int, dict[str, str], bytes]]:
         headers = {k.lower(): v for k, v in headers.items()}
         operation = OPERATIONS.get((method.upper(), path.rstrip("/") or "/"))
         self._record(operation or "unknown", method, path, query, headers, body)
         if operation is None:
-            return _json(404, {"detail": "Not Found"})
+            return 0.0, _json(404, {"detail": "Not Found"})
         with self._lock:
             pause = self._delays.get(operation, 0.0)
             failure = self._take_failure(operation)
-        if pause:
-            time.sleep(pause)
         if failure is not None:
-            return _json(failure.status, failure.body)
+            return pause, _json(failure.status, failure.body)
         if operation not in _NO_KEY and not self._authorized(headers.get("authorization")):
-            return _json(401, {"status": "Error", "error": {"message": "Unauthorized"}})
+            return pause, _json(401, {"status": "Error", "error": {"message": "Unauthorized"}})
         answer: tuple[int, dict[str, str], bytes] = getattr(self, f"_{operation}")(
             query, headers, body
         )
-        return answer
+        return pause, answer
 
     def _record(
         self,
@@ -373,6 +393,30 @@ class FakeAparavi:
         if task is None or task.type != query.get("type"):
             return None
         return task
+
+
+class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """An httpx transport (sync and async) that hands every request to a fake."""
+
+    def __init__(self, fake: FakeAparavi) -> None:
+        self.fake = fake
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        status, headers, body = self.fake.handle(*_parts(request, request.read()))
+        return httpx.Response(status, headers=headers, content=body)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        status, headers, body = await self.fake.handle_async(
+            *_parts(request, await request.aread())
+        )
+        return httpx.Response(status, headers=headers, content=body)
+
+
+def _parts(
+    request: httpx.Request, body: bytes
+) -> tuple[str, str, dict[str, str], dict[str, str], bytes]:
+    url = request.url
+    return request.method, url.path, dict(url.params), dict(request.headers), body
 
 
 # -- helpers ------------------------------------------------------------------------------
