@@ -106,7 +106,8 @@ def test_run_with_the_fake(aparavi_client: AparaviDTC, aparavi_fake: FakeAparavi
 
 def test_scripted_failure(aparavi_client: AparaviDTC, aparavi_fake: FakeAparavi) -> None:
     task = aparavi_client.start_task(pipelines.simple_parser())
-    aparavi_fake.fail_next("getTask", status=200, body={"status": "Error", "error": "Task not found"})
+    gone = {"status": "Error", "error": "Task not found"}
+    aparavi_fake.fail_next("getTask", status=200, body=gone)
     try:
         task.get()
     except TaskNotFoundError:
@@ -138,9 +139,9 @@ def test_a_users_tests_pass_with_the_testing_extra(wheel: Path, tmp_path: Path) 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
+    extra = [f"{wheel}[testing]"]
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        + [f"{wheel}[testing]"],
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *extra],
         check=True,
         capture_output=True,
     )
