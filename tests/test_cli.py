@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from prism import PRISM, free_port, running_prism
 
-from aparavi_dtc import Progress
+from aparavi_dtc import AparaviDTC, AuthenticationError, Progress, pipelines
 from aparavi_dtc._display import BarDisplay, LineDisplay, NullDisplay, display_for
 from aparavi_dtc_api.models import TaskStatus
 
@@ -697,6 +697,77 @@ def test_make_mock_stops_prism_on_a_signal(sig: int) -> None:
         proc.wait()
         for pid in _prism_pids(port):  # an orphan left by a broken tools/prism.py
             os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize("prism", [False, True], ids=["fake", "prism"])
+@pytest.mark.timeout(120)
+def test_mock_serves_until_a_signal(prism: bool, home: Path) -> None:
+    if prism and not PRISM.exists():
+        pytest.skip("node_modules is not installed")
+    port = free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
+    environ["XDG_CONFIG_HOME"] = str(home)
+    proc = subprocess.Popen(
+        [SCRIPT, "mock", "--port", str(port), *(["--prism"] if prism else [])],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=environ,
+        cwd=ROOT,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        url = f"http://127.0.0.1:{port}"
+        assert first.startswith(("Fake Aparavi service on ", "Prism mock of "))
+        assert url in first
+        key = "any-key-for-prism-0000" if prism else "aparavi-mock-key-0123456789"
+        with AparaviDTC(key, base_url=url) as client:
+            result = client.run(pipelines.simple_parser(), text="hello", poll_interval=0)
+        if not prism:  # the fake answers the text it was given
+            assert result.texts == {"text": "hello"}
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        assert not _listening(port)
+        assert _prism_pids(port) == []
+    finally:
+        proc.kill()
+        proc.wait()
+        for pid in _prism_pids(port):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_mock_takes_the_users_key_and_never_prints_it(home: Path) -> None:
+    port = free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
+    environ |= {"XDG_CONFIG_HOME": str(home), "APARAVI_API_KEY": API_KEY}
+    proc = subprocess.Popen(
+        [SCRIPT, "mock", "--port", str(port)], stdout=subprocess.PIPE, text=True, env=environ
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline() + proc.stdout.readline()
+        assert "the key in APARAVI_API_KEY" in first
+        assert API_KEY not in first
+        url = f"http://127.0.0.1:{port}"
+        with AparaviDTC(API_KEY, base_url=url) as client:
+            assert client.start_task(pipelines.simple_parser()).token
+        with (
+            AparaviDTC("aparavi-mock-key-0123456789", base_url=url) as client,
+            pytest.raises(AuthenticationError),
+        ):
+            client.start_task(pipelines.simple_parser())
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_mock_refuses_a_bad_port(home: Path) -> None:
+    done = cli("mock", "--port", "70000", home=home, url="http://127.0.0.1:1")
+    assert done.returncode == 2
+    assert "--port must be from 0 to 65535" in done.stderr
 
 
 # -- displays -----------------------------------------------------------------------------

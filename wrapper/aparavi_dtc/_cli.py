@@ -15,6 +15,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 import traceback
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
@@ -645,6 +646,48 @@ def cmd_version(ctx: Context) -> ExitCode:
     return ExitCode.OK
 
 
+#: The key ``mock`` accepts when APARAVI_API_KEY is not set: a test key, fine to show.
+MOCK_KEY = "aparavi-mock-key-0123456789"
+
+
+def cmd_mock(ctx: Context) -> ExitCode:
+    """Serve the fake (or Prism) on loopback until Ctrl-C, SIGTERM or SIGHUP."""
+    from aparavi_dtc.testing import FakeAparavi, PrismUnavailable, running_prism
+    from aparavi_dtc.testing._prism import stop_on_signals
+
+    port = ctx.args.port
+    if not 0 <= port <= 65535:
+        raise CLIError(f"--port must be from 0 to 65535, not {port}")
+    key = ctx.args.api_key or os.environ.get("APARAVI_API_KEY")
+    if key:
+        ctx.report.secret(key)
+    shown_key = "the key in APARAVI_API_KEY" if key else MOCK_KEY
+    stop_on_signals()
+    try:
+        if ctx.args.prism:
+            server = running_prism(port=port or None)
+            what, shown_key = "Prism mock of the shipped openapi.yaml", "any key"
+        else:
+            server = FakeAparavi(api_key=(key or MOCK_KEY).strip()).serve(port=port)
+            what = "Fake Aparavi service"
+        with server as url:
+            ctx.out(
+                f"{what} on {url} (Ctrl-C stops it)\n"
+                f"  export APARAVI_BASE_URL={url}   # and use {shown_key}",
+                {"base_url": url, "prism": bool(ctx.args.prism)},
+                neutralised=True,  # our own words and a URL we made
+            )
+            sys.stdout.flush()
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        return ExitCode.OK
+    except PrismUnavailable as exc:
+        raise CLIError(f"{exc}; run the fake instead (without --prism)") from None
+    except OSError as exc:
+        raise CLIError(f"cannot serve on port {port}: {exc.strerror or exc}") from None
+
+
 # -- parsing and running ------------------------------------------------------------------
 
 
@@ -765,6 +808,11 @@ def _parser(json_errors: bool = False) -> argparse.ArgumentParser:
     command("version", cmd_version, "show the service's version")
     sub = command("pipelines", cmd_pipelines, "list the predefined pipelines, or print one")
     sub.add_argument("name", nargs="?", metavar="NAME", help="print this pipeline's JSON")
+    sub = command("mock", cmd_mock, "serve a fake of the service on loopback, for tests")
+    sub.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    sub.add_argument(
+        "--prism", action="store_true", help="run Prism on the shipped spec instead (needs npx)"
+    )
     return parser
 
 
