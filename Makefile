@@ -24,8 +24,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## demo: validate -> start_task -> get_task -> delete_task against a local Prism mock
-demo: setup
+## demo: validate -> run a predefined pipeline over examples/documents -> print the text,
+## on the SDK's own fake of the service (needs no Node)
+demo: $(BIN)/.installed
 	$(BIN)/python examples/demo.py
 
 ## test: lint, type checks, spec linters, generated-code drift check, then pytest

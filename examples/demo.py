@@ -1,8 +1,10 @@
-"""The main job, end to end, against a local Prism mock of openapi.yaml.
+"""The main job, end to end, against the SDK's own fake of the service: no Node needed.
 
-validate -> start_task -> get_task -> delete_task, as in the Node SDK's getTask example.
-Run it with ``make demo``; against the real service, drop the mock and set
-APARAVI_API_KEY instead.
+validate -> run a predefined pipeline over the documents in examples/documents -> print
+each file's text -> the task is deleted. The fake (``aparavi_dtc.testing.FakeAparavi``)
+answers over loopback HTTP as the deployed service does: the webhook task stays Running and
+the upload's answer carries each document's text. Run it with ``make demo``; against the
+real service, drop the fake and set APARAVI_API_KEY instead.
 """
 
 from __future__ import annotations
@@ -10,35 +12,36 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+from aparavi_dtc import AparaviDTC, AparaviError, pipelines
+from aparavi_dtc.testing import FakeAparavi
 
-from prism import running_prism  # noqa: E402
-
-from aparavi_dtc import AparaviDTC, AparaviError  # noqa: E402
-
-PIPELINE = ROOT / "examples" / "pipeline.json"
+DOCUMENTS = Path(__file__).resolve().parent / "documents"
+KEY = "demo-api-key-0123456789"
 
 
 def main() -> int:
-    print("Starting a Prism mock of openapi.yaml ...", flush=True)
-    with running_prism() as url, AparaviDTC("demo-api-key", base_url=url) as client:
-        print(f"Mock listening on {url}")
+    fake = FakeAparavi(api_key=KEY)
+    files = sorted(DOCUMENTS.iterdir())
+    with fake.serve() as url, AparaviDTC(KEY, base_url=url) as client:
+        print(f"Fake Aparavi service on {url}")
+        pipeline = pipelines.simple_parser()
         try:
-            client.validate(PIPELINE)
-            print("Pipeline is valid")
-            task = client.start_task(PIPELINE, name="demo", threads=2)
-            print(f"Task started: {task!r}")  # the token is masked
-            status = client.get_task()
-            print(f"Task status: {status.data.status}")
-            if status.data.progress:
-                print(f"Progress: {status.data.progress}%")
-            client.delete_task()
-            print("Task deleted")
+            client.validate(pipeline)
+            print("Pipeline is valid: simple-parser")
+            result = client.run(
+                pipeline,
+                files,
+                poll_interval=0.1,
+                on_progress=lambda progress: print(f"Task status: {progress.status}"),
+            )
         except AparaviError as exc:
             print(f"Error: {exc}", file=sys.stderr)
             return 1
-    print("Mock stopped")
+        for name, text in result.texts.items():
+            print(f"--- {name}")
+            print(text.rstrip())
+        print("Task deleted" if not fake.tasks else f"Task left running: {fake.tasks}")
+    print("Fake stopped")
     return 0
 
 
