@@ -1,4 +1,4 @@
-"""Contract tests: the SDK against a Prism mock of ``openapi.yaml``.
+"""Contract tests: the SDK against a Prism mock of ``openapi.yaml``, and against the fake.
 
 Prism runs with ``--errors``, so any request that breaks the spec comes back as a 422,
 which the SDK raises: every test here fails on an SDK or spec bug of that kind.
@@ -27,6 +27,9 @@ from aparavi_dtc import (
     WebhookResult,
     pipelines,
 )
+from aparavi_dtc._pipeline import wrap_pipeline
+from aparavi_dtc._run import is_webhook
+from aparavi_dtc.testing import FakeAparavi
 
 from .conftest import API_KEY
 from .schema_strategies import component
@@ -284,3 +287,101 @@ def test_prism_error_codes_map_to_exceptions(
     assert type(info.value) is error
     assert info.value.status_code == code
     assert str(info.value) == message
+
+
+# -- the same contract against the fake ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[tuple[FakeAparavi, AparaviDTC]]:
+    service = FakeAparavi(api_key=API_KEY)
+    with service.serve() as url, AparaviDTC(API_KEY, base_url=url, max_retries=0) as client:
+        yield service, client
+
+
+uploads = st.one_of(
+    st.builds(lambda t: {"text": t}, st.text(min_size=1, max_size=200)),
+    st.builds(lambda f: {"files": [f]}, files),
+    st.builds(lambda f: {"files": f}, st.lists(files, min_size=2, max_size=4)),
+)
+
+
+@CONTRACT
+@given(pipeline=any_pipeline, name=names, threads=threads, upload=uploads)
+def test_a_tasks_life_against_the_fake(
+    fake: tuple[FakeAparavi, AparaviDTC],
+    pipeline: Any,
+    name: str | None,
+    threads: int | None,
+    upload: dict[str, Any],
+) -> None:
+    service, client = fake
+    task = client.start_task(pipeline, name=name, threads=threads)
+    assert service.tasks[task.token] == task.type == "cpu"
+    status = task.get().data
+    if is_webhook(wrap_pipeline(pipeline)):
+        assert status.status == "Running"
+        answer = task.send_to_webhook(**upload).data
+        sent = [upload["text"]] if "text" in upload else [f[1] for f in upload["files"]]
+        assert answer.objects_requested == len(sent)
+        objects = answer.objects.additional_properties.values()
+        if "text" in upload:
+            assert [o.text for o in objects] == [[upload["text"]]]
+        assert task.get().data.status == "Running"  # a webhook task stays Running
+    else:
+        assert status.status == "Created"
+        with pytest.raises(ServerError, match="not a webhook"):
+            task.send_to_webhook(**upload)
+    task.delete()
+    assert task.token not in service.tasks
+    with pytest.raises(TaskNotFoundError):
+        task.get()
+
+
+@CONTRACT
+@given(pipeline=any_pipeline, name=names, upload=st.lists(files, min_size=1, max_size=4))
+def test_a_pipes_life_against_the_fake(
+    fake: tuple[FakeAparavi, AparaviDTC], pipeline: Any, name: str | None, upload: Any
+) -> None:
+    service, client = fake
+    with client.create_pipe(pipeline, name=name) as pipe:
+        assert pipe.token in service.pipes
+        assert pipe.process(upload).objects_completed == len(upload)
+    assert pipe.token not in service.pipes
+
+
+@pytest.mark.parametrize(
+    ("operation", "call", "code", "error", "message"),
+    [
+        ("getTask", "get_task", 401, AuthenticationError, "Error getting task status: x"),
+        ("getTask", "get_task", 404, TaskNotFoundError, "Error getting task status: x"),
+        ("getTask", "get_task", 500, ServerError, "Error getting task status: x"),
+        ("startTask", "start_task", 422, APIStatusError, "Error starting task: x"),
+        ("sendToWebhook", "send_to_webhook", 500, ServerError, "Error sending to webhook: x"),
+        ("getServices", "services", 500, ServerError, "Error getting services: x"),
+        ("createPipe", "create_pipe", 401, AuthenticationError, "Error creating pipe: x"),
+        ("deletePipe", "delete_pipe", 500, ServerError, "Error deleting pipe: x"),
+    ],
+)
+def test_the_fakes_scripted_failures_map_to_exceptions(
+    operation: str, call: str, code: int, error: type[APIStatusError], message: str
+) -> None:
+    service = FakeAparavi(api_key=API_KEY)
+    body = {"status": "Error", "error": {"message": "x"}}
+    with AparaviDTC(API_KEY, transport=service.transport(), max_retries=0) as client:
+        task = client.start_task(pipelines.simple_parser())
+        pipe = client.create_pipe(pipelines.simple_parser())
+        calls: dict[str, Callable[[], Any]] = {
+            "get_task": task.get,
+            "start_task": lambda: client.start_task(pipelines.simple_parser()),
+            "send_to_webhook": lambda: task.send_to_webhook(text="hi"),
+            "services": client.services,
+            "create_pipe": lambda: client.create_pipe(pipelines.simple_parser()),
+            "delete_pipe": pipe.delete,
+        }
+        service.fail_next(operation, status=code, body=body)
+        with pytest.raises(error) as info:
+            calls[call]()
+        assert type(info.value) is error
+        assert str(info.value) == message
+        calls[call]()  # only the next one failed
