@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from prism import running_prism
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,18 +37,32 @@ def _section(title: str) -> str:
     return readme.split(f"### {title}\n", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
 
 
-def test_mocking_examples_run_as_written() -> None:
-    blocks = re.findall(
-        r"```python\n(.*?)```", _section("Mocking the SDK in your own tests"), re.S
+def _run(code: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
+    return subprocess.run(
+        [sys.executable, *args] if args else [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=cwd,
     )
-    assert len(blocks) == 2
-    for code in blocks:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
-        done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
-        )
-        assert done.returncode == 0, done.stderr
-        assert done.stderr == ""
+
+
+@pytest.mark.parametrize("title", ["The fake", "respx", "The spec, for your own contract tests"])
+def test_testing_examples_run_as_written(title: str) -> None:
+    (code,) = re.findall(r"```python\n(.*?)```", _section(title), re.S)
+    done = _run(code)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+
+
+def test_the_fixture_example_passes_under_pytest(tmp_path: Path) -> None:
+    (code,) = re.findall(r"```python\n(.*?)```", _section("pytest fixtures"), re.S)
+    (tmp_path / "test_example.py").write_text(code, encoding="utf-8")
+    done = _run("", "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout
 
 
 def test_process_documents_example_runs_against_the_fake(tmp_path: Path) -> None:
