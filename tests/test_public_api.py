@@ -142,7 +142,8 @@ def test_importing_the_package_stays_light() -> None:
 
     code = (
         "import sys, aparavi_dtc; "
-        "print(sorted(m for m in ('rich', 'aparavi_dtc._cli') if m in sys.modules))"
+        "print(sorted(m for m in ('rich', 'aparavi_dtc._cli', 'aparavi_dtc.testing') "
+        "if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

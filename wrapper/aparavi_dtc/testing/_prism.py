@@ -34,8 +34,10 @@ def prism_command(start: Path | None = None) -> list[str]:
     ``prism`` on the PATH, or ``npx`` fetching the pinned release.
 
     Raises:
-        PrismUnavailable: None of them exists.
+        PrismUnavailable: Node.js is missing, or none of them exists.
     """
+    if shutil.which("node") is None:
+        raise PrismUnavailable("Prism needs Node.js: node is not on the PATH")
     folder = (start or Path.cwd()).resolve()
     for parent in (folder, *folder.parents):
         local = parent / "node_modules" / ".bin" / "prism"
