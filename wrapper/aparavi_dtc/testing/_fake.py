@@ -13,7 +13,8 @@ It answers every operation of ``openapi.yaml`` in the deployed envelope
   file, or ``[binary content of <name>: <n> bytes]`` for anything else.
 * ``POST /pipe`` / ``DELETE /pipe``, ``GET /services``, ``GET /version``, ``GET /status``,
   ``POST /pipe/validate`` (``errors`` lists what is missing), ``GET /chat`` and
-  ``GET /dropper`` (a 302 redirect).
+  ``GET /dropper`` (a 302 redirect for a live task and the right ``apikey``; otherwise a
+  422, the only failure the spec documents for the pages).
 * An unknown token is ``"Task not found"`` in an error envelope under HTTP 200, as the
   deployed service sends it; a wrong key is 401; a bad request is FastAPI's 422.
 
@@ -287,7 +288,9 @@ class FakeAparavi:
         if problem:
             return _unprocessable(problem)
         threads = query.get("threads")
-        if threads is not None and not (threads.isdigit() and 1 <= int(threads) <= 16):
+        if threads is not None and not (
+            threads.isascii() and threads.isdigit() and 1 <= int(threads) <= 16
+        ):
             return _unprocessable("query.threads: Input should be between 1 and 16")
         token = uuid.uuid4().hex
         webhook = _is_webhook(pipeline)
@@ -319,7 +322,7 @@ class FakeAparavi:
         errors = [
             f"component {c.get('id', i)!r} has no provider"
             for i, c in enumerate(pipeline["components"])
-            if not isinstance(c, dict) or not c.get("provider")
+            if not c.get("provider")
         ]
         return _ok({"pipeline": pipeline, "errors": errors, "warnings": []})
 
@@ -381,11 +384,16 @@ class FakeAparavi:
         return self._page("dropper", query)
 
     def _page(self, page: str, query: Mapping[str, str]) -> Any:
-        if query.get("apikey") != self.api_key:
-            return _json(401, {"status": "Error", "error": {"message": "Unauthorized"}})
+        # The spec documents only the redirect and 422 for the pages: a missing parameter,
+        # a wrong key and an unknown task are all FastAPI-style 422s.
+        for name in ("type", "token", "apikey"):
+            if not query.get(name):
+                return _unprocessable(f"query.{name}: Field required")
+        if query["apikey"] != self.api_key:
+            return _unprocessable("query.apikey: Invalid API key")
         with self._lock:
             if self._task(query) is None:
-                return _not_found()
+                return _unprocessable("query.token: Task not found")
         return 302, {"Location": f"/{page}/pages/index.html"}, b""
 
     def _task(self, query: Mapping[str, str]) -> _Task | None:
@@ -477,17 +485,19 @@ def _pipeline(body: bytes) -> tuple[dict[str, Any], str | None]:
     pipeline = wrapped.get("pipeline") if isinstance(wrapped, dict) else None
     if not isinstance(pipeline, dict):
         return {}, "body.pipeline: Field required"
-    if not isinstance(pipeline.get("components"), list):
+    components = pipeline.get("components")
+    if not isinstance(components, list):
         return {}, "body.pipeline.components: Field required"
+    for index, component in enumerate(components):
+        if not isinstance(component, dict):
+            return {}, f"body.pipeline.components.{index}: Input should be a valid dictionary"
     return pipeline, None
 
 
 def _is_webhook(pipeline: Mapping[str, Any]) -> bool:
     source = pipeline.get("source")
     for component in pipeline["components"]:
-        if not isinstance(component, dict):
-            continue
-        names = {component.get("id"), component.get("name")}
+        names = [component.get("id"), component.get("name")]
         if (source is None or source in names) and component.get("provider") == "webhook":
             return True
     return False
@@ -500,7 +510,7 @@ def _uploaded(headers: Mapping[str, str], body: bytes) -> list[tuple[str, str, b
         return []
     if kind.startswith("multipart/"):
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-            b"Content-Type: " + kind.encode("latin-1") + b"\r\n\r\n" + body
+            b"Content-Type: " + kind.encode("latin-1", "replace") + b"\r\n\r\n" + body
         )
         files: list[tuple[str, str, bytes]] = []
         for part in message.iter_parts():
@@ -548,17 +558,40 @@ def _handler_for(fake: FakeAparavi) -> type[http.server.BaseHTTPRequestHandler]:
             # a delayed ACK (40 ms on Linux).
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+        def _body(self) -> bytes | None:
+            """The request body, sent with a length or chunked; None when it is malformed."""
+            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                chunks: list[bytes] = []
+                while True:
+                    size = self.rfile.readline(1024).split(b";")[0].strip()
+                    if not size or not all(c in b"0123456789abcdefABCDEF" for c in size):
+                        return None
+                    if int(size, 16) == 0:
+                        break
+                    chunks.append(self.rfile.read(int(size, 16)))
+                    self.rfile.readline(1024)  # the CRLF after the chunk
+                while self.rfile.readline(65537).strip():  # trailers, up to the blank line
+                    pass
+                return b"".join(chunks)
+            length = self.headers.get("Content-Length") or "0"
+            if not (length.isascii() and length.isdigit()):
+                return None
+            return self.rfile.read(int(length)) if int(length) else b""
+
         def _serve(self) -> None:
             url = urllib.parse.urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            status, headers, content = fake.handle(
-                self.command,
-                url.path,
-                dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True)),
-                dict(self.headers.items()),
-                body,
-            )
+            body = self._body()
+            if body is None:
+                self.close_connection = True
+                status, headers, content = _json(400, {"detail": "Invalid HTTP request"})
+            else:
+                status, headers, content = fake.handle(
+                    self.command,
+                    url.path,
+                    dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True)),
+                    dict(self.headers.items()),
+                    body,
+                )
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
