@@ -18,7 +18,7 @@ import aiohttp
 import httpx
 import pytest
 
-from aparavi_dtc import AparaviDTC, AsyncAparaviDTC
+from aparavi_dtc import AparaviDTC, APIConnectionError, AsyncAparaviDTC
 from aparavi_dtc._senders import as_httpx_error, client_timeout
 from aparavi_dtc._url import env_proxy
 
@@ -145,24 +145,51 @@ def test_many_calls_share_kept_alive_connections(server: LoopbackServer) -> None
     assert server.connections - before == 1
 
 
-def test_environment_proxy_carries_the_request(
+def test_environment_proxy_carries_https_requests_without_the_key(
     server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Nothing listens on 127.0.0.9:9; only the proxy (the loopback server) can answer.
-    monkeypatch.setenv("HTTP_PROXY", server.url)
+    # The loopback server plays the proxy: both clients ask it to CONNECT to the service,
+    # and the key never reaches it (it would travel inside the TLS tunnel).
+    monkeypatch.setenv("HTTPS_PROXY", server.url)
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    server.script(respond(200, started()))
+    server.script(respond(403, b"", content_type="text/plain"))
 
     async def scenario() -> None:
-        async with AsyncAparaviDTC(API_KEY, base_url="http://127.0.0.9:9") as client:
+        async with AsyncAparaviDTC(API_KEY, base_url="https://api.test", max_retries=0) as client:
             await client.version()
 
-    asyncio.run(scenario())
-    with AparaviDTC(API_KEY, base_url="http://127.0.0.9:9") as client:
+    with pytest.raises(APIConnectionError):
+        asyncio.run(scenario())
+    with (
+        AparaviDTC(API_KEY, base_url="https://api.test", max_retries=0) as client,
+        pytest.raises(APIConnectionError),
+    ):
         client.version()
-    paths = [request.path for request in server.requests]
-    assert paths == ["http://127.0.0.9:9/version"] * 2
+    assert [request.method for request in server.requests] == ["CONNECT", "CONNECT"]
+    assert [request.path for request in server.requests] == ["api.test:443"] * 2
+    for request in server.requests:
+        assert API_KEY not in repr(request)
+
+
+def test_a_loopback_service_is_never_reached_through_a_proxy(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing listens on 127.0.0.9:9: a request sent to the proxy would fail.
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.9:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    server.script(respond(200, {"status": "OK", "data": {"version": "3.0"}}))
+
+    async def scenario() -> str:
+        async with AsyncAparaviDTC(API_KEY, base_url=server.url) as client:
+            return (await client.version()).data.version
+
+    assert asyncio.run(scenario()) == "3.0"
+    with AparaviDTC(API_KEY, base_url=server.url) as client:
+        assert client.version().data.version == "3.0"
+    assert len(server.requests) == 2
 
 
 @pytest.mark.parametrize(

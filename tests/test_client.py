@@ -223,8 +223,8 @@ def test_start_task_keeps_a_wrapped_pipeline_and_adds_missing_lists(
         ("[1, 2]", ValueError, "JSON object"),
         ("/no/such/pipeline.json", ValueError, "neither JSON nor a readable file"),
         (42, TypeError, "mapping, a JSON string or a path"),
-        ({"components": [{"id": "no-provider"}]}, ValueError, "expected shape"),
-        ({"components": [{"provider": 7}]}, ValueError, "expected shape"),
+        ({"components": [{"id": "no-provider"}]}, ValueError, "pipeline is not usable"),
+        ({"components": [{"provider": 7}]}, ValueError, "pipeline is not usable"),
     ],
 )
 def test_bad_pipeline_is_rejected_before_any_request(

@@ -289,10 +289,13 @@ class AsyncAparaviDTC(BaseClient):
         attempt = 0
         while True:
             started = time.monotonic()
+            failure: httpx.HTTPError | None = None
             try:
                 status, headers, content = await self._sender.send(call)
             except httpx.HTTPError as exc:
-                delay = self._retry_after_error(call, attempt, exc)
+                failure = exc  # decided outside this block, so no error chains to the request
+            if failure is not None:
+                delay = self._retry_after_error(call, attempt, failure)
             else:
                 self._log_response(call, attempt, status, time.monotonic() - started)
                 retry = self._retry_after_response(call, attempt, status, headers)

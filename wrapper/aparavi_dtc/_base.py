@@ -35,6 +35,7 @@ from . import _operations as ops
 from . import _retry
 from ._checks import (
     TimeoutTypes,
+    check_api_key,
     check_base_url,
     check_headers,
     check_max_retries,
@@ -97,12 +98,10 @@ class BaseClient:
         headers: Mapping[str, str] | None = None,
         strict: bool = False,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
-        if not isinstance(key, str) or not key.strip():
-            raise ValueError(
-                f"an API key is needed: pass api_key=... or set {API_KEY_ENV} in the environment"
-            )
-        key = key.strip()  # a key pasted or read from a file often ends in a newline
+        key = check_api_key(
+            api_key if api_key is not None else os.environ.get(API_KEY_ENV),
+            f"pass api_key=... or set {API_KEY_ENV} in the environment",
+        )
         if auth_scheme not in ("raw", "bearer"):
             raise ValueError(f"auth_scheme must be 'raw' or 'bearer', not {auth_scheme!r}")
         if not isinstance(strict, bool):

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import ipaddress
+import math
+import re
 import urllib.parse
 from collections.abc import Mapping
 from typing import TypeAlias
@@ -13,12 +15,53 @@ import httpx
 #: A timeout as httpx takes it: seconds for every phase, an ``httpx.Timeout``, or None.
 TimeoutTypes: TypeAlias = float | httpx.Timeout | None
 
+#: Keys shorter than this cannot be masked safely (see ``_redact``), so they are refused.
+MIN_KEY_LENGTH = 8
+#: A task or pipe name travels in the query string; longer ones break URLs on the way.
+MAX_NAME_LENGTH = 1000
+
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
+_TOKEN_CHARS = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header name (RFC 9110)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_api_key(key: object, source: str) -> str:
+    """The API key, stripped, once checked; errors never show it.
+
+    It must be at least 8 visible ASCII characters: anything else cannot go in a header,
+    or could not be masked in what the SDK shows.
+    """
+    if not isinstance(key, str) or not key.strip():
+        raise ValueError(f"an API key is needed: {source}")
+    key = key.strip()  # a key pasted or read from a file often ends in a newline
+    if not _VISIBLE_ASCII.fullmatch(key):
+        raise ValueError(
+            "the API key contains a character that cannot go in an HTTP header (a space, "
+            "a line break, a control or a non-ASCII character): check how it was copied"
+        )
+    if len(key) < MIN_KEY_LENGTH:
+        raise ValueError(
+            f"the API key is shorter than {MIN_KEY_LENGTH} characters: it cannot be real, "
+            "and could not be masked safely"
+        )
+    return key
+
 
 def check_base_url(url: str) -> str:
     """``url`` without a trailing slash: http(s), a host, no credentials, TLS off loopback."""
+    if not isinstance(url, str):
+        raise TypeError(f"base_url must be a string, not {type(url).__name__}")
+    if _CONTROL.search(url) or " " in url:
+        raise ValueError(f"base_url must not contain spaces or control characters: {url!r}")
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise ValueError(f"base_url must be an http(s) URL with a host, not {url!r}")
+    try:
+        parsed.port  # noqa: B018 - urlsplit checks the port only when asked for it
+    except ValueError:
+        raise ValueError(f"base_url has a bad port: {url!r}") from None
+    if parsed.query or parsed.fragment:
+        raise ValueError(f"base_url must not have a query or a fragment: {url!r}")
     if parsed.username or parsed.password:
         raise ValueError("base_url must not contain credentials; pass api_key instead")
     if parsed.scheme == "http" and not is_loopback(parsed.hostname):
@@ -41,11 +84,27 @@ def is_loopback(host: str) -> bool:
 
 def check_timeout(timeout: TimeoutTypes) -> TimeoutTypes:
     """``timeout`` as given, once checked: seconds >= 0, an ``httpx.Timeout``, or None."""
-    if timeout is None or isinstance(timeout, httpx.Timeout):
+    if timeout is None:
         return timeout
-    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout >= 0:
+    if isinstance(timeout, httpx.Timeout):
+        phases = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+        if all(phase is None or is_seconds(phase) for phase in phases):
+            return timeout
+    elif is_seconds(timeout):
         return timeout
-    raise ValueError(f"timeout must be seconds >= 0, an httpx.Timeout or None, not {timeout!r}")
+    raise ValueError(
+        f"timeout must be finite seconds >= 0, an httpx.Timeout or None, not {timeout!r}"
+    )
+
+
+def is_seconds(value: object) -> bool:
+    """Whether ``value`` is a finite, non-negative number of seconds (not a bool)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
 
 
 def check_max_retries(value: object) -> int:
@@ -64,8 +123,13 @@ def check_headers(headers: object) -> Mapping[str, str]:
     for name, value in headers.items():
         if not isinstance(name, str) or not isinstance(value, str):
             raise TypeError(f"headers must map str to str, not {name!r}: {type(value).__name__}")
-        if not name.strip() or any(c in name + value for c in "\r\n\0"):
-            raise ValueError(f"header {name!r} has an empty name or a line break")
+        if not _TOKEN_CHARS.fullmatch(name):
+            raise ValueError(
+                f"header name {name!r} is not a valid HTTP header name (no spaces, colons or "
+                "control characters)"
+            )
+        if _CONTROL.search(value.replace("\t", "")):
+            raise ValueError(f"header {name!r} has a line break or a control character")
     return headers
 
 
@@ -85,8 +149,14 @@ def check_task_id(token: object, type_: object) -> tuple[str, str]:
 
 def check_name(name: object) -> str | None:
     """An optional task or pipe name: None or a non-empty string."""
-    if name is not None and (not isinstance(name, str) or not name.strip()):
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.strip():
         raise ValueError(f"name must be a non-empty string or None, not {name!r}")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValueError(f"name is {len(name)} characters long; at most {MAX_NAME_LENGTH}")
+    if _CONTROL.search(name):
+        raise ValueError(f"name must not contain control characters: {name!r:.80}")
     return name
 
 

@@ -314,10 +314,13 @@ class AparaviDTC(BaseClient):
                 timeout=call.timeout,
             )
             started = time.monotonic()
+            failure: httpx.HTTPError | None = None
             try:
                 response = self._http.send(request)
             except httpx.HTTPError as exc:
-                delay = self._retry_after_error(call, attempt, exc)
+                failure = exc  # decided outside this block, so no error chains to the request
+            if failure is not None:
+                delay = self._retry_after_error(call, attempt, failure)
             else:
                 status, headers = response.status_code, response.headers
                 self._log_response(call, attempt, status, time.monotonic() - started)

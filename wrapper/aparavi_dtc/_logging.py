@@ -2,7 +2,9 @@
 
 ``APARAVI_LOG=debug`` (or ``info``) makes the first client built attach a stderr handler.
 Whatever handlers an application adds, every record passes :class:`RedactingFilter`, which
-masks every API key of this process's clients and every ``token=...``.
+masks every API key of this process's clients and every ``token=...``. So do the records of
+the HTTP stacks the SDK sends through (httpx logs each request's URL, with its task token,
+at INFO): the filter sits on the httpx, httpcore and aiohttp loggers as well.
 """
 
 from __future__ import annotations
@@ -36,10 +38,39 @@ class RedactingFilter(logging.Filter):
 _FILTER = RedactingFilter()
 _configured = False
 
+#: The HTTP stacks' loggers; children made later are found when the next client is made.
+_STACKS = ("httpx", "httpcore", "aiohttp")
+_STACK_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+    "aiohttp",
+    "aiohttp.access",
+    "aiohttp.client",
+    "aiohttp.internal",
+    "aiohttp.server",
+    "aiohttp.web",
+    "aiohttp.websocket",
+)
+
+
+def _guard(name: str) -> None:
+    log = logging.getLogger(name)
+    if _FILTER not in log.filters:
+        log.addFilter(_FILTER)
+
 
 def configure() -> None:
-    """Attach the filter, and a handler when ``APARAVI_LOG`` asks for one. Idempotent."""
+    """Attach the filter to the SDK's and the HTTP stacks' loggers, and a handler when
+    ``APARAVI_LOG`` asks for one. Cheap to call again: every client does."""
     global _configured
+    existing = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in _STACKS]
+    for name in (*_STACK_LOGGERS, *existing):
+        _guard(name)
     if _configured:
         return
     _configured = True

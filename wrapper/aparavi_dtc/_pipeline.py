@@ -59,9 +59,22 @@ def wrap_pipeline(pipeline: PipelineInput) -> PipelineRequest:
     body.setdefault("errors", [])
     body.setdefault("warnings", [])
     inner = body["pipeline"]
-    if not isinstance(inner.get("components"), list):
-        raise ValueError("a pipeline needs a 'components' list")
+    components = inner.get("components")
+    if not isinstance(components, list) or not components:
+        raise ValueError(
+            "the pipeline is not usable: it needs a 'components' list with at least one "
+            "component, each with a 'provider' (see aparavi_dtc.pipelines for examples)"
+        )
     try:
         return parse(PipelineRequest, body, strict=True)
     except Misfit as exc:
-        raise ValueError(f"the pipeline does not have the expected shape: {exc}") from None
+        where, _, what = str(exc).partition(": ")
+        raise ValueError(f"the pipeline is not usable: {where} is {_plain(what)}") from None
+
+
+def _plain(what: str) -> str:
+    """A :class:`Misfit` reason as the end of a sentence: "missing", "a list, not an int"."""
+    if what.startswith("expected "):
+        wanted, _, got = what[len("expected ") :].partition(", got ")
+        return f"{got} where {wanted} belongs" if got else wanted
+    return what

@@ -15,9 +15,10 @@ from typing import Any, Literal
 from aparavi_dtc_api.models import TaskStatus
 from aparavi_dtc_api.types import Unset
 
+from ._checks import is_seconds
 from ._config import FAILED_STATES, MAX_POLL_INTERVAL, POLL_BACKOFF, TERMINAL_STATES
 from ._exceptions import TaskFailedError, TaskTimeoutError
-from ._redact import Redactor, mask
+from ._redact import Redactor
 
 Target = Literal["finished", "running"]
 
@@ -122,11 +123,11 @@ def failure(status: TaskStatus) -> list[str] | None:
 
 
 def check_wait_args(timeout: object, poll_interval: object) -> None:
-    """Raise ``ValueError`` for a negative or non-numeric timeout or poll interval."""
-    if timeout is not None and (not isinstance(timeout, int | float) or timeout < 0):
-        raise ValueError(f"timeout must be seconds >= 0 or None, not {timeout!r}")
-    if not isinstance(poll_interval, int | float) or poll_interval < 0:
-        raise ValueError(f"poll_interval must be seconds >= 0, not {poll_interval!r}")
+    """Raise ``ValueError`` for a timeout or poll interval that is not finite seconds >= 0."""
+    if timeout is not None and not is_seconds(timeout):
+        raise ValueError(f"timeout must be finite seconds >= 0 or None, not {timeout!r}")
+    if not is_seconds(poll_interval):
+        raise ValueError(f"poll_interval must be finite seconds >= 0, not {poll_interval!r}")
 
 
 class Waiter:
@@ -200,13 +201,28 @@ class Waiter:
         """The error for a deadline that has passed; says how to resume or cancel."""
         last = self.last.status if self.last is not None else "unknown"
         what = "did not finish" if self._target == "finished" else "was not Running"
-        message = f"Task {what} within {self._timeout:g}s (last status: {last})."
+        message = f"Task {what} within {duration(self._timeout or 0.0)} (last status: {last})."
         if self._left_running:
-            handle = f"client.task({mask(self._token)!r}, {self._type!r})"
+            # The token in a message is masked, so a handle cannot be pasted from it: the
+            # exception carries the handle instead.
             message += (
-                f" It is still running: wait again with {handle}.wait() "
-                f"or cancel it with {handle}.delete()."
+                " It is still running: resume with error.task.wait() or cancel it with "
+                "error.task.delete(), where error is this TaskTimeoutError."
             )
         else:
             message += " The task has been deleted."
         return TaskTimeoutError(message, task=self._task, status=self.last)
+
+
+def duration(seconds: float) -> str:
+    """Seconds for a message: ``0.5s``, ``12s``, ``2m 5s``, ``1h 0m``."""
+    if seconds < 10:
+        return f"{seconds:.2g}s" if seconds < 1 else f"{seconds:.1f}".rstrip("0").rstrip(".") + "s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes}m {secs}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes}m"

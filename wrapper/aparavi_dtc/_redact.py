@@ -14,6 +14,27 @@ MIN_SECRET_LENGTH = 8
 
 #: Query-style assignments of secrets, as in a webhook URL a server echoes back.
 _ASSIGNMENT = re.compile(r"(?i)\b(api[_-]?key|token|authorization)=([^&\s\"'<>]+)")
+#: JSON string escapes a server may spell any character with: ``\u006b``, ``\/``.
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\/")
+_PERCENT = re.compile(r"%[0-9A-F]{2}")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return "/" if code is None else chr(int(code, 16))
+
+
+def _encodings(secret: str) -> set[str]:
+    """How a URL may spell ``secret``: percent-encoded with ``/`` escaped or not, ``+`` for
+    spaces or not, hex digits in upper or lower case."""
+    spelled = {
+        urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote(secret, safe="/"),
+        urllib.parse.quote_plus(secret, safe=""),
+        urllib.parse.quote_plus(secret, safe="/"),
+    }
+    lower = {_PERCENT.sub(lambda m: m.group(0).lower(), form) for form in spelled}
+    return (spelled | lower) - {secret}
 
 
 def mask(secret: str) -> str:
@@ -48,9 +69,8 @@ class Redactor:
             return
         masked = mask(secret)
         forms = {secret: masked}
-        if not unreserved(secret):  # else both encodings leave it as it is
-            forms[urllib.parse.quote(secret, safe="")] = masked
-            forms[urllib.parse.quote_plus(secret)] = masked
+        if not unreserved(secret):  # else every encoding leaves it as it is
+            forms.update(dict.fromkeys(_encodings(secret), masked))
         # Longest first, so that a secret is not half-masked by a shorter one inside it.
         merged = {**self._forms, **forms}
         self._forms = dict(sorted(merged.items(), key=lambda item: -len(item[0])))
@@ -64,7 +84,13 @@ class Redactor:
         return wider
 
     def text(self, value: str) -> str:
-        """Return ``value`` with every known secret and every ``token=...`` masked."""
+        """Return ``value`` with every known secret and every ``token=...`` masked.
+
+        JSON escapes (``\\u006b``, ``\\/``) are read first, so that no spelling of a
+        secret gets through.
+        """
+        if "\\" in value:
+            value = _JSON_ESCAPE.sub(_unescape, value)
         for form, masked in self._forms.items():
             if form in value:
                 value = value.replace(form, masked)
@@ -74,7 +100,7 @@ class Redactor:
 
     def needed(self, raw: bytes) -> bool:
         """Tell cheaply whether a raw body may hold something :meth:`text` would mask."""
-        return b"=" in raw or any(form in raw for form in self._raw_forms)
+        return b"=" in raw or b"\\" in raw or any(form in raw for form in self._raw_forms)
 
     def data(self, value: Any) -> Any:
         """Return a copy of a JSON value with :meth:`text` applied to every string."""

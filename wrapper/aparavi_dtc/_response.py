@@ -91,6 +91,8 @@ def status_error(
     else:
         cls = APIStatusError
     request_id = headers.get("x-request-id")
+    if request_id is not None:
+        request_id = call.redactor.text(request_id)[:_PREVIEW]
     return cls(message, status_code=status, body=body, request_id=request_id)
 
 
@@ -126,5 +128,9 @@ def _validation_issue(item: Any) -> str:
 
 
 def _text(call: Call[Any], raw: bytes) -> str:
-    text = raw[:_PREVIEW].decode("utf-8", "replace")
-    return call.redactor.text(text + ("…" if len(raw) > _PREVIEW else ""))
+    """The start of a body that is not JSON, masked before it is cut, so that no secret
+    is cut in two with its first half shown."""
+    window = raw[: _PREVIEW + 4096].decode("utf-8", "replace")
+    text = call.redactor.text(window)
+    cut = len(raw) > _PREVIEW or len(text) > _PREVIEW
+    return text[:_PREVIEW] + ("…" if cut else "")

@@ -51,7 +51,11 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -
         parsed = email.utils.parsedate_tz(value)
         if parsed is None:
             return None
-        seconds = email.utils.mktime_tz(parsed) - (time.time() if now is None else now)
+        try:
+            when = email.utils.mktime_tz(parsed)
+        except (ValueError, OverflowError):  # a date beyond what the calendar holds
+            return None
+        seconds = when - (time.time() if now is None else now)
     if not math.isfinite(seconds):
         return None
     return max(0.0, seconds)

@@ -39,6 +39,8 @@ def read_file(item: FileInput) -> Loaded:
         name, kind = path.name, None
     else:
         raise TypeError(f"a file must be a path or a (filename, bytes) tuple, not {item!r:.80}")
+    if not name or any(ord(c) < 0x20 or c == "\x7f" for c in name):
+        raise ValueError(f"file name {name!r} is empty or has a line break or control character")
     if not content:
         raise ValueError(f"file {name!r} is empty: the service needs something to process")
     return name, content, kind or mimetypes.guess_type(name)[0] or "application/octet-stream"

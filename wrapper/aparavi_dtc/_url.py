@@ -8,6 +8,8 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
+from ._checks import is_loopback
+
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
@@ -29,8 +31,12 @@ def _quote(text: str) -> str:
 def env_proxy(base_url: str) -> str | None:
     """The proxy that ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` name for ``base_url``,
     unless ``NO_PROXY`` exempts its host: read once, when the client is made, as httpx does.
+    A loopback host never goes through a proxy: its plain ``http://`` would carry the key
+    in clear to the proxy.
     """
     parts = urllib.parse.urlsplit(base_url)
+    if parts.hostname and is_loopback(parts.hostname):
+        return None
     proxies = urllib.request.getproxies_environment()
     if parts.hostname and urllib.request.proxy_bypass(parts.hostname):
         return None
