@@ -9,7 +9,7 @@ GEN := generated/aparavi_dtc_api
 GENERATE = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate \
 	--path openapi.yaml --config generator-config.yaml --meta none --overwrite
 
-.PHONY: setup demo test pytest generate drift mock lint bench clean
+.PHONY: setup demo test pytest generate drift mock lint bench mutate clean
 
 setup: $(BIN)/.installed node_modules/.installed
 
@@ -47,6 +47,15 @@ drift: $(BIN)/.installed
 		echo "generated/ is out of date with openapi.yaml: run 'make generate' and commit" >&2; \
 		exit 1; \
 	fi; echo "drift: generated/ matches openapi.yaml"
+
+## mutate: mutation testing of the modules that hold the SDK's promises (TESTING.md);
+## not part of `make test`. Runs in a scratch copy: MUTATE_DIR, default <tmp>/aparavi-dtc-mutate.
+mutate: $(BIN)/.mutate-installed
+	nice -n 10 $(BIN)/python tools/mutate.py
+
+$(BIN)/.mutate-installed: $(BIN)/.installed requirements-mutate.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-mutate.txt
+	touch $@
 
 ## bench: measure the SDK against raw httpx and aparavi-dtc-sdk (see BENCHMARKS.md)
 bench: $(BIN)/.bench-installed
