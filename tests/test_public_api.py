@@ -31,6 +31,7 @@ PUBLIC = [
     "ProcessedObject",
     "Progress",
     "RateLimitError",
+    "ResponseTooLargeError",
     "RunResult",
     "ServerError",
     "ServicesResponse",

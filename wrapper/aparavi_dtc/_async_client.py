@@ -24,6 +24,7 @@ from ._base import BaseClient
 from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
@@ -237,6 +238,8 @@ class AsyncAparaviDTC(BaseClient):
         headers: Extra headers sent with every request.
         strict: Raise :class:`APIResponseValidationError` for any response field that does
             not fit the spec; by default only required ones must (see ``AparaviDTC``).
+        max_response_size: The largest response body, decoded, the client reads (64 MiB);
+            a larger one raises :class:`ResponseTooLargeError`. None for no limit.
         transport: Send through this httpx transport instead of aiohttp, for example
             ``httpx.MockTransport`` or ``httpx.AsyncHTTPTransport()`` (which respx can
             mock) in tests. It replaces the connection pool, proxies and TLS settings;
@@ -253,6 +256,7 @@ class AsyncAparaviDTC(BaseClient):
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
         strict: bool = False,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         super().__init__(
@@ -263,11 +267,12 @@ class AsyncAparaviDTC(BaseClient):
             auth_scheme=auth_scheme,
             headers=headers,
             strict=strict,
+            max_response_size=max_response_size,
         )
         self._sender: AiohttpSender | HttpxSender = (
-            AiohttpSender(self.base_url, MAX_CONNECTIONS, self.timeout)
+            AiohttpSender(self.base_url, MAX_CONNECTIONS, self.timeout, self.max_response_size)
             if transport is None
-            else HttpxSender(transport)
+            else HttpxSender(transport, self.max_response_size)
         )
 
     async def __aenter__(self) -> Self:

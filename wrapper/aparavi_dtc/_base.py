@@ -49,6 +49,7 @@ from ._config import (
     BASE_URL_ENV,
     DEFAULT_AUTH_SCHEME,
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AuthScheme,
@@ -97,6 +98,7 @@ class BaseClient:
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
         strict: bool = False,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         key = check_api_key(
             api_key if api_key is not None else os.environ.get(API_KEY_ENV),
@@ -106,6 +108,16 @@ class BaseClient:
             raise ValueError(f"auth_scheme must be 'raw' or 'bearer', not {auth_scheme!r}")
         if not isinstance(strict, bool):
             raise TypeError(f"strict must be True or False, not {strict!r}")
+        if max_response_size is not None and (
+            not isinstance(max_response_size, int)
+            or isinstance(max_response_size, bool)
+            or max_response_size < 1
+        ):
+            raise ValueError(
+                f"max_response_size must be bytes >= 1 or None, not {max_response_size!r}"
+            )
+        self.max_response_size = max_response_size
+        """The largest response body (decoded) the client reads; None for no limit."""
         self.max_retries = check_max_retries(max_retries)
         self.base_url = check_base_url(
             base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL

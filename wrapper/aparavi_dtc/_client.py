@@ -24,6 +24,7 @@ from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
     DEFAULT_LIMITS,
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
@@ -35,6 +36,7 @@ from ._operations import Call
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
+from ._response import response_budget, too_large
 from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._uploads import FileInput
@@ -240,6 +242,9 @@ class AparaviDTC(BaseClient):
             (a task status's ``status``, a started task's ``token`` and ``type``); any
             other field that does not is left out of its typed attribute, kept raw under
             its wire name (``status.data["totalCount"]``) and logged at DEBUG.
+        max_response_size: The largest response body, decoded, the client reads (64 MiB);
+            a larger one raises :class:`ResponseTooLargeError` without being read further.
+            None for no limit.
         transport: Send through this httpx transport instead of the default
             ``httpx.HTTPTransport``, for example ``httpx.MockTransport`` in tests. It
             replaces the connection pool, proxies and TLS settings; the client closes it.
@@ -255,6 +260,7 @@ class AparaviDTC(BaseClient):
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
         strict: bool = False,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         super().__init__(
@@ -265,6 +271,7 @@ class AparaviDTC(BaseClient):
             auth_scheme=auth_scheme,
             headers=headers,
             strict=strict,
+            max_response_size=max_response_size,
         )
         self._http = httpx.Client(
             headers=self._headers,
@@ -315,22 +322,43 @@ class AparaviDTC(BaseClient):
             )
             started = time.monotonic()
             failure: httpx.HTTPError | None = None
+            retry: float | None = None
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=True)
+                try:
+                    status, headers = response.status_code, response.headers
+                    self._log_response(call, attempt, status, time.monotonic() - started)
+                    retry = self._retry_after_response(call, attempt, status, headers)
+                    if retry is None:
+                        content = self._read(call, response)
+                finally:
+                    response.close()
             except httpx.HTTPError as exc:
                 failure = exc  # decided outside this block, so no error chains to the request
             if failure is not None:
                 delay = self._retry_after_error(call, attempt, failure)
+            elif retry is None:
+                return self._handle(call, status, headers, content)
             else:
-                status, headers = response.status_code, response.headers
-                self._log_response(call, attempt, status, time.monotonic() - started)
-                retry = self._retry_after_response(call, attempt, status, headers)
-                if retry is None:
-                    return self._handle(call, status, headers, response.content)
-                response.close()
                 delay = retry
             time.sleep(delay)
             attempt += 1
+
+    def _read(self, call: Call[M], response: httpx.Response) -> bytes:
+        """The decoded body, read up to ``max_response_size`` and within one read timeout
+        as a whole: bounded in memory and in time, however the server sends it."""
+        limit, budget = self.max_response_size, response_budget(call)
+        deadline = None if budget is None else time.monotonic() + budget
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if limit is not None and size > limit:
+                raise too_large(call, response.status_code, limit)
+            if deadline is not None and time.monotonic() > deadline:
+                raise httpx.ReadTimeout("timed out reading the response")
+        return b"".join(chunks)
 
     def _wait(self, task: Task, waiter: Waiter) -> TaskStatus:
         while True:

@@ -21,6 +21,9 @@ DEFAULT_LIMITS: Final = httpx.Limits(
     max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
 )
 DEFAULT_MAX_RETRIES: Final = 2
+#: The largest response body (decoded) a client reads: far above any status payload or
+#: webhook result of a document, far below what would hurt a process.
+DEFAULT_MAX_RESPONSE_SIZE: Final = 64 * 1024 * 1024
 #: Backoff between attempts: INITIAL * 2**attempt, jittered, at most MAX.
 INITIAL_RETRY_DELAY: Final = 0.5
 MAX_RETRY_DELAY: Final = 8.0

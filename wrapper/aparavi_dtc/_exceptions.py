@@ -9,6 +9,7 @@
     ├── APIConnectionError           the service could not be reached
     │   └── APITimeoutError          ... or did not answer in time
     ├── APIResponseValidationError   the service answered something the spec does not allow
+    │   └── ResponseTooLargeError    ... or more than max_response_size bytes
     └── APIStatusError               the service said no (HTTP status or error envelope)
         ├── AuthenticationError      401: bad API key, or out of processing tokens
         ├── TaskNotFoundError        the task does not exist or has been deleted
@@ -37,6 +38,7 @@ __all__ = [
     "NoActiveTaskError",
     "PipelineValidationError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "TaskFailedError",
     "TaskNotFoundError",
@@ -101,6 +103,11 @@ class APIResponseValidationError(AparaviError):
         super().__init__(message)
         self.status_code = status_code
         self.body = body
+
+
+class ResponseTooLargeError(APIResponseValidationError):
+    """Raised when a response's body, decoded, is larger than the client's
+    ``max_response_size``; reading stops there, so memory stays bounded."""
 
 
 class APIStatusError(AparaviError):

@@ -1,11 +1,14 @@
 """The API's operations as the SDK sends them: what each is called in messages, the model
-it answers, whether it may be sent twice; and one request, encoded, ready for either client."""
+it answers, whether it may be sent twice; and one request, encoded, ready for either client.
+
+A request's body is bytes, or a :class:`Body` streamed a chunk at a time (a file read from
+disk as it is sent), produced afresh for every attempt."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
-from typing import Generic, TypeVar
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Generic, Protocol, TypeVar
 
 from aparavi_dtc_api.models import (
     Envelope,
@@ -46,6 +49,27 @@ DELETE_PIPE = Operation("deleting pipe", Envelope, True, False)
 PROCESS_PIPE = Operation("processing files through pipe", WebhookResponse, False, False)
 
 
+class Body(Protocol):
+    """A request body sent in chunks, of a length known in advance (``Content-Length``).
+
+    Each call of :meth:`chunks` or :meth:`achunks` starts the body again from its first
+    byte, so that a retry sends all of it.
+    """
+
+    @property
+    def size(self) -> int:
+        """The body's length in bytes."""
+        ...
+
+    def chunks(self) -> Iterator[bytes]:
+        """The body for one attempt of the sync client."""
+        ...
+
+    def achunks(self) -> AsyncIterator[bytes]:
+        """The body for one attempt of the async client."""
+        ...
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Call(Generic[M]):
     """One operation ready to send, body encoded once, and its per-call options.
@@ -57,8 +81,30 @@ class Call(Generic[M]):
     method: str
     url: str  # absolute, query encoded
     headers: Mapping[str, str]  # the client's headers and the operation's own
-    content: bytes | None
+    content: bytes | Body | None  # a Body is streamed, afresh on every attempt
     timeout: TimeoutTypes
     max_retries: int
     redactor: Redactor  # the API key and the task token this call carries
     path: str  # for logs: the path alone, never the query with its token
+
+
+def sync_content(call: Call[M]) -> tuple[bytes | Iterator[bytes] | None, Mapping[str, str]]:
+    """The body and headers of one attempt of ``call`` by the sync client.
+
+    A streamed body starts again from its first byte, with its length declared so that it
+    is not sent chunked.
+    """
+    content = call.content
+    if content is None or isinstance(content, bytes):
+        return content, call.headers
+    return content.chunks(), {**call.headers, "Content-Length": str(content.size)}
+
+
+def async_content(call: Call[M]) -> tuple[bytes | AsyncIterator[bytes] | None, int]:
+    """The body of one attempt of ``call`` by the async client, and its length."""
+    content = call.content
+    if content is None:
+        return None, 0
+    if isinstance(content, bytes):
+        return content, len(content)
+    return content.achunks(), content.size

@@ -7,11 +7,14 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, TypeVar
 
+import httpx
+
 from ._exceptions import (
     APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
     TaskNotFoundError,
 )
@@ -29,20 +32,24 @@ def handle(call: Call[M], status: int, headers: Mapping[str, str], raw: bytes, s
     ``strict`` makes any field that does not fit the spec an error; otherwise only a
     required one is (see ``_models``).
     """
+    redactor = call.redactor
+    deep = False
     try:
         body: Any = json.loads(raw) if raw else None
         parsed = raw != b""
+        # The key and the task's token are masked in everything handed out, wherever the
+        # server echoes them.
+        body = redactor.data(body) if parsed and redactor.needed(raw) else body
     except ValueError:  # JSONDecodeError and UnicodeDecodeError
         body, parsed = None, False
-    # The key and the task's token are masked in everything handed out, wherever the
-    # server echoes them.
-    redactor = call.redactor
-    body = redactor.data(body) if parsed and redactor.needed(raw) else body
+    except RecursionError:  # [[[[...]]]]: no answer of this API nests like that
+        body, parsed, deep = None, False, True
     action = call.operation.action
     if not 200 <= status < 300:
         raise status_error(call, status, body if parsed else _text(call, raw), headers)
     if not parsed or not isinstance(body, dict):
         what = "not JSON" if not parsed else f"a JSON {type(body).__name__}"
+        what = "nested too deeply to read" if deep else what
         shown = _text(call, raw)
         raise APIResponseValidationError(
             f"Error {action}: the response is {what}, not a JSON object: {shown!r:.120}",
@@ -53,12 +60,34 @@ def handle(call: Call[M], status: int, headers: Mapping[str, str], raw: bytes, s
         raise status_error(call, status, body, headers)
     try:
         return parse(call.operation.model, body, strict=strict)
+    except RecursionError:
+        raise APIResponseValidationError(
+            f"Error {action}: the response nests too deeply to read",
+            status_code=status,
+            body=None,
+        ) from None
     except Misfit as exc:
         raise APIResponseValidationError(
             f"Error {action}: unexpected response: {redactor.text(str(exc))}",
             status_code=status,
             body=body,
         ) from None
+
+
+def too_large(call: Call[Any], status: int, limit: int) -> ResponseTooLargeError:
+    """The error for a body that grew past ``limit`` bytes; reading has stopped."""
+    return ResponseTooLargeError(
+        f"Error {call.operation.action}: the response is larger than {limit:,} bytes "
+        "(the client's max_response_size)",
+        status_code=status,
+        body=None,
+    )
+
+
+def response_budget(call: Call[Any]) -> float | None:
+    """Seconds a whole response may take to arrive once the request is sent: the read
+    timeout, so that a server dripping bytes cannot hold a call for longer."""
+    return httpx.Timeout(call.timeout).read
 
 
 def is_error_envelope(body: Mapping[str, Any]) -> bool:

@@ -18,6 +18,7 @@ import yarl
 
 from ._checks import TimeoutTypes
 from ._operations import Call
+from ._response import response_budget, too_large
 from ._url import env_proxy
 
 CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."
@@ -105,12 +106,29 @@ def _target(url: str) -> yarl.URL:
     return yarl.URL(url, encoded=True) if url.isascii() else yarl.URL(url)
 
 
+async def read_capped(
+    chunks: AsyncIterator[bytes], call: Call[Any], status: int, limit: int | None
+) -> bytes:
+    """A decoded body, read up to ``limit`` bytes and within one read timeout as a whole:
+    bounded in memory and in time, however the server sends it."""
+    parts: list[bytes] = []
+    size = 0
+    async with asyncio.timeout(response_budget(call)):
+        async for chunk in chunks:
+            parts.append(chunk)
+            size += len(chunk)
+            if limit is not None and size > limit:
+                raise too_large(call, status, limit)
+    return b"".join(parts)
+
+
 async def _exchange(
     session: aiohttp.ClientSession,
     call: Call[Any],
     headers: Mapping[str, str],
     body: AsyncIterator[bytes] | None,
     timeout: aiohttp.ClientTimeout,
+    limit: int | None,
 ) -> Reply:
     try:
         async with session.request(
@@ -121,7 +139,9 @@ async def _exchange(
             allow_redirects=False,
             timeout=timeout,
         ) as response:
-            return Reply(response.status, response.headers, await response.read())
+            chunks = response.content.iter_chunked(CHUNK)
+            content = await read_capped(chunks, call, response.status, limit)
+            return Reply(response.status, response.headers, content)
     except (TimeoutError, aiohttp.ClientError) as exc:
         raise as_httpx_error(exc) from None
 
@@ -134,7 +154,10 @@ class AiohttpSender:
     (:func:`env_proxy`) and CA bundle from the environment as httpx does.
     """
 
-    def __init__(self, base_url: str, limit: int, timeout: TimeoutTypes) -> None:
+    def __init__(
+        self, base_url: str, limit: int, timeout: TimeoutTypes, max_size: int | None
+    ) -> None:
+        self._max_size = max_size
         self._proxy = env_proxy(base_url)
         self._https = base_url.startswith("https:")
         self._limit = limit
@@ -179,14 +202,14 @@ class AiohttpSender:
             else client_timeout(call.timeout)
         )
         if call.content is None:
-            return await _exchange(session, call, call.headers, None, timeout)
+            return await _exchange(session, call, call.headers, None, timeout, self._max_size)
         deadline = asyncio.timeout(None)
         # A known length, so that the paced body is not sent chunked.
         headers = {**call.headers, "Content-Length": str(len(call.content))}
         body = paced_body(call.content, deadline, httpx.Timeout(call.timeout).write)
         try:
             async with deadline:
-                return await _exchange(session, call, headers, body, timeout)
+                return await _exchange(session, call, headers, body, timeout, self._max_size)
         except TimeoutError:  # the deadline's: _exchange raises aiohttp's as httpx's
             raise httpx.WriteTimeout("timed out sending the request body") from None
 
@@ -210,8 +233,9 @@ def httpx_request(call: Call[Any]) -> httpx.Request:
 class HttpxSender:
     """Sends through an httpx transport the user gave, such as ``httpx.MockTransport``."""
 
-    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
+    def __init__(self, transport: httpx.AsyncBaseTransport, max_size: int | None) -> None:
         self._transport = transport
+        self._max_size = max_size
         self._closed = False
 
     async def send(self, call: Call[Any]) -> Reply:
@@ -219,7 +243,10 @@ class HttpxSender:
             raise RuntimeError(CLOSED_MESSAGE)
         response = await self._transport.handle_async_request(httpx_request(call))
         try:
-            content = await response.aread()
+            chunks = response.aiter_bytes()  # decoded as its Content-Encoding says
+            content = await read_capped(chunks, call, response.status_code, self._max_size)
+        except TimeoutError:
+            raise httpx.ReadTimeout("timed out reading the response") from None
         finally:
             await response.aclose()
         return Reply(response.status_code, response.headers, content)

@@ -1,15 +1,18 @@
 """Uploads: checking and reading files and text, and encoding them as the service takes
-them (one raw file, several as multipart parts named ``files``, or text)."""
+them (one raw file, several as multipart parts named ``files``, or text); and bodies
+streamed from disk a chunk at a time, afresh on every attempt (``process()``)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import mimetypes
 import os
+import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import IO, Any, TypeAlias
 
 from aparavi_dtc_api.api.pipes import process_pipe
 from aparavi_dtc_api.api.webhook import send_to_webhook
@@ -70,9 +73,17 @@ def read_upload(
     return read_files(files), None  # type: ignore[arg-type]
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
 def content_disposition(filename: str) -> str:
-    """``attachment; filename=...``, with an RFC 5987 form for names beyond ASCII."""
+    """``attachment; filename=...``, with an RFC 5987 form for names beyond ASCII.
+
+    Control characters (a file on disk may have a line break in its name) never reach the
+    header as they are: ``_`` in the plain form, percent-encoded in the RFC 5987 one.
+    """
     ascii_name = filename.encode("ascii", "replace").decode().replace("\\", "_").replace('"', "_")
+    ascii_name = _CONTROL.sub("_", ascii_name)
     value = f'attachment; filename="{ascii_name}"'
     if ascii_name != filename:
         value += f"; filename*=UTF-8''{urllib.parse.quote(filename, safe='')}"
@@ -108,3 +119,151 @@ def webhook_request(
 def pipe_request(token: str, loaded: list[Loaded]) -> dict[str, Any]:
     """The request kwargs of PUT /pipe/process: every file a part named ``files``."""
     return process_pipe._get_kwargs(body=_parts(loaded), token=token)
+
+
+# -- streamed bodies ----------------------------------------------------------------------
+
+#: Bytes read from a file at a time while it is sent: the memory one upload in flight holds.
+CHUNK = 256 * 1024
+
+
+class FileChangedError(OSError):
+    """Raised as one file's error by ``process()`` when the file changed size between being
+    listed and being sent: what the service got would not be the file that was listed."""
+
+
+class BodyError(Exception):
+    """Carries an error raised while producing a streamed body (reading its file, or the
+    batch being stopped) out through an HTTP stack, which would otherwise report it as a
+    network failure. ``error`` is the original."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _FileReader:
+    """Reads one file in chunks, checking that it still has the size it was listed with."""
+
+    __slots__ = ("_handle", "path", "sent", "size")
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.path = path
+        self.size = size
+        self.sent = 0
+        self._handle: IO[bytes] | None = None
+
+    def next(self) -> bytes:
+        """The next chunk, b"" at the end; opens the file on first use.
+
+        Raises :class:`BodyError` with the ``OSError`` (``FileNotFoundError`` for a file
+        gone, :class:`FileChangedError` for one that shrank or grew).
+        """
+        try:
+            handle = self._handle
+            if handle is None:
+                handle = self._handle = open(self.path, "rb")  # noqa: SIM115 - closed by close()
+                actual = os.fstat(handle.fileno()).st_size
+                if actual != self.size:
+                    raise self._changed(f"is now {actual} bytes")
+            want = min(CHUNK, self.size - self.sent)
+            if want == 0:
+                return b""
+            chunk = handle.read(want)
+            if len(chunk) < want:
+                raise self._changed(f"ended after {self.sent + len(chunk)} bytes")
+            self.sent += len(chunk)
+            # A file that grew is refused before its last chunk goes out, so the service
+            # never receives a complete-looking body that is not the file.
+            if self.sent == self.size and handle.read(1):
+                raise self._changed("grew while being sent")
+            return chunk
+        except OSError as exc:
+            raise BodyError(exc) from None
+
+    def _changed(self, how: str) -> FileChangedError:
+        return FileChangedError(
+            f"{self.path} changed while being processed: listed with {self.size} bytes, {how}"
+        )
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+class StreamedBody:
+    """A request body produced a chunk at a time, afresh on every attempt: a file read
+    from disk as it is sent (``path``), or bytes already in memory (``data``).
+
+    Memory stays at one chunk per upload whatever the file's size, and a retry re-reads
+    the file from its start. ``on_chunk(sent)`` is told the bytes handed to the HTTP stack
+    so far, before each chunk and at the end; an exception from it stops the body.
+    Everything the body raises comes out as :class:`BodyError`.
+    """
+
+    __slots__ = ("_data", "_on_chunk", "_path", "size")
+
+    def __init__(
+        self,
+        size: int,
+        *,
+        path: Path | None = None,
+        data: bytes | None = None,
+        on_chunk: Callable[[int], object] | None = None,
+    ) -> None:
+        if (path is None) == (data is None):
+            raise ValueError("a streamed body reads a path or holds data, exactly one")
+        self.size = size
+        self._path = path
+        self._data = data
+        self._on_chunk = on_chunk
+
+    def __repr__(self) -> str:
+        source = self._path if self._path is not None else "<bytes>"
+        return f"StreamedBody({source}, {self.size} bytes)"
+
+    def _report(self, sent: int) -> None:
+        if self._on_chunk is not None:
+            try:
+                self._on_chunk(sent)
+            except Exception as exc:
+                raise BodyError(exc) from None
+
+    def chunks(self) -> Iterator[bytes]:
+        """The body for one attempt, read as the HTTP stack asks for it."""
+        if self._data is not None:
+            data = self._data
+            for start in range(0, len(data), CHUNK):
+                self._report(start)
+                yield data[start : start + CHUNK]
+            self._report(len(data))
+            return
+        assert self._path is not None
+        reader = _FileReader(self._path, self.size)
+        try:
+            while True:
+                self._report(reader.sent)
+                chunk = reader.next()
+                if not chunk:
+                    return
+                yield chunk
+        finally:
+            reader.close()
+
+    async def achunks(self) -> AsyncIterator[bytes]:
+        """:meth:`chunks` for an event loop: the file is read in a worker thread."""
+        if self._data is not None:
+            for chunk in self.chunks():
+                yield chunk
+            return
+        assert self._path is not None
+        reader = _FileReader(self._path, self.size)
+        try:
+            while True:
+                self._report(reader.sent)
+                chunk = await asyncio.to_thread(reader.next)
+                if not chunk:
+                    return
+                yield chunk
+        finally:
+            reader.close()

@@ -1,0 +1,182 @@
+"""What ``process()`` takes, resolved before anything is sent: paths, directories (walked),
+glob patterns and ``(name, bytes)`` tuples, each file becoming one :class:`Source`."""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import mimetypes
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TypeAlias
+
+#: One input of ``process()``: a file, a directory (walked recursively), a glob pattern
+#: (``"scans/**/*.pdf"``), or a file in memory as ``(name, bytes)`` or
+#: ``(name, bytes, content type)``.
+ProcessInput: TypeAlias = str | os.PathLike[str] | tuple[str, bytes] | tuple[str, bytes, str]
+
+_MAGIC = frozenset("*?[")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Source:
+    """One file to process, as listed before anything is sent."""
+
+    index: int  # its place among the inputs, from 0
+    name: str  # the name the service is told (a path's last part)
+    path: Path | None  # None for a file given as bytes
+    size: int  # bytes, when it was listed
+    content_type: str
+    data: bytes | None = dataclasses.field(default=None, repr=False)  # a file given as bytes
+
+
+def _is_file_tuple(item: object) -> bool:
+    return isinstance(item, tuple) and len(item) in (2, 3) and isinstance(item[1], bytes)
+
+
+def _items(inputs: object) -> list[object]:
+    if isinstance(inputs, str | os.PathLike) or _is_file_tuple(inputs):
+        return [inputs]
+    if isinstance(inputs, bytes):
+        raise TypeError("inputs must be paths, glob patterns or (name, bytes) tuples, not bytes")
+    if not isinstance(inputs, Iterable):
+        raise TypeError(
+            "inputs must be a path, a glob pattern, a (name, bytes) tuple, or a list of "
+            f"them, not {type(inputs).__name__}"
+        )
+    items = list(inputs)
+    if not items:
+        raise ValueError("inputs is empty: pass at least one file, directory or pattern")
+    return items
+
+
+def _check_name(name: object) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"a file's name must be a string, not {type(name).__name__}")
+    if not name or any(ord(c) < 0x20 or c == "\x7f" for c in name):
+        raise ValueError(f"file name {name!r} is empty or has a line break or control character")
+    return name
+
+
+class _Resolver:
+    """Collects sources in input order, each file once (by device and inode)."""
+
+    def __init__(self) -> None:
+        self.sources: list[Source] = []
+        self._seen: set[tuple[int, int]] = set()
+
+    def add_bytes(self, item: tuple[str, bytes] | tuple[str, bytes, str]) -> None:
+        name = _check_name(item[0])
+        data = item[1]
+        kind = item[2] if len(item) == 3 else None
+        if kind is not None and not isinstance(kind, str):
+            raise TypeError(f"the content type of {name!r} must be a string")
+        self._append(name, None, len(data), kind, data)
+
+    def add_path(self, item: str | os.PathLike[str]) -> None:
+        text = os.fspath(item)
+        if not isinstance(text, str):
+            raise TypeError(f"paths must be str or os.PathLike[str], not {type(text).__name__}")
+        if not text:
+            raise ValueError("an input is an empty string: pass a path or a glob pattern")
+        path = Path(text)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            if isinstance(item, str) and _MAGIC & set(text):
+                self._add_glob(text)
+                return
+            raise ValueError(f"no such file or directory: {text}") from None
+        except OSError as exc:
+            raise ValueError(f"cannot read {text}: {exc.strerror or exc}") from None
+        if stat.S_ISDIR(st.st_mode):
+            if not self._add_directory(path):
+                raise ValueError(f"directory {text} has no files (hidden ones are skipped)")
+        elif stat.S_ISREG(st.st_mode):
+            self._add_file(path, st)
+        else:
+            raise ValueError(f"{text} is neither a regular file nor a directory")
+
+    def _add_glob(self, pattern: str) -> None:
+        found = False
+        for match in sorted(glob.glob(pattern, recursive=True)):
+            path = Path(match)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue  # a broken link, or gone since glob saw it
+            if stat.S_ISDIR(st.st_mode):
+                found = self._add_directory(path) or found
+            elif stat.S_ISREG(st.st_mode):
+                self._add_file(path, st)
+                found = True
+        if not found:
+            raise ValueError(f"no file matches {pattern!r}")
+
+    def _add_directory(self, root: Path) -> bool:
+        """Add every regular file under ``root``, in name order; False when there is none."""
+        found = False
+
+        def fail(exc: OSError) -> None:
+            raise ValueError(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
+
+        for top, dirs, files in os.walk(root, onerror=fail):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith("."):
+                    continue
+                path = Path(top, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue  # a broken link
+                if stat.S_ISREG(st.st_mode):
+                    self._add_file(path, st)
+                    found = True
+        return found
+
+    def _add_file(self, path: Path, st: os.stat_result) -> None:
+        if not os.access(path, os.R_OK):
+            raise ValueError(f"cannot read {path}: permission denied")
+        identity = (st.st_dev, st.st_ino)
+        if identity in self._seen:
+            return
+        self._seen.add(identity)
+        self._append(path.name, path, st.st_size, None, None)
+
+    def _append(
+        self, name: str, path: Path | None, size: int, kind: str | None, data: bytes | None
+    ) -> None:
+        kind = kind or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        self.sources.append(Source(len(self.sources), name, path, size, kind, data))
+
+
+def resolve_inputs(inputs: ProcessInput | Iterable[ProcessInput]) -> list[Source]:
+    """Every file ``inputs`` names, in order, each once; raises before anything is sent.
+
+    A directory is walked recursively in name order, skipping hidden files and
+    directories (names starting with ``.``); a string that names no file but has ``*``,
+    ``?`` or ``[`` is a glob pattern (``**`` matches directories at any depth). Files are
+    listed with their size, and read only when sent.
+
+    Raises:
+        ValueError: A path that does not exist or cannot be read, a pattern that matches
+            no file, a directory with no files, no inputs at all, a bad name.
+        TypeError: An input that is neither a path nor a ``(name, bytes)`` tuple.
+    """
+    resolver = _Resolver()
+    for item in _items(inputs):
+        if _is_file_tuple(item):
+            resolver.add_bytes(item)  # type: ignore[arg-type]
+        elif isinstance(item, str | os.PathLike):
+            resolver.add_path(item)
+        elif isinstance(item, tuple):
+            raise TypeError("a file tuple must be (name, bytes) or (name, bytes, content type)")
+        else:
+            raise TypeError(
+                "each input must be a path, a glob pattern or a (name, bytes) tuple, "
+                f"not {type(item).__name__}"
+            )
+    return resolver.sources
