@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -21,6 +21,16 @@ from aparavi_dtc_api.models import (
 )
 
 from ._base import BaseClient
+from ._batch import (
+    DEFAULT_CONCURRENCY,
+    AsyncBatch,
+    BatchPlan,
+    BatchProgress,
+    FileResult,
+    Outcome,
+    Upload,
+    plan_batch,
+)
 from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
@@ -32,7 +42,8 @@ from ._config import (
     POLL_INTERVAL,
     AuthScheme,
 )
-from ._exceptions import AparaviError
+from ._exceptions import AparaviError, TaskNotFoundError
+from ._inputs import ProcessInput
 from ._operations import Call
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
@@ -511,3 +522,85 @@ class AsyncAparaviDTC(BaseClient):
             raise
         await task.delete()
         return result
+
+    def process(
+        self,
+        inputs: ProcessInput | Iterable[ProcessInput],
+        pipeline: PipelineInput | None = None,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        threads: int | None = None,
+        timeout: float | None = None,
+        on_progress: Callable[[BatchProgress], object] | None = None,
+    ) -> AsyncBatch:
+        """Process many files through one webhook task; see :meth:`AparaviDTC.process`.
+
+        Not a coroutine: it resolves the inputs at once (raising ``ValueError`` for a
+        missing path or a pattern that matches nothing) and returns an :class:`AsyncBatch`
+        to iterate with ``async for``, best inside ``async with``, so that leaving the block
+        cancels the uploads in flight and deletes the task at once.
+        """
+        plan = plan_batch(inputs, pipeline, concurrency, threads, timeout, on_progress)
+        return AsyncBatch(self._process_files(plan), plan.total)
+
+    async def _process_files(self, plan: BatchPlan) -> AsyncGenerator[FileResult, None]:
+        plan.begin()
+        check_validation(await self.validate(plan.body))
+        task = await self.start_task(plan.body, threads=plan.threads)
+        running: dict[asyncio.Task[Outcome | None], Upload] = {}
+        try:
+            waiter = self._waiter(
+                task, plan.time_left(), POLL_INTERVAL, None, target="running", left_running=False
+            )
+            await self._wait(task, waiter)
+            plan.tick(task)
+            while True:
+                while len(running) < plan.concurrency and (
+                    upload := plan.next_upload(self, task.token, task.type)
+                ):
+                    running[asyncio.create_task(self._upload(upload))] = upload
+                finished = list(plan.ready)
+                plan.ready.clear()
+                if running and not finished:
+                    done, _ = await asyncio.wait(
+                        running, timeout=plan.wait_time(), return_when=asyncio.FIRST_COMPLETED
+                    )
+                    for future in done:
+                        del running[future]
+                        outcome = future.result()
+                        if outcome is not None:
+                            finished.append(plan.finish(outcome))
+                elif not running and not finished:
+                    break
+                plan.tick(task)
+                for result in finished:
+                    yield result
+        except BaseException:
+            plan.stop()
+            for future in running:
+                future.cancel()
+            if running:
+                await asyncio.wait(running)  # cancelled uploads end at once
+            await self._end_batch_task(task, quietly=True)
+            raise
+        await self._end_batch_task(task, quietly=False)
+
+    async def _upload(self, upload: Upload) -> Outcome | None:
+        started = time.monotonic()
+        try:
+            upload.body.check()  # a file gone or changed since listed is not sent at all
+            answer = await self._send(upload.call)
+        except Exception as exc:  # that file's error; the batch goes on
+            return BatchPlan.failed(upload, exc, started)
+        return BatchPlan.succeeded(upload, answer, started)
+
+    async def _end_batch_task(self, task: AsyncTask, *, quietly: bool) -> None:
+        """Delete a batch's task; see ``AparaviDTC._end_batch_task``."""
+        try:
+            await task.delete()
+        except TaskNotFoundError:
+            pass
+        except AparaviError as cleanup:
+            if not quietly:
+                raise
+            self._cleanup_failed(cleanup)

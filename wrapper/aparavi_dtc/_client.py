@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -20,6 +21,16 @@ from aparavi_dtc_api.models import (
 )
 
 from ._base import BaseClient
+from ._batch import (
+    DEFAULT_CONCURRENCY,
+    Batch,
+    BatchPlan,
+    BatchProgress,
+    FileResult,
+    Outcome,
+    Upload,
+    plan_batch,
+)
 from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
@@ -31,8 +42,9 @@ from ._config import (
     POLL_INTERVAL,
     AuthScheme,
 )
-from ._exceptions import AparaviError
-from ._operations import Call
+from ._exceptions import AparaviError, TaskNotFoundError
+from ._inputs import ProcessInput
+from ._operations import Call, sync_content
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
@@ -312,12 +324,13 @@ class AparaviDTC(BaseClient):
     def _send(self, call: Call[M]) -> M:
         attempt = 0
         while True:
+            body, own_headers = sync_content(call)  # a streamed body afresh on each attempt
             request = self._http.build_request(
                 call.method,
                 self._urls.get(call.url) or self._parse(call.url),
                 # The httpx client holds the client's own headers; pass only a call's own.
-                headers=None if call.headers is self._headers else call.headers,
-                content=call.content,
+                headers=None if own_headers is self._headers else own_headers,
+                content=body,
                 timeout=call.timeout,
             )
             started = time.monotonic()
@@ -568,3 +581,106 @@ class AparaviDTC(BaseClient):
             raise
         task.delete()
         return result
+
+    def process(
+        self,
+        inputs: ProcessInput | Iterable[ProcessInput],
+        pipeline: PipelineInput | None = None,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        threads: int | None = None,
+        timeout: float | None = None,
+        on_progress: Callable[[BatchProgress], object] | None = None,
+    ) -> Batch:
+        """Process many files through one webhook task, each file its own upload.
+
+        ``inputs`` is one or more paths, directories (walked recursively, hidden files
+        skipped), glob patterns (``"scans/**/*.pdf"``) or ``(name, bytes)`` tuples. Every
+        input is resolved when this is called, before anything is sent: a missing path or a
+        pattern that matches nothing raises ``ValueError`` here.
+
+        Iterating the returned :class:`Batch` validates ``pipeline`` (default
+        ``pipelines.simple_parser()``), starts one task, waits until it is Running, and
+        uploads the files, up to ``concurrency`` at once, each streamed from disk (memory
+        does not grow with file size). It yields a :class:`FileResult` per file, in the
+        order they finish: the typed results, or the error of that file, which does not stop
+        the others. The task is deleted at the end, and on every other way out: an error,
+        ``close()``, a ``break`` or an exception in the loop, Ctrl-C. An upload is resent
+        only when it cannot have reached the service, and then re-reads the file.
+
+        Args:
+            concurrency: Uploads in flight at once, 1 to 32.
+            threads: Threads for the task, 1 to 16 (the service's default if None).
+            timeout: Seconds the whole batch may take, or None; past it, the uploads in
+                flight are abandoned, the task deleted and ``TaskTimeoutError`` raised.
+            on_progress: Called with a :class:`BatchProgress` (files done, failed and in
+                all, bytes sent and in all, elapsed time) as files finish and while bytes
+                are being sent, on the thread that iterates.
+
+        Raises:
+            PipelineValidationError: The service found errors in the pipeline.
+            AuthenticationError: The key was refused (also mid-batch: it ends the batch).
+            TaskNotFoundError: The task disappeared mid-batch.
+            TaskTimeoutError: ``timeout`` passed.
+        """
+        plan = plan_batch(inputs, pipeline, concurrency, threads, timeout, on_progress)
+        return Batch(self._process_files(plan), plan.total)
+
+    def _process_files(self, plan: BatchPlan) -> Generator[FileResult, None, None]:
+        plan.begin()
+        check_validation(self.validate(plan.body))
+        task = self.start_task(plan.body, threads=plan.threads)
+        pool = ThreadPoolExecutor(plan.concurrency, thread_name_prefix="aparavi-dtc-upload")
+        running: dict[Future[Outcome | None], Upload] = {}
+        try:
+            waiter = self._waiter(
+                task, plan.time_left(), POLL_INTERVAL, None, target="running", left_running=False
+            )
+            self._wait(task, waiter)
+            plan.tick(task)
+            while True:
+                while len(running) < plan.concurrency and (
+                    upload := plan.next_upload(self, task.token, task.type)
+                ):
+                    running[pool.submit(self._upload, upload)] = upload
+                finished = list(plan.ready)
+                plan.ready.clear()
+                if running and not finished:
+                    done, _ = wait(running, plan.wait_time(), FIRST_COMPLETED)
+                    for future in done:
+                        del running[future]
+                        outcome = future.result()
+                        if outcome is not None:
+                            finished.append(plan.finish(outcome))
+                elif not running and not finished:
+                    break
+                plan.tick(task)
+                yield from finished
+        except BaseException:
+            plan.stop()  # streamed bodies stop at their next chunk
+            pool.shutdown(wait=False, cancel_futures=True)  # answers still awaited are dropped
+            self._end_batch_task(task, quietly=True)
+            raise
+        pool.shutdown(wait=False)
+        self._end_batch_task(task, quietly=False)
+
+    def _upload(self, upload: Upload) -> Outcome | None:
+        started = time.monotonic()
+        try:
+            upload.body.check()  # a file gone or changed since listed is not sent at all
+            answer = self._send(upload.call)
+        except Exception as exc:  # that file's error; the batch goes on
+            return BatchPlan.failed(upload, exc, started)
+        return BatchPlan.succeeded(upload, answer, started)
+
+    def _end_batch_task(self, task: Task, *, quietly: bool) -> None:
+        """Delete a batch's task; one already gone is fine. ``quietly``: another error is
+        on its way out, so a failure here is logged instead of raised."""
+        try:
+            task.delete()
+        except TaskNotFoundError:
+            pass
+        except AparaviError as cleanup:
+            if not quietly:
+                raise
+            self._cleanup_failed(cleanup)

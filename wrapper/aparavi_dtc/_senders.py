@@ -17,8 +17,9 @@ import httpx
 import yarl
 
 from ._checks import TimeoutTypes
-from ._operations import Call
+from ._operations import Call, async_content
 from ._response import response_budget, too_large
+from ._uploads import BodyError
 from ._url import env_proxy
 
 CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."
@@ -85,20 +86,40 @@ def _describe(exc: aiohttp.ClientOSError) -> str:
 CHUNK = 64 * 1024
 
 
+async def _slices(content: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(content), CHUNK):
+        yield content[start : start + CHUNK]
+
+
 async def paced_body(
-    content: bytes, deadline: asyncio.Timeout, seconds: float | None
+    content: bytes | AsyncIterator[bytes], deadline: asyncio.Timeout, seconds: float | None
 ) -> AsyncIterator[bytes]:
-    """``content`` in chunks, each of which must be taken within ``seconds`` of the last.
+    """``content`` (bytes, or a streamed body's chunks) in chunks, each of which must be
+    taken within ``seconds`` of the last.
 
     aiohttp asks for the next chunk once the previous one is written, so a server that
     stops reading the body stops the asking, and ``deadline`` expires: the write timeout.
     """
     loop = asyncio.get_running_loop()
-    for start in range(0, len(content), CHUNK):
+    chunks = _slices(content) if isinstance(content, bytes) else content
+    if seconds is not None:
+        deadline.reschedule(loop.time() + seconds)
+    async for chunk in chunks:
+        yield chunk
         if seconds is not None:
             deadline.reschedule(loop.time() + seconds)
-        yield content[start : start + CHUNK]
     deadline.reschedule(None)  # written; from here on the read timeout applies
+
+
+def _body_error(exc: BaseException) -> BodyError | None:
+    """The streamed body's own error behind an aiohttp failure, if that is what it was:
+    aiohttp reports whatever the body raised as a failure to write to the connection."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a cause chain is short; never loop on a cycle
+        if seen is None or isinstance(seen, BodyError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _target(url: str) -> yarl.URL:
@@ -143,6 +164,9 @@ async def _exchange(
             content = await read_capped(chunks, call, response.status, limit)
             return Reply(response.status, response.headers, content)
     except (TimeoutError, aiohttp.ClientError) as exc:
+        failure = _body_error(exc)
+        if failure is not None:
+            raise failure from None
         raise as_httpx_error(exc) from None
 
 
@@ -201,12 +225,13 @@ class AiohttpSender:
             if call.timeout is self._timeout
             else client_timeout(call.timeout)
         )
-        if call.content is None:
+        content, length = async_content(call)
+        if content is None:
             return await _exchange(session, call, call.headers, None, timeout, self._max_size)
         deadline = asyncio.timeout(None)
         # A known length, so that the paced body is not sent chunked.
-        headers = {**call.headers, "Content-Length": str(len(call.content))}
-        body = paced_body(call.content, deadline, httpx.Timeout(call.timeout).write)
+        headers = {**call.headers, "Content-Length": str(length)}
+        body = paced_body(content, deadline, httpx.Timeout(call.timeout).write)
         try:
             async with deadline:
                 return await _exchange(session, call, headers, body, timeout, self._max_size)
@@ -221,11 +246,15 @@ class AiohttpSender:
 
 def httpx_request(call: Call[Any]) -> httpx.Request:
     """``call`` as an httpx request, for a transport the user gave."""
+    content, length = async_content(call)
+    headers = call.headers
+    if content is not None and not isinstance(content, bytes):
+        headers = {**headers, "Content-Length": str(length)}  # streamed, yet not chunked
     return httpx.Request(
         call.method,
         call.url,
-        headers=call.headers,
-        content=call.content,
+        headers=headers,
+        content=content,
         extensions={"timeout": httpx.Timeout(call.timeout).as_dict()},
     )
 

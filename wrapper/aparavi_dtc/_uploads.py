@@ -222,6 +222,18 @@ class StreamedBody:
         source = self._path if self._path is not None else "<bytes>"
         return f"StreamedBody({source}, {self.size} bytes)"
 
+    def check(self) -> None:
+        """Raise the file's error now if it is gone or no longer has its listed size, so
+        that no request is started for it (sending checks again, chunk by chunk)."""
+        if self._path is None:
+            return
+        try:
+            actual = os.stat(self._path).st_size
+        except OSError as exc:
+            raise BodyError(exc) from None
+        if actual != self.size:
+            raise BodyError(_FileReader(self._path, self.size)._changed(f"is now {actual} bytes"))
+
     def _report(self, sent: int) -> None:
         if self._on_chunk is not None:
             try:

@@ -1,0 +1,464 @@
+"""``process()`` planned without I/O: its checks, one upload per file, each file's result,
+the progress, and when the batch ends.
+
+One webhook task serves the whole batch. ``AparaviDTC`` sequences the uploads with a thread
+pool and ``AsyncAparaviDTC`` with tasks; both only start what :meth:`BatchPlan.next_upload`
+gives them, hand every outcome to :meth:`BatchPlan.finish`, and call :meth:`BatchPlan.tick`
+while they wait, so that they differ in how they wait, never in what they decide.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import time
+from collections import deque
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Final, Self
+
+from aparavi_dtc_api.models import ProcessedObject, WebhookResponse, WebhookResult
+
+from . import _operations as ops
+from ._checks import is_seconds
+from ._config import MAX_CONNECTIONS
+from ._exceptions import AuthenticationError, TaskNotFoundError, TaskTimeoutError
+from ._inputs import ProcessInput, Source, resolve_inputs
+from ._operations import Call
+from ._pipeline import PipelineInput, wrap_pipeline
+from ._polling import duration
+from ._run import is_webhook, results_of, texts_of
+from ._sentinel import NOT_GIVEN
+from ._uploads import BodyError, StreamedBody, content_disposition
+
+if TYPE_CHECKING:
+    from ._base import BaseClient
+
+#: Uploads in flight at once by default, and at most: a client has this many connections.
+DEFAULT_CONCURRENCY: Final = 4
+MAX_CONCURRENCY: Final = MAX_CONNECTIONS
+#: Seconds between progress reports while bytes are being sent.
+PROGRESS_INTERVAL: Final = 0.25
+#: Errors that concern the batch, not one file: every later upload would meet them too.
+BATCH_ERRORS: Final = (AuthenticationError, TaskNotFoundError)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
+class FileResult:
+    """What ``process()`` yields for one input file."""
+
+    name: str
+    """The file's name, as the service was told it."""
+    path: Path | None
+    """Where the file was found (as listed, relative or absolute); None for ``(name, bytes)``."""
+    index: int
+    """The file's place among the inputs once resolved, from 0."""
+    size: int
+    """Its size in bytes when listed."""
+    results: WebhookResult | None
+    """What the pipeline produced for this file (the upload's answer); None if it failed."""
+    error: Exception | None
+    """Why this file failed, or None: an :class:`AparaviError` (``ServerError`` for an
+    answer of HTTP 500, ...) or an ``OSError`` from reading it (``FileNotFoundError``,
+    :class:`FileChangedError`)."""
+    elapsed: float
+    """Seconds from the start of its upload to the answer (0 for a file never sent)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was processed."""
+        return self.error is None
+
+    @property
+    def objects(self) -> list[ProcessedObject]:
+        """The processed objects (a document, its attachments, ...), in the answer's order."""
+        objects = getattr(self.results, "objects", None)
+        found = getattr(objects, "additional_properties", None)
+        return list(found.values()) if isinstance(found, dict) else []
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """Each processed object's name and its text (see ``RunResult.texts``)."""
+        return texts_of(self.results)
+
+    @property
+    def text(self) -> str:
+        """The text of every processed object, joined by blank lines."""
+        return "\n\n".join(self.texts.values())
+
+    def __repr__(self) -> str:
+        outcome = f"error={self.error!r}" if self.error else f"objects={len(self.objects)}"
+        return f"FileResult(name={self.name!r}, {outcome}, elapsed={self.elapsed:.3f})"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BatchProgress:
+    """What ``process()``'s ``on_progress`` receives: files and bytes so far."""
+
+    done: int
+    """Files finished, processed or failed."""
+    failed: int
+    """Files among ``done`` that failed."""
+    total: int
+    """Files in the batch."""
+    bytes_sent: int
+    """Bytes handed to the network so far (a file that failed counts what was sent)."""
+    bytes_total: int
+    """Bytes of all the files."""
+    elapsed: float
+    """Seconds since the batch began."""
+
+    @property
+    def succeeded(self) -> int:
+        """Files processed."""
+        return self.done - self.failed
+
+    @property
+    def rate(self) -> float | None:
+        """Bytes sent per second so far, or None before any time has passed."""
+        return self.bytes_sent / self.elapsed if self.elapsed > 0 else None
+
+
+class Stopped(Exception):  # a signal between the plan and its bodies, never shown
+    """Raised by a streamed body once the batch is closed: its upload ends at once."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Upload:
+    """One file to send, with its request and the body the request streams."""
+
+    source: Source
+    call: Call[WebhookResponse]
+    body: StreamedBody
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one upload ended, as a client saw it."""
+
+    source: Source
+    answer: WebhookResponse | None
+    error: Exception | None
+    elapsed: float
+
+
+class BatchPlan:
+    """A checked ``process()``: its files, options and progress, and every decision."""
+
+    def __init__(
+        self,
+        sources: list[Source],
+        body: dict[str, Any],
+        concurrency: int,
+        threads: int | None,
+        timeout: float | None,
+        on_progress: Callable[[BatchProgress], object] | None,
+    ) -> None:
+        self.sources = sources
+        self.body = body
+        self.concurrency = concurrency
+        self.threads = threads
+        self.timeout = timeout
+        self._on_progress = on_progress
+        self._pending = deque(sources)
+        self._sent = [0] * len(sources)  # per file, so that threads never share a counter
+        self._bytes_total = sum(source.size for source in sources)
+        self._done = 0
+        self._failed = 0
+        self._stopped = False
+        self._started = 0.0
+        self._deadline: float | None = None
+        self._reported: tuple[int, int] | None = None
+        self.ready: deque[FileResult] = deque()
+        """Results known without sending anything (an empty file), for the client to yield."""
+
+    @property
+    def total(self) -> int:
+        """How many files the batch has."""
+        return len(self.sources)
+
+    # -- the clock --------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Start the batch's clock (and its deadline), as the first request goes out."""
+        self._started = time.monotonic()
+        if self.timeout is not None:
+            self._deadline = self._started + self.timeout
+
+    def time_left(self) -> float | None:
+        """Seconds to the deadline (0 when passed), or None without one."""
+        return None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
+
+    def wait_time(self) -> float | None:
+        """How long a client may wait for an upload to end before calling :meth:`tick`."""
+        left = self.time_left()
+        if self._on_progress is None:
+            return left
+        return PROGRESS_INTERVAL if left is None else min(PROGRESS_INTERVAL, left)
+
+    # -- uploads ----------------------------------------------------------------------
+
+    def next_upload(self, client: BaseClient, token: str, type_: str) -> Upload | None:
+        """The next file to send and its request; None when every file has been started.
+
+        A file that need not be sent (an empty one) goes to :attr:`ready` instead.
+        """
+        while self._pending and not self._stopped:
+            source = self._pending.popleft()
+            if source.size == 0:
+                error = ValueError(
+                    f"file {source.name!r} is empty: the service needs something to process"
+                )
+                self.ready.append(self._result(source, None, error, 0.0))
+                continue
+            call = self._upload_call(client, token, type_, source)
+            assert isinstance(call.content, StreamedBody)
+            return Upload(source, call, call.content)
+        return None
+
+    def _upload_call(
+        self, client: BaseClient, token: str, type_: str, source: Source
+    ) -> Call[WebhookResponse]:
+        """PUT /webhook with the file as the raw body, streamed: one file, one request."""
+        from aparavi_dtc_api.api.webhook import send_to_webhook
+
+        kwargs = send_to_webhook._get_kwargs(
+            token=token, type_=type_, content_disposition=content_disposition(source.name)
+        )
+        kwargs["headers"]["Content-Type"] = source.content_type
+        call = client._call(ops.SEND_TO_WEBHOOK, kwargs, NOT_GIVEN, NOT_GIVEN, token)
+        body = StreamedBody(
+            source.size,
+            path=source.path,
+            data=source.data,
+            on_chunk=functools.partial(self._chunk, source.index),
+        )
+        return dataclasses.replace(call, content=body)
+
+    def _chunk(self, index: int, sent: int) -> None:
+        """A streamed body's report, from whichever thread sends it."""
+        if self._stopped:
+            raise Stopped
+        self._sent[index] = sent
+
+    @staticmethod
+    def succeeded(upload: Upload, answer: WebhookResponse, started: float) -> Outcome:
+        """The outcome of an upload the service answered."""
+        return Outcome(upload.source, answer, None, time.monotonic() - started)
+
+    @staticmethod
+    def failed(upload: Upload, exc: Exception, started: float) -> Outcome | None:
+        """The outcome of an upload that raised ``exc``; None when the batch stopped it."""
+        if isinstance(exc, BodyError):
+            exc = exc.error  # the file's own error, not the HTTP stack's view of it
+        if isinstance(exc, Stopped):
+            return None
+        return Outcome(upload.source, None, exc, time.monotonic() - started)
+
+    def finish(self, outcome: Outcome) -> FileResult:
+        """Count an upload's outcome and return its file's result.
+
+        Raises the outcome's error when it concerns the whole batch (the key was refused,
+        the task is gone): the client then stops, as it does for any exception.
+        """
+        if outcome.error is not None and isinstance(outcome.error, BATCH_ERRORS):
+            raise outcome.error
+        result = self._result(outcome.source, outcome.answer, outcome.error, outcome.elapsed)
+        if result.ok:
+            self._sent[outcome.source.index] = outcome.source.size
+        return result
+
+    def _result(
+        self,
+        source: Source,
+        answer: WebhookResponse | None,
+        error: Exception | None,
+        elapsed: float,
+    ) -> FileResult:
+        self._done += 1
+        self._failed += error is not None
+        results = results_of(answer) if answer is not None else None
+        return FileResult(
+            source.name, source.path, source.index, source.size, results, error, elapsed
+        )
+
+    # -- while waiting ----------------------------------------------------------------
+
+    def progress(self) -> BatchProgress:
+        """Where the batch stands now."""
+        return BatchProgress(
+            done=self._done,
+            failed=self._failed,
+            total=len(self.sources),
+            bytes_sent=sum(self._sent),
+            bytes_total=self._bytes_total,
+            elapsed=time.monotonic() - self._started,
+        )
+
+    def tick(self, task: Any) -> None:
+        """Report progress when something changed; raise at the deadline.
+
+        Raises:
+            TaskTimeoutError: ``timeout`` seconds have passed since :meth:`begin`.
+        """
+        now = time.monotonic()
+        if self._deadline is not None and now >= self._deadline:
+            raise self._timed_out(task)
+        if self._on_progress is None:
+            return
+        current = self.progress()
+        key = (current.done, current.bytes_sent)
+        if key != self._reported:
+            self._reported = key
+            self._on_progress(current)
+
+    def _timed_out(self, task: Any) -> TaskTimeoutError:
+        return TaskTimeoutError(
+            f"Processing did not finish within {duration(self.timeout or 0.0)}: "
+            f"{self._done} of {len(self.sources)} files were done; the others were "
+            "cancelled and the task deleted.",
+            task=task,
+            status=None,
+        )
+
+    @property
+    def stopped(self) -> bool:
+        """Whether :meth:`stop` was called."""
+        return self._stopped
+
+    def stop(self) -> None:
+        """End the batch: nothing new starts and every streamed body stops at its next
+        chunk (the sync client cannot interrupt a request otherwise)."""
+        self._stopped = True
+
+
+def check_concurrency(concurrency: object) -> int:
+    """``concurrency`` once checked: an int from 1 to :data:`MAX_CONCURRENCY`."""
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int):
+        raise TypeError(f"concurrency must be an int, not {type(concurrency).__name__}")
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise ValueError(
+            f"concurrency must be from 1 to {MAX_CONCURRENCY} (a client's connections), "
+            f"not {concurrency}"
+        )
+    return concurrency
+
+
+def plan_batch(
+    inputs: ProcessInput | Iterable[ProcessInput],
+    pipeline: PipelineInput | None,
+    concurrency: int,
+    threads: int | None,
+    timeout: float | None,
+    on_progress: Callable[[BatchProgress], object] | None,
+) -> BatchPlan:
+    """Check everything ``process()`` was given and list its files, before anything is sent.
+
+    Raises:
+        ValueError: A bad option, a pipeline whose source is not a webhook, or an input
+            that names no file (see :func:`resolve_inputs`).
+        TypeError: An option or input of the wrong type.
+    """
+    from ._checks import check_threads
+
+    if pipeline is None:
+        from .pipelines import simple_parser
+
+        pipeline = simple_parser()
+    body = wrap_pipeline(pipeline)
+    if not is_webhook(body):
+        raise ValueError(
+            "process() needs a pipeline whose source is a webhook (such as "
+            "pipelines.simple_parser()): each file is uploaded to it"
+        )
+    concurrency = check_concurrency(concurrency)
+    threads = check_threads(threads)
+    if timeout is not None and not is_seconds(timeout):
+        raise ValueError(f"timeout must be finite seconds >= 0 or None, not {timeout!r}")
+    if on_progress is not None and not callable(on_progress):
+        raise TypeError("on_progress must be callable")
+    sources = resolve_inputs(inputs)
+    return BatchPlan(sources, body.to_dict(), concurrency, threads, timeout, on_progress)
+
+
+# -- what process() returns ---------------------------------------------------------------
+
+
+class Batch:
+    """What :meth:`AparaviDTC.process` returns: a :class:`FileResult` per file, in the order
+    they finish, as they arrive.
+
+    Nothing is sent until the first result is asked for. Leaving a ``with`` block, calling
+    :meth:`close`, breaking out of the loop that iterates it, or an exception there ends the
+    batch: uploads in flight stop and the task is deleted.
+    """
+
+    def __init__(self, results: Generator[FileResult, None, None], total: int) -> None:
+        self._results = results
+        self.total = total
+        """How many files the batch has."""
+
+    def __repr__(self) -> str:
+        return f"Batch(total={self.total})"
+
+    def __iter__(self) -> Self:
+        return self
+
+    def __next__(self) -> FileResult:
+        return next(self._results)
+
+    def close(self) -> None:
+        """Stop the batch: uploads in flight end, nothing new starts, the task is deleted."""
+        self._results.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncBatch:
+    """What :meth:`AsyncAparaviDTC.process` returns: an async iterator of :class:`FileResult`,
+    in the order the files finish.
+
+    Use it as ``async with client.process(...) as batch: async for result in batch:``, so
+    that leaving the block (a ``break``, an exception) cancels the uploads in flight and
+    deletes the task at once; without ``async with``, that happens when the batch is
+    garbage-collected, or on :meth:`aclose`.
+    """
+
+    def __init__(self, results: AsyncGenerator[FileResult, None], total: int) -> None:
+        self._results = results
+        self.total = total
+        """How many files the batch has."""
+
+    def __repr__(self) -> str:
+        return f"AsyncBatch(total={self.total})"
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> FileResult:
+        return await self._results.__anext__()
+
+    async def aclose(self) -> None:
+        """Stop the batch: uploads in flight are cancelled, the task is deleted."""
+        await self._results.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
