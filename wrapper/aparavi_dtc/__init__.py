@@ -44,12 +44,14 @@ if TYPE_CHECKING:
 
     from . import pipelines
     from ._async_client import AsyncAparaviDTC, AsyncPipe, AsyncTask
+    from ._batch import AsyncBatch, Batch, BatchProgress, FileResult
     from ._checks import TimeoutTypes
     from ._client import AparaviDTC, Pipe, Task
+    from ._inputs import ProcessInput
     from ._pipeline import PipelineInput
     from ._polling import Progress
     from ._run import RunResult
-    from ._uploads import FileInput
+    from ._uploads import FileChangedError, FileInput
 
 # The clients and models load on first use, so that `import aparavi_dtc` (and the
 # command line's --help) do not pay for httpx, attrs and the generated models up front.
@@ -61,6 +63,12 @@ _LAZY = {
     "AsyncPipe": "._async_client",
     "AsyncTask": "._async_client",
     "FileInput": "._uploads",
+    "FileChangedError": "._uploads",
+    "Batch": "._batch",
+    "AsyncBatch": "._batch",
+    "BatchProgress": "._batch",
+    "FileResult": "._batch",
+    "ProcessInput": "._inputs",
     "RunResult": "._run",
     "TimeoutTypes": "._checks",
     "PipelineInput": "._pipeline",
@@ -107,16 +115,22 @@ __all__ = [
     "AparaviDTC",
     "AparaviError",
     "AsyncAparaviDTC",
+    "AsyncBatch",
     "AsyncPipe",
     "AsyncTask",
     "AuthenticationError",
+    "Batch",
+    "BatchProgress",
     "Envelope",
+    "FileChangedError",
     "FileInput",
+    "FileResult",
     "NoActiveTaskError",
     "NotGiven",
     "Pipe",
     "PipelineInput",
     "PipelineValidationError",
+    "ProcessInput",
     "ProcessedObject",
     "Progress",
     "RateLimitError",
