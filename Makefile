@@ -50,7 +50,7 @@ drift: $(BIN)/.installed
 
 ## mutate: mutation testing of the modules that hold the SDK's promises (TESTING.md);
 ## not part of `make test`. Runs in a scratch copy: MUTATE_DIR, default <tmp>/aparavi-dtc-mutate.
-mutate: $(BIN)/.mutate-installed
+mutate: $(BIN)/.mutate-installed node_modules/.installed
 	nice -n 10 $(BIN)/python tools/mutate.py
 
 $(BIN)/.mutate-installed: $(BIN)/.installed requirements-mutate.txt
