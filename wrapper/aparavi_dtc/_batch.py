@@ -170,6 +170,7 @@ class BatchPlan:
         self._started = 0.0
         self._deadline: float | None = None
         self._reported: tuple[int, int] | None = None
+        self._last_report = 0.0
         self.ready: deque[FileResult] = deque()
         """Results known without sending anything (an empty file), for the client to yield."""
 
@@ -297,7 +298,8 @@ class BatchPlan:
         )
 
     def tick(self, task: Any) -> None:
-        """Report progress when something changed; raise at the deadline.
+        """Report progress when something changed, and every :data:`PROGRESS_INTERVAL`
+        (so that elapsed time moves on while the service works); raise at the deadline.
 
         Raises:
             TaskTimeoutError: ``timeout`` seconds have passed since :meth:`begin`.
@@ -309,8 +311,8 @@ class BatchPlan:
             return
         current = self.progress()
         key = (current.done, current.bytes_sent)
-        if key != self._reported:
-            self._reported = key
+        if key != self._reported or now - self._last_report >= PROGRESS_INTERVAL:
+            self._reported, self._last_report = key, now
             self._on_progress(current)
 
     def _timed_out(self, task: Any) -> TaskTimeoutError:
