@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from aparavi_dtc import AparaviDTC, APIConnectionError, AsyncAparaviDTC
-from aparavi_dtc._senders import as_httpx_error, client_timeout
+from aparavi_dtc._aiohttp_sender import as_httpx_error, client_timeout
 from aparavi_dtc._url import env_proxy
 
 from .conftest import API_KEY, PIPELINE, TOKEN, started, status_body
@@ -288,3 +288,44 @@ def test_aiohttp_errors_become_the_matching_httpx_errors(
 def test_connect_error_message_names_host_and_reason_only() -> None:
     error = aiohttp.ClientConnectorError(_Key(), ConnectionRefusedError(111, "refused"))
     assert str(as_httpx_error(error)) == "cannot connect to eaas.aparavi.com:443: refused"
+
+
+def test_without_aiohttp_the_async_client_sends_through_httpx_with_the_same_behaviour(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from aparavi_dtc import APITimeoutError, ResponseTooLargeError, ServerError
+    from aparavi_dtc._senders import HttpxSender
+
+    monkeypatch.setitem(sys.modules, "aparavi_dtc._aiohttp_sender", None)  # not installed
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.9:9")  # a loopback service skips it
+    big = {"status": "OK", "data": {"version": "x" * 5000}}
+    server.script(
+        respond(200, {"status": "OK", "data": {"version": "3.0"}}),
+        respond(503, {"status": "Error", "error": "busy"}),
+        respond(503, {"status": "Error", "error": "busy"}),
+        respond(200, status_body(), delay=1.0),
+        respond(200, big),
+    )
+
+    async def scenario() -> list[Any]:
+        outcomes: list[Any] = []
+        async with AsyncAparaviDTC(
+            API_KEY, base_url=server.url, timeout=0.3, max_retries=1, max_response_size=4096
+        ) as client:
+            assert isinstance(client._sender, HttpxSender)
+            outcomes.append((await client.version()).data.version)
+            for call in (
+                client.status,
+                lambda: client.task("tok-0123456789", "cpu").get(max_retries=0),
+                client.version,
+            ):
+                try:
+                    outcomes.append(await call())
+                except Exception as exc:
+                    outcomes.append(type(exc))
+        return outcomes
+
+    assert asyncio.run(scenario()) == ["3.0", ServerError, APITimeoutError, ResponseTooLargeError]
+    assert len(server.requests) == 5  # the 503 was retried once

@@ -35,7 +35,7 @@ def test_wheel_contents(wheel: Path) -> None:
     text = zipfile.ZipFile(wheel).read(metadata).decode()
     requires = sorted(line for line in text.splitlines() if line.startswith("Requires-Dist"))
     assert requires == [
-        "Requires-Dist: aiohttp<4,>=3.11",
+        "Requires-Dist: aiohttp<4,>=3.11; extra == 'aiohttp'",
         "Requires-Dist: attrs<27,>=23.1",
         "Requires-Dist: httpx<0.29,>=0.27",
         "Requires-Dist: pytest<10,>=8; extra == 'testing'",
@@ -156,3 +156,49 @@ def test_a_users_tests_pass_with_the_testing_extra(wheel: Path, tmp_path: Path) 
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "5 passed" in done.stdout
+
+
+ASYNC_CHECK = """
+import asyncio, importlib.util, sys
+from aparavi_dtc import AsyncAparaviDTC, pipelines
+from aparavi_dtc.testing import FakeAparavi
+
+fake = FakeAparavi(api_key="packaging-key-0123456789")
+
+async def main(url):
+    async with AsyncAparaviDTC("packaging-key-0123456789", base_url=url) as client:
+        result = await client.run(pipelines.simple_parser(), text="hello", poll_interval=0)
+        return type(client._sender).__name__, result.texts
+
+with fake.serve() as url:
+    sender, texts = asyncio.run(main(url))
+assert texts == {"text": "hello"}, texts
+print(sender, importlib.util.find_spec("aiohttp") is not None)
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"), [("", "HttpxSender False"), ("[aiohttp]", "AiohttpSender True")]
+)
+def test_the_async_client_works_with_and_without_the_aiohttp_extra(
+    wheel: Path, tmp_path: Path, extra: str, expected: str
+) -> None:
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            f"{wheel}{extra}",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run([str(python), "-c", ASYNC_CHECK], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == expected

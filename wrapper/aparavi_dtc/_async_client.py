@@ -38,7 +38,6 @@ from ._config import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
-    MAX_CONNECTIONS,
     POLL_INTERVAL,
     AuthScheme,
 )
@@ -49,7 +48,7 @@ from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
 from ._run import RunResult, check_validation, plan_run, results_of
-from ._senders import AiohttpSender, HttpxSender
+from ._senders import HttpxSender, Sender, default_sender
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._uploads import FileInput
 
@@ -280,8 +279,8 @@ class AsyncAparaviDTC(BaseClient):
             strict=strict,
             max_response_size=max_response_size,
         )
-        self._sender: AiohttpSender | HttpxSender = (
-            AiohttpSender(self.base_url, MAX_CONNECTIONS, self.timeout, self.max_response_size)
+        self._sender: Sender = (
+            default_sender(self.base_url, self.timeout, self.max_response_size)
             if transport is None
             else HttpxSender(transport, self.max_response_size)
         )

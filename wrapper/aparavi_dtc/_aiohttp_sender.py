@@ -1,0 +1,213 @@
+"""The async client's default HTTP stack: aiohttp, when installed (``aparavi-dtc[aiohttp]``).
+
+aiohttp costs about a third of httpx's async stack per request (BENCHMARKS.md). Its
+failures are raised as httpx's exception types, as :mod:`._senders` explains.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import aiohttp
+import httpx
+import yarl
+
+from ._checks import TimeoutTypes
+from ._operations import Call, async_content
+from ._senders import CHUNK, CLOSED_MESSAGE, Reply, read_capped
+from ._uploads import BodyError
+from ._url import env_proxy
+
+
+def client_timeout(timeout: TimeoutTypes) -> aiohttp.ClientTimeout:
+    """``timeout`` (as httpx takes it) in aiohttp's terms.
+
+    aiohttp's ``connect`` covers waiting for a pooled connection and making a new one,
+    which are httpx's ``pool`` and ``connect``; its ``sock_read`` limits every wait for
+    data, as httpx's ``read`` does. aiohttp has no limit on writing; :func:`paced_body`
+    applies httpx's ``write``.
+    """
+    phases = httpx.Timeout(timeout)
+    pool, connect = phases.pool, phases.connect
+    return aiohttp.ClientTimeout(
+        total=None,
+        connect=None if pool is None or connect is None else pool + connect,
+        sock_connect=connect,
+        sock_read=phases.read,
+    )
+
+
+def as_httpx_error(exc: Exception) -> httpx.TransportError:
+    """The httpx exception that says what ``exc`` from aiohttp says.
+
+    What matters is whether the request can have reached the server: only then is it
+    unsafe to send a start or an upload again (``_retry.should_retry``).
+    """
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):  # waiting for or making a connection
+        return httpx.ConnectTimeout("timed out connecting")
+    if isinstance(exc, aiohttp.SocketTimeoutError | asyncio.TimeoutError):
+        return httpx.ReadTimeout("timed out waiting for the response")
+    if isinstance(exc, aiohttp.ClientConnectorError):  # refused, unreachable, DNS, TLS
+        return httpx.ConnectError(_describe(exc))
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return httpx.RemoteProtocolError("Server disconnected without sending a complete response")
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return httpx.RemoteProtocolError("the response body ended early or was malformed")
+    if isinstance(exc, aiohttp.ClientResponseError):  # an unreadable status line or headers
+        return httpx.RemoteProtocolError(f"malformed response: {exc.message}")
+    if isinstance(exc, aiohttp.ClientOSError):
+        return httpx.ReadError(_describe(exc))
+    return httpx.TransportError(f"{type(exc).__name__} in aiohttp")  # its text may hold the URL
+
+
+def _describe(exc: aiohttp.ClientOSError) -> str:
+    """An OS error's own words; aiohttp's message may carry the request's URL."""
+    reason = exc.strerror or (str(exc.args[-1]) if exc.args else "") or type(exc).__name__
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return f"cannot connect to {exc.host}:{exc.port}: {reason}"
+    return reason
+
+
+async def _slices(content: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(content), CHUNK):
+        yield content[start : start + CHUNK]
+
+
+async def paced_body(
+    content: bytes | AsyncIterator[bytes], deadline: asyncio.Timeout, seconds: float | None
+) -> AsyncIterator[bytes]:
+    """``content`` (bytes, or a streamed body's chunks) in chunks, each of which must be
+    taken within ``seconds`` of the last.
+
+    aiohttp asks for the next chunk once the previous one is written, so a server that
+    stops reading the body stops the asking, and ``deadline`` expires: the write timeout.
+    """
+    loop = asyncio.get_running_loop()
+    chunks = _slices(content) if isinstance(content, bytes) else content
+    if seconds is not None:
+        deadline.reschedule(loop.time() + seconds)
+    async for chunk in chunks:
+        yield chunk
+        if seconds is not None:
+            deadline.reschedule(loop.time() + seconds)
+    deadline.reschedule(None)  # written; from here on the read timeout applies
+
+
+def _body_error(exc: BaseException) -> BodyError | None:
+    """The streamed body's own error behind an aiohttp failure, if that is what it was:
+    aiohttp reports whatever the body raised as a failure to write to the connection."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a cause chain is short; never loop on a cycle
+        if seen is None or isinstance(seen, BodyError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _target(url: str) -> yarl.URL:
+    # The base client has already encoded the query; yarl need not check it again.
+    return yarl.URL(url, encoded=True) if url.isascii() else yarl.URL(url)
+
+
+async def _exchange(
+    session: aiohttp.ClientSession,
+    call: Call[Any],
+    headers: Mapping[str, str],
+    body: AsyncIterator[bytes] | None,
+    timeout: aiohttp.ClientTimeout,
+    limit: int | None,
+) -> Reply:
+    try:
+        async with session.request(
+            call.method,
+            _target(call.url),
+            headers=headers,
+            data=body,
+            allow_redirects=False,
+            timeout=timeout,
+        ) as response:
+            chunks = response.content.iter_chunked(CHUNK)
+            content = await read_capped(chunks, call, response.status, limit)
+            return Reply(response.status, response.headers, content)
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        failure = _body_error(exc)
+        if failure is not None:
+            raise failure from None
+        raise as_httpx_error(exc) from None
+
+
+class AiohttpSender:
+    """Sends over one aiohttp session, made on first use inside the running event loop.
+
+    aiohttp costs about a third of httpx's async stack per request (BENCHMARKS.md). The
+    session keeps no cookies, follows no redirects, reads no ``.netrc``, and takes its proxy
+    (:func:`env_proxy`) and CA bundle from the environment as httpx does.
+    """
+
+    def __init__(
+        self, base_url: str, limit: int, timeout: TimeoutTypes, max_size: int | None
+    ) -> None:
+        self._max_size = max_size
+        self._proxy = env_proxy(base_url)
+        self._https = base_url.startswith("https:")
+        self._limit = limit
+        self._timeout = timeout
+        self._default_timeout = client_timeout(timeout)
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError(CLOSED_MESSAGE)
+        loop = asyncio.get_running_loop()
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._limit, ssl=self._ssl_context()),
+                cookie_jar=aiohttp.DummyCookieJar(),
+                proxy=self._proxy,
+            )
+            # aiohttp resends GET, PUT and DELETE once by itself when a kept-alive
+            # connection breaks; a PUT /task sent twice starts two tasks. Retries are the
+            # base client's decision alone (test_faults fails if this stops working).
+            self._session._retry_connection = False
+            self._loop = loop
+        elif loop is not self._loop:
+            raise RuntimeError(
+                "this AsyncAparaviDTC is bound to the event loop it first sent from; "
+                "make one client per event loop"
+            )
+        return self._session
+
+    def _ssl_context(self) -> ssl.SSLContext | bool:
+        # httpx's context: certifi's CA bundle, or SSL_CERT_FILE / SSL_CERT_DIR. Loading it
+        # takes tens of milliseconds, so a client of a plain-http loopback URL skips it.
+        return httpx.create_ssl_context() if self._https or self._proxy else True
+
+    async def send(self, call: Call[Any]) -> Reply:
+        session = self._open()
+        timeout = (
+            self._default_timeout
+            if call.timeout is self._timeout
+            else client_timeout(call.timeout)
+        )
+        content, length = async_content(call)
+        if content is None:
+            return await _exchange(session, call, call.headers, None, timeout, self._max_size)
+        deadline = asyncio.timeout(None)
+        # A known length, so that the paced body is not sent chunked.
+        headers = {**call.headers, "Content-Length": str(length)}
+        body = paced_body(content, deadline, httpx.Timeout(call.timeout).write)
+        try:
+            async with deadline:
+                return await _exchange(session, call, headers, body, timeout, self._max_size)
+        except TimeoutError:  # the deadline's: _exchange raises aiohttp's as httpx's
+            raise httpx.WriteTimeout("timed out sending the request body") from None
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._session is not None:
+            await self._session.close()
