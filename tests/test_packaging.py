@@ -25,6 +25,15 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+def installed(wheel: Path, where: Path, extra: str = "") -> Path:
+    """A fresh virtualenv in ``where`` with the wheel (and ``extra``) installed: its python."""
+    venv.create(where, with_pip=True)
+    python = where / "bin" / "python"
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, f"{wheel}{extra}"], check=True, capture_output=True)
+    return python
+
+
 def test_wheel_contents(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "aparavi_dtc/__init__.py" in names
@@ -58,23 +67,35 @@ def test_spec_path_is_the_repositorys_spec_in_a_checkout() -> None:
     assert spec_path().read_bytes() == (ROOT / "openapi.yaml").read_bytes()
 
 
+ASYNC_CHECK = """
+import asyncio, importlib.util, sys
+from aparavi_dtc import AsyncAparaviDTC, pipelines
+from aparavi_dtc.testing import FakeAparavi
+
+fake = FakeAparavi(api_key="packaging-key-0123456789")
+
+async def main(url):
+    async with AsyncAparaviDTC("packaging-key-0123456789", base_url=url) as client:
+        result = await client.run(pipelines.simple_parser(), text="hello", poll_interval=0)
+        return type(client._sender).__name__, result.texts
+
+with fake.serve() as url:
+    sender, texts = asyncio.run(main(url))
+assert texts == {"text": "hello"}, texts
+print(sender, importlib.util.find_spec("aiohttp") is not None)
+"""
+
+
+def async_stack(python: Path) -> str:
+    """Run the async client against the fake in that environment: which stack, and aiohttp?"""
+    done = subprocess.run([str(python), "-c", ASYNC_CHECK], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def test_wheel_installs_into_a_clean_venv(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            str(wheel),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    python = installed(wheel, env_dir)
     check = (
         "import sys, aparavi_dtc, aparavi_dtc_api; "
         "assert 'rich' not in sys.modules; "
@@ -87,6 +108,7 @@ def test_wheel_installs_into_a_clean_venv(wheel: Path, tmp_path: Path) -> None:
         [str(env_dir / "bin" / "aparavi-dtc"), "--version"], capture_output=True, text=True
     )
     assert cli.stdout.strip() == "aparavi-dtc 0.1.0"
+    assert async_stack(python) == "HttpxSender False"  # no aiohttp: httpx's async stack
 
 
 USER_TESTS = """
@@ -136,15 +158,8 @@ def test_spec_is_shipped() -> None:
 
 
 def test_a_users_tests_pass_with_the_testing_extra(wheel: Path, tmp_path: Path) -> None:
-    env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    extra = [f"{wheel}[testing]"]
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *extra],
-        check=True,
-        capture_output=True,
-    )
+    python = installed(wheel, tmp_path / "venv", "[testing,aiohttp]")
+    assert async_stack(python) == "AiohttpSender True"
     project = tmp_path / "project"
     project.mkdir()
     (project / "test_mine.py").write_text(USER_TESTS, encoding="utf-8")
@@ -156,49 +171,3 @@ def test_a_users_tests_pass_with_the_testing_extra(wheel: Path, tmp_path: Path) 
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "5 passed" in done.stdout
-
-
-ASYNC_CHECK = """
-import asyncio, importlib.util, sys
-from aparavi_dtc import AsyncAparaviDTC, pipelines
-from aparavi_dtc.testing import FakeAparavi
-
-fake = FakeAparavi(api_key="packaging-key-0123456789")
-
-async def main(url):
-    async with AsyncAparaviDTC("packaging-key-0123456789", base_url=url) as client:
-        result = await client.run(pipelines.simple_parser(), text="hello", poll_interval=0)
-        return type(client._sender).__name__, result.texts
-
-with fake.serve() as url:
-    sender, texts = asyncio.run(main(url))
-assert texts == {"text": "hello"}, texts
-print(sender, importlib.util.find_spec("aiohttp") is not None)
-"""
-
-
-@pytest.mark.parametrize(
-    ("extra", "expected"), [("", "HttpxSender False"), ("[aiohttp]", "AiohttpSender True")]
-)
-def test_the_async_client_works_with_and_without_the_aiohttp_extra(
-    wheel: Path, tmp_path: Path, extra: str, expected: str
-) -> None:
-    env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            f"{wheel}{extra}",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    done = subprocess.run([str(python), "-c", ASYNC_CHECK], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == expected

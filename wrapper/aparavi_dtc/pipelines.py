@@ -53,6 +53,20 @@ def _webhook() -> dict[str, Any]:
     }
 
 
+def _parse() -> dict[str, Any]:
+    return {"id": "parse_1", "provider": "parse", "config": {}, "input": [_link("tags", _SOURCE)]}
+
+
+def _transcriber(component_id: str, lane: str) -> dict[str, Any]:
+    """Speech to text for one lane (``audio`` or ``video``), from the parser and the upload."""
+    return {
+        "id": component_id,
+        "provider": "audio_transcribe",
+        "config": {"profile": "default"},
+        "input": [_link(lane, "parse_1"), _link(lane, _SOURCE)],
+    }
+
+
 def _response(*links: dict[str, str]) -> dict[str, Any]:
     return {
         "id": "response_1",
@@ -72,7 +86,7 @@ def simple_parser(*, project_id: str = DEFAULT_PROJECT_ID) -> Pipeline:
     """Extract the text, tables and images of documents (webhook → parse → response)."""
     return _pipeline(
         _webhook(),
-        {"id": "parse_1", "provider": "parse", "config": {}, "input": [_link("tags", _SOURCE)]},
+        _parse(),
         _response(_link("table", "parse_1"), _link("text", "parse_1"), _link("image", "parse_1")),
         project_id=project_id,
     )
@@ -130,13 +144,8 @@ def audio_transcription(*, project_id: str = DEFAULT_PROJECT_ID) -> Pipeline:
     """Transcribe the speech in audio files."""
     return _pipeline(
         _webhook(),
-        {"id": "parse_1", "provider": "parse", "config": {}, "input": [_link("tags", _SOURCE)]},
-        {
-            "id": "audio_transcribe_1",
-            "provider": "audio_transcribe",
-            "config": {"profile": "default"},
-            "input": [_link("audio", "parse_1"), _link("audio", _SOURCE)],
-        },
+        _parse(),
+        _transcriber("audio_transcribe_1", "audio"),
         _response(_link("text", "audio_transcribe_1")),
         project_id=project_id,
     )
@@ -146,19 +155,9 @@ def audio_summary(*, project_id: str = DEFAULT_PROJECT_ID) -> Pipeline:
     """Transcribe the audio and video of recordings, then summarise everything with an LLM."""
     return _pipeline(
         _webhook(),
-        {"id": "parse_1", "provider": "parse", "config": {}, "input": [_link("tags", _SOURCE)]},
-        {
-            "id": "audio_transcribe_1",
-            "provider": "audio_transcribe",
-            "config": {"profile": "default"},
-            "input": [_link("audio", "parse_1"), _link("audio", _SOURCE)],
-        },
-        {
-            "id": "audio_transcribe_2",
-            "provider": "audio_transcribe",
-            "config": {"profile": "default"},
-            "input": [_link("video", "parse_1"), _link("video", _SOURCE)],
-        },
+        _parse(),
+        _transcriber("audio_transcribe_1", "audio"),
+        _transcriber("audio_transcribe_2", "video"),
         {"id": "llm_gemini_1", "provider": "llm_gemini", "config": {"profile": "gemini-1_5-pro"}},
         {
             "id": "summarization_1",
