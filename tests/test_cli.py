@@ -24,9 +24,11 @@ from prism import PRISM, free_port, running_prism
 
 from aparavi_dtc import AparaviDTC, AuthenticationError, Progress, pipelines
 from aparavi_dtc._display import BarDisplay, LineDisplay, NullDisplay, display_for
+from aparavi_dtc.testing import FakeAparavi
 from aparavi_dtc_api.models import TaskStatus
 
 from .conftest import API_KEY, TOKEN, started, status_body
+from .fake_server import serving
 from .loopback import LoopbackServer, loopback_server, respond
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -821,3 +823,175 @@ def test_help_loads_neither_the_client_nor_the_models() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# -- process --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake() -> Iterator[tuple[FakeAparavi, str]]:
+    service = FakeAparavi(api_key=API_KEY)
+    with serving(service) as url:
+        yield service, url
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    for index in range(4):
+        (root / f"doc{index}.txt").write_text(f"text of doc {index}")
+    (root / "sub" / "doc0.txt").write_text("another doc0")
+    return root
+
+
+def lines_of(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_process_writes_a_json_line_per_input(
+    fake: tuple[FakeAparavi, str], folder: Path, home: Path, tmp_path: Path
+) -> None:
+    service, url = fake
+    out = tmp_path / "results.jsonl"
+    done = cli("process", str(folder), "--out", str(out), "--concurrency", "3", home=home, url=url)
+    assert done.returncode == 0, done.stderr
+    records = lines_of(out)
+    assert sorted(r["index"] for r in records) == list(range(5))  # one valid line per input
+    assert all(r["ok"] and r["error"] is None for r in records)
+    assert {(r["path"], r["text"]) for r in records} == {
+        (str(path), path.read_text()) for path in folder.rglob("*.txt")
+    }
+    assert "Processed 5 of 5 files" in done.stderr
+    assert done.stdout == ""
+    assert service.tasks == {}
+    no_secrets(done)
+
+
+def test_process_exits_7_when_some_files_failed(
+    fake: tuple[FakeAparavi, str], folder: Path, home: Path, tmp_path: Path
+) -> None:
+    service, url = fake
+    service.fail_next("sendToWebhook", status=500)
+    out = tmp_path / "results.jsonl"
+    done = cli("process", str(folder), "--out", str(out), home=home, url=url)
+    assert done.returncode == 7, done.stderr
+    records = lines_of(out)
+    assert len(records) == 5
+    failed = [r for r in records if not r["ok"]]
+    assert len(failed) == 1
+    assert failed[0]["error"]["type"] == "ServerError"
+    assert failed[0]["error"]["status_code"] == 500
+    assert "HTTP 500" in failed[0]["error"]["message"]
+    assert "(1 failed)" in done.stderr
+    assert "failed: Error sending to webhook (HTTP 500)" in done.stderr
+    no_secrets(done)
+
+
+def test_process_out_dir_writes_a_text_file_per_input(
+    fake: tuple[FakeAparavi, str], folder: Path, home: Path, tmp_path: Path
+) -> None:
+    _, url = fake
+    out = tmp_path / "texts"
+    done = cli("process", str(folder), "--out-dir", str(out), "--json", home=home, url=url)
+    assert done.returncode == 0, done.stderr
+    written = {path.name: path.read_text() for path in out.iterdir()}
+    assert written["doc1.txt.txt"] == "text of doc 1"
+    # Two inputs named doc0.txt: the second one's file carries its index.
+    doc0 = {name: text for name, text in written.items() if name.startswith("doc0.txt")}
+    assert sorted(doc0.values()) == ["another doc0", "text of doc 0"]
+    assert len(written) == 5
+    summary = json.loads(done.stdout)
+    assert summary["succeeded"] == 5
+    assert summary["failed"] == 0
+
+
+def test_process_json_prints_a_json_line_per_input(
+    fake: tuple[FakeAparavi, str], folder: Path, home: Path
+) -> None:
+    _, url = fake
+    done = cli("process", str(folder / "*.txt"), "--json", home=home, url=url)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert sorted(r["name"] for r in records) == [f"doc{i}.txt" for i in range(4)]
+    assert done.stderr == ""
+
+
+def test_process_prints_texts_and_takes_a_pipeline(
+    fake: tuple[FakeAparavi, str], folder: Path, home: Path
+) -> None:
+    service, url = fake
+    path = str(folder / "doc1.txt")
+    done = cli("process", path, "--pipeline", "simple-ocr", home=home, url=url)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{path}:\n  text of doc 1\n"
+    start = next(r for r in service.requests if r.operation == "startTask")
+    assert json.loads(start.body)["pipeline"] == pipelines.simple_ocr()
+
+
+def test_process_ctrl_c_deletes_the_task_and_says_what_was_kept(
+    fake: tuple[FakeAparavi, str], folder: Path, home: Path, tmp_path: Path
+) -> None:
+    service, url = fake
+    service.delay("sendToWebhook", 0.4)
+    out = tmp_path / "results.jsonl"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
+    environ |= {"APARAVI_API_KEY": API_KEY, "APARAVI_BASE_URL": url}
+    environ["XDG_CONFIG_HOME"] = str(home)
+    proc = subprocess.Popen(
+        [SCRIPT, "process", str(folder), "--out", str(out), "--concurrency", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environ,
+    )
+    deadline = time.monotonic() + 30
+    while not (out.exists() and out.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    kept = len(lines_of(out))
+    assert 1 <= kept < 5
+    assert f"the task was deleted; {kept} of 5 files were done" in stderr
+    assert str(out) in stderr
+    assert service.tasks == {}
+
+
+def test_process_refuses_bad_arguments_before_sending(
+    fake: tuple[FakeAparavi, str], folder: Path, home: Path, tmp_path: Path
+) -> None:
+    service, url = fake
+    missing = cli("process", str(tmp_path / "missing.pdf"), home=home, url=url)
+    assert missing.returncode == 2
+    assert "no such file or directory" in missing.stderr
+    both = cli("process", str(folder), "--out", "a", "--out-dir", "b", home=home, url=url)
+    assert both.returncode == 2
+    assert "not allowed with" in both.stderr
+    busy = cli("process", str(folder), "--concurrency", "99", "--json", home=home, url=url)
+    assert busy.returncode == 2
+    assert json.loads(busy.stderr)["exit"] == "USAGE"
+    assert service.requests == []
+
+
+def test_batch_display_choice_and_bar() -> None:
+    from aparavi_dtc import BatchProgress
+    from aparavi_dtc._batch_output import (
+        BarBatchDisplay,
+        LineBatchDisplay,
+        NullBatchDisplay,
+        batch_display_for,
+    )
+
+    assert isinstance(batch_display_for(io.StringIO()), LineBatchDisplay)
+    assert isinstance(batch_display_for(Terminal(), quiet=True), NullBatchDisplay)
+    screen = Terminal()
+    bar = batch_display_for(screen, stdout=io.StringIO())
+    assert isinstance(bar, BarBatchDisplay)
+    bar.update(BatchProgress(3, 1, 10, 2_000_000, 8_000_000, 2.0))
+    bar.file_done("[red]odd.pdf: failed: no", failed=True)
+    bar.close()
+    shown = screen.getvalue()
+    assert "3/10 files (1 failed)" in shown
+    assert "2.0/8.0 MB" in shown
+    assert "[red]odd.pdf: failed: no" in shown  # shown as it is, not read as markup

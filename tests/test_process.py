@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import gc
-import http.server
 import itertools
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,35 +36,13 @@ from aparavi_dtc import (
 )
 from aparavi_dtc._uploads import CHUNK, BodyError, StreamedBody, content_disposition
 from aparavi_dtc.testing import FakeAparavi
-from aparavi_dtc.testing._fake import _handler_for
 
 from .conftest import API_KEY, started, status_body
+from .fake_server import serving
 from .loopback import loopback_server, reset, respond
 
 KINDS = ["sync", "async"]
 BIG = CHUNK * 2 + 12345  # three chunks, the last one short
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a batch closed mid-upload drops its connections on purpose
-
-
-@contextlib.contextmanager
-def serving(fake: FakeAparavi) -> Iterator[str]:
-    """``fake.serve()``, without a traceback on stderr for every connection the client
-    abandons (they are expected here: closing a batch drops its uploads in flight)."""
-    server = _QuietServer(("127.0.0.1", 0), _handler_for(fake))
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ class ExitCode(enum.IntEnum):
     NOT_FOUND = 4  # the task does not exist any more
     NETWORK = 5  # the service could not be reached, or did not answer in time
     API_ERROR = 6  # any other error reported by the service, or a malformed answer
+    FILES_FAILED = 7  # process: some files failed; the others were processed
     INTERRUPTED = 130  # Ctrl-C
 
 
@@ -618,6 +619,96 @@ def cmd_run(ctx: Context) -> ExitCode:
     return ExitCode.OK
 
 
+def _file_error(exc: BaseException, base_url: str | None) -> str:
+    """One line for a file's error: an OSError of our own words has no ``strerror``."""
+    if isinstance(exc, OSError) and not exc.strerror:
+        return str(exc)
+    return error_message(exc, base_url)
+
+
+def cmd_process(ctx: Context) -> ExitCode:
+    """Each file its own upload to one task; results written as files finish."""
+    from ._batch_output import (
+        DirectorySink,
+        JsonLinesSink,
+        PrintSink,
+        Sink,
+        batch_display_for,
+        file_record,
+    )
+
+    args, report = ctx.args, ctx.report
+    named = args.pipeline is not None or args.pipeline_name is not None
+    pipeline = ctx.pipeline() if named else None  # None: the simple parser
+    display = batch_display_for(sys.stderr, quiet=report.json_mode, stdout=sys.stdout)
+    try:
+        batch = ctx.client.process(
+            args.paths,
+            pipeline,
+            concurrency=args.concurrency,
+            threads=args.threads,
+            timeout=args.timeout,
+            on_progress=display.update,
+        )
+        sink: Sink
+        try:
+            if args.out is not None:
+                sink = JsonLinesSink(Path(args.out), report.mask)
+            elif args.out_dir is not None:
+                sink = DirectorySink(Path(args.out_dir), report.mask)
+            else:
+                sink = PrintSink(report.json_mode, report.mask)
+        except OSError as exc:
+            raise CLIError(f"cannot write {exc.filename}: {exc.strerror}") from None
+    except BaseException:
+        display.close()
+        raise
+    done = failed = 0
+    began = time.monotonic()
+
+    def kept() -> str:
+        if sink.where is None:
+            return f"{done} of {batch.total} files were done and printed"
+        return f"{done} of {batch.total} files were done; their results are in {sink.where}"
+
+    try:
+        with batch:
+            for result in batch:
+                error = None
+                if result.error is not None:
+                    error = report.mask(_file_error(result.error, report.base_url))
+                sink.write(result, file_record(result, error))
+                done += 1
+                failed += not result.ok
+                shown = str(result.path) if result.path is not None else result.name
+                outcome = f"failed: {error}" if error else "ok"
+                line = f"[{done}/{batch.total}] {shown}: {outcome}"
+                display.file_done(report.mask(clean(line)), failed=not result.ok)
+    except KeyboardInterrupt:
+        raise CLIError(
+            f"interrupted: the task was deleted; {kept()}", ExitCode.INTERRUPTED
+        ) from None
+    except BaseException:
+        if done:
+            report.note(kept())
+        raise
+    finally:
+        display.close()
+        sink.close()
+    elapsed = time.monotonic() - began
+    summary: dict[str, Any] = {"total": batch.total, "succeeded": done - failed}
+    summary |= {"failed": failed, "elapsed": round(elapsed, 3), "out": sink.where}
+    if report.json_mode:
+        if sink.where is not None:  # stdout is free for one summary object
+            ctx.out("", summary)
+    else:
+        line = f"Processed {done - failed} of {batch.total} files"
+        line += f" ({failed} failed)" if failed else ""
+        line += f" in {elapsed:.1f}s" + (f"; results in {sink.where}" if sink.where else "")
+        report.note(line)
+    return ExitCode.FILES_FAILED if failed else ExitCode.OK
+
+
 def cmd_pipelines(ctx: Context) -> ExitCode:
     from aparavi_dtc import pipelines
 
@@ -742,7 +833,7 @@ def _parser(json_errors: bool = False) -> argparse.ArgumentParser:
             "The API key comes from APARAVI_API_KEY and the service URL from "
             "APARAVI_BASE_URL. Exit codes: 0 ok, 1 task failed, 2 usage, "
             "3 authentication, 4 not found, 5 network or timeout, 6 other API error, "
-            "130 interrupted."
+            "7 some files failed (process), 130 interrupted."
         ),
     )
     parser.json_errors = json_errors
@@ -805,6 +896,35 @@ def _parser(json_errors: bool = False) -> argparse.ArgumentParser:
     pipeline_options(sub, then_files=True)
     sub.add_argument("files", nargs="*", metavar="FILE", help="files for a webhook pipeline")
     sub.add_argument("--text", help="text for a webhook pipeline instead of files")
+    sub = command(
+        "process",
+        cmd_process,
+        "process files, directories and glob patterns through one task, a file per upload",
+    )
+    sub.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a file, a directory (walked; hidden files skipped) or a quoted glob pattern",
+    )
+    which = sub.add_mutually_exclusive_group()
+    which.add_argument(
+        "--pipeline",
+        dest="pipeline_name",
+        metavar="NAME",
+        help="a predefined pipeline (default: simple-parser; `aparavi-dtc pipelines` lists them)",
+    )
+    which.add_argument("--pipeline-file", dest="pipeline", metavar="FILE", help="a pipeline file")
+    where = sub.add_mutually_exclusive_group()
+    where.add_argument(
+        "--out", metavar="FILE", help="write one JSON object per file (JSON Lines) as each ends"
+    )
+    where.add_argument("--out-dir", metavar="DIR", help="write each file's text to DIR/NAME.txt")
+    sub.add_argument(
+        "--concurrency", type=int, default=4, help="uploads in flight at once, 1 to 32 (4)"
+    )
+    sub.add_argument("--threads", type=int, help="threads for the task, 1 to 16")
+    sub.add_argument("--timeout", type=float, help="seconds the whole batch may take")
     command("version", cmd_version, "show the service's version")
     sub = command("pipelines", cmd_pipelines, "list the predefined pipelines, or print one")
     sub.add_argument("name", nargs="?", metavar="NAME", help="print this pipeline's JSON")

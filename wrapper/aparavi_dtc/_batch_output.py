@@ -1,0 +1,264 @@
+"""Where ``aparavi-dtc process`` puts things: each file's result (JSON Lines, a directory
+of ``.txt`` files, or stdout), written as the file finishes; and the batch's progress, a
+live bar on a terminal (files, bytes, rate, time left), a plain line per finished file
+elsewhere, nothing with ``--json``.
+
+Progress goes to stderr, so that stdout carries only results. Every line given to a
+display is already masked and neutralised by the command line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+from ._display import clean, to_json
+
+if TYPE_CHECKING:  # the models load only when a command runs, not for --help
+    from ._batch import BatchProgress, FileResult
+
+Mask = Callable[[str], str]
+
+# -- results ------------------------------------------------------------------------------
+
+
+def file_record(result: FileResult, error: str | None) -> dict[str, Any]:
+    """One file's result as a JSON object: what ``--out`` writes, one per line.
+
+    ``error`` is the message for a failed file, already masked.
+    """
+    failure: dict[str, Any] | None = None
+    if result.error is not None:
+        failure = {"type": type(result.error).__name__, "message": error or ""}
+        status = getattr(result.error, "status_code", None)
+        if isinstance(status, int):
+            failure["status_code"] = status
+    return {
+        "name": result.name,
+        "path": None if result.path is None else str(result.path),
+        "index": result.index,
+        "size": result.size,
+        "ok": result.ok,
+        "elapsed": round(result.elapsed, 3),
+        "text": result.text if result.ok else None,
+        "results": None if result.results is None else result.results.to_dict(),
+        "error": failure,
+    }
+
+
+class Sink(Protocol):
+    """Takes each file's result as it finishes."""
+
+    where: str | None
+    """What to tell the user about where results went (None: printed on stdout)."""
+
+    def write(self, result: FileResult, record: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class JsonLinesSink:
+    """``--out FILE``: one JSON object per line, flushed as each file finishes, so that an
+    interrupted run keeps every line it wrote."""
+
+    def __init__(self, path: Path, mask: Mask) -> None:
+        self.where: str | None = str(path)
+        self._mask = mask
+        self._handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
+
+    def write(self, result: FileResult, record: dict[str, Any]) -> None:
+        self._handle.write(self._mask(to_json(record)) + "\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+class DirectorySink:
+    """``--out-dir DIR``: each processed file's text in ``DIR/<name>.txt`` (``<name>.<index>
+    .txt`` when two files share a name), each written whole or not at all."""
+
+    def __init__(self, directory: Path, mask: Mask) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.where: str | None = str(directory)
+        self._directory = directory
+        self._mask = mask
+        self._used: set[str] = set()
+
+    def _file_name(self, result: FileResult) -> str:
+        safe = _UNSAFE_NAME.sub("_", result.name)
+        if safe in ("", ".", ".."):
+            safe = "_"
+        name = f"{safe}.txt"
+        if name in self._used:
+            name = f"{safe}.{result.index}.txt"
+        self._used.add(name)
+        return name
+
+    def write(self, result: FileResult, record: dict[str, Any]) -> None:
+        if not result.ok:
+            return
+        target = self._directory / self._file_name(result)
+        fd, temp = tempfile.mkstemp(dir=self._directory, prefix=".aparavi-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(self._mask(result.text))
+            os.replace(temp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+
+    def close(self) -> None:
+        pass
+
+
+class PrintSink:
+    """No ``--out`` or ``--out-dir``: each processed file's path and text on stdout (with
+    ``--json``, its JSON object as one line)."""
+
+    where: str | None = None
+
+    def __init__(self, json_mode: bool, mask: Mask) -> None:
+        self._json = json_mode
+        self._mask = mask
+
+    def write(self, result: FileResult, record: dict[str, Any]) -> None:
+        if self._json:
+            print(self._mask(to_json(record)), flush=True)
+            return
+        if not result.ok:
+            return  # the progress display reports it
+        shown = clean(str(result.path) if result.path is not None else result.name)
+        text = clean(result.text.rstrip("\n"), multiline=True)
+        body = (
+            "\n".join("  " + line for line in text.split("\n")) if text.strip() else "  (no text)"
+        )
+        print(self._mask(f"{shown}:\n{body}"), flush=True)
+
+    def close(self) -> None:
+        pass
+
+
+# -- progress -----------------------------------------------------------------------------
+
+
+class BatchDisplay(Protocol):
+    """Receives a batch's progress and a line per finished file."""
+
+    def update(self, progress: BatchProgress) -> None: ...
+
+    def file_done(self, line: str, *, failed: bool) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class NullBatchDisplay:
+    """Shows nothing (for ``--json``)."""
+
+    def update(self, progress: BatchProgress) -> None:
+        pass
+
+    def file_done(self, line: str, *, failed: bool) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class LineBatchDisplay:
+    """A plain line per finished file, as logs and pipes want them."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def update(self, progress: BatchProgress) -> None:
+        pass
+
+    def file_done(self, line: str, *, failed: bool) -> None:
+        print(line, file=self._stream, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
+class BarBatchDisplay:
+    """A live bar drawn with rich (``pip install aparavi-dtc[cli]``): files done, bytes
+    sent, rate and time left; failed files are listed above it as they happen."""
+
+    def __init__(self, stream: TextIO, *, redirect_stdout: bool) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        self._console = Console(file=stream)
+        # markup=False everywhere: a file name such as "[red]x.pdf" is shown as it is.
+        self._bar = Progress(
+            TextColumn("{task.fields[files]}", markup=False),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=self._console,
+            transient=False,
+            redirect_stdout=redirect_stdout,  # results printed on the same terminal
+            redirect_stderr=True,
+        )
+        self._task = self._bar.add_task("files", total=None, files="starting…")
+        self._bar.start()
+
+    def update(self, progress: BatchProgress) -> None:
+        files = f"{progress.done}/{progress.total} files"
+        if progress.failed:
+            files += f" ({progress.failed} failed)"
+        self._bar.update(
+            self._task,
+            completed=progress.bytes_sent,
+            total=progress.bytes_total or None,
+            files=files,
+        )
+
+    def file_done(self, line: str, *, failed: bool) -> None:
+        if failed:
+            from rich.text import Text
+
+            self._bar.console.print(Text(line))
+
+    def close(self) -> None:
+        self._bar.stop()
+
+
+def batch_display_for(
+    stream: TextIO = sys.stderr, *, quiet: bool = False, stdout: Any = None
+) -> BatchDisplay:
+    """A bar on a terminal (when rich is installed), plain lines otherwise.
+
+    ``stdout``: where results are printed; when it is the terminal too, the bar keeps
+    them above itself.
+    """
+    if quiet:
+        return NullBatchDisplay()
+    if stream.isatty():
+        shown_here = stdout is not None and stdout.isatty()
+        try:
+            return BarBatchDisplay(stream, redirect_stdout=shown_here)
+        except ImportError:
+            pass
+    return LineBatchDisplay(stream)
