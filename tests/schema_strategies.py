@@ -65,7 +65,8 @@ def from_schema(schema: dict[str, Any], *, extra: bool = True) -> st.SearchStrat
     if kind == "string":
         return st.text(min_size=schema.get("minLength", 0), max_size=30)
     if kind == "array":
-        return st.lists(from_schema(schema.get("items", {}), extra=extra), max_size=3)
+        items = from_schema(schema.get("items", {}), extra=extra)
+        return st.lists(items, min_size=schema.get("minItems", 0), max_size=3)
     if kind == "object":
         return _object(schema, extra=extra)
     raise NotImplementedError(f"schema type {kind!r}")

@@ -54,13 +54,17 @@ def prism(prism_url: str) -> Iterator[AparaviDTC]:
 
 
 text_id = st.text(min_size=1, max_size=40).filter(lambda s: s.strip() != "")
+# A name travels in the query: the SDK refuses control characters in it before sending.
+name_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40
+).filter(lambda s: s.strip() != "")
 inner_pipelines = component("Pipeline").filter(lambda p: "pipeline" not in p)
 any_pipeline = st.one_of(
     inner_pipelines,
     inner_pipelines.map(json.dumps),
     component("PipelineRequest").filter(lambda p: "pipeline" not in p["pipeline"]),
 )
-names = st.none() | text_id
+names = st.none() | name_text
 threads = st.none() | st.integers(1, 16)
 # Prism's multipart parser splits the part headers on ";" and "=" without regard to quotes
 # and crashes on such file names, so they are left out here (the SDK quotes them correctly).
