@@ -171,6 +171,8 @@ class BatchPlan:
         self._deadline: float | None = None
         self._reported: tuple[int, int] | None = None
         self._last_report = 0.0
+        self._template: Call[WebhookResponse] | None = None
+        self._header_names = ("Content-Disposition", "Content-Type")
         self.ready: deque[FileResult] = deque()
         """Results known without sending anything (an empty file), for the client to yield."""
 
@@ -221,21 +223,34 @@ class BatchPlan:
     def _upload_call(
         self, client: BaseClient, token: str, type_: str, source: Source
     ) -> Call[WebhookResponse]:
-        """PUT /webhook with the file as the raw body, streamed: one file, one request."""
-        from aparavi_dtc_api.api.webhook import send_to_webhook
+        """PUT /webhook with the file as the raw body, streamed: one file, one request.
 
-        kwargs = send_to_webhook._get_kwargs(
-            token=token, type_=type_, content_disposition=content_disposition(source.name)
-        )
-        kwargs["headers"]["Content-Type"] = source.content_type
-        call = client._call(ops.SEND_TO_WEBHOOK, kwargs, NOT_GIVEN, NOT_GIVEN, token)
+        The client builds the batch's request once; each file changes only its two headers
+        and its body (building a request costs as much as sending a small file).
+        """
+        template = self._template
+        if template is None:
+            from aparavi_dtc_api.api.webhook import send_to_webhook
+
+            kwargs = send_to_webhook._get_kwargs(
+                token=token, type_=type_, content_disposition="attachment"
+            )
+            kwargs["headers"]["Content-Type"] = "application/octet-stream"
+            template = client._call(ops.SEND_TO_WEBHOOK, kwargs, NOT_GIVEN, NOT_GIVEN, token)
+            self._template = template
+            names = {name.lower(): name for name in template.headers}
+            self._header_names = (names["content-disposition"], names["content-type"])
+        disposition, kind = self._header_names
+        headers = dict(template.headers)
+        headers[disposition] = content_disposition(source.name)
+        headers[kind] = source.content_type
         body = StreamedBody(
             source.size,
             path=source.path,
             data=source.data,
             on_chunk=functools.partial(self._chunk, source.index),
         )
-        return dataclasses.replace(call, content=body)
+        return dataclasses.replace(template, headers=headers, content=body)
 
     def _chunk(self, index: int, sent: int) -> None:
         """A streamed body's report, from whichever thread sends it."""

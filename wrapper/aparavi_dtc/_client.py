@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
+from queue import Empty, SimpleQueue
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -631,7 +632,8 @@ class AparaviDTC(BaseClient):
         check_validation(self.validate(plan.body))
         task = self.start_task(plan.body, threads=plan.threads)
         pool = ThreadPoolExecutor(plan.concurrency, thread_name_prefix="aparavi-dtc-upload")
-        running: dict[Future[Outcome | None], Upload] = {}
+        ended: SimpleQueue[Outcome | None] = SimpleQueue()  # each upload's outcome, as it ends
+        running = 0
         try:
             waiter = self._waiter(
                 task, plan.time_left(), POLL_INTERVAL, None, target="running", left_running=False
@@ -639,19 +641,24 @@ class AparaviDTC(BaseClient):
             self._wait(task, waiter)
             plan.tick(task)
             while True:
-                while len(running) < plan.concurrency and (
+                while running < plan.concurrency and (
                     upload := plan.next_upload(self, task.token, task.type)
                 ):
-                    running[pool.submit(self._upload, upload)] = upload
+                    pool.submit(self._upload_to, upload, ended)
+                    running += 1
                 finished = list(plan.ready)
                 plan.ready.clear()
                 if running and not finished:
-                    done, _ = wait(running, plan.wait_time(), FIRST_COMPLETED)
-                    for future in done:
-                        del running[future]
-                        outcome = future.result()
+                    timeout = plan.wait_time()
+                    while running:
+                        try:
+                            outcome = ended.get(timeout=timeout)
+                        except Empty:
+                            break
+                        running -= 1
                         if outcome is not None:
                             finished.append(plan.finish(outcome))
+                        timeout = 0  # and whatever else has ended meanwhile
                 elif not running and not finished:
                     break
                 plan.tick(task)
@@ -663,6 +670,13 @@ class AparaviDTC(BaseClient):
             raise
         pool.shutdown(wait=False)
         self._end_batch_task(task, quietly=False)
+
+    def _upload_to(self, upload: Upload, ended: SimpleQueue[Outcome | None]) -> None:
+        outcome = None
+        try:
+            outcome = self._upload(upload)
+        finally:
+            ended.put(outcome)  # always, so that the batch never waits for it in vain
 
     def _upload(self, upload: Upload) -> Outcome | None:
         started = time.monotonic()
