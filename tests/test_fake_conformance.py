@@ -69,7 +69,10 @@ def _config(mode: str, max_examples: int) -> schemathesis.Config:
 
 
 schema = schemathesis.openapi.from_path(SPEC, config=_config("positive", 10))
-invalid = schemathesis.openapi.from_path(SPEC, config=_config("negative", 5))
+# (GET /version and GET /status take no input that could be invalid.)
+invalid = schemathesis.openapi.from_path(SPEC, config=_config("negative", 5)).exclude(
+    operation_id=["getVersion", "getStatus"]
+)
 
 
 @pytest.fixture(scope="module")
