@@ -88,7 +88,7 @@ def lay_out(work: Path) -> None:
 def run_mutmut(work: Path) -> None:
     jobs = os.environ.get("MUTATE_JOBS") or str(os.cpu_count() or 2)
     env = dict(os.environ)
-    paths = [str(work / "mutants" / "src"), str(work / "generated")]
+    paths = [str(work / "mutants" / "src"), str(work / "generated"), str(work / "tools")]
     env["PYTHONPATH"] = os.pathsep.join(paths + [p for p in [env.get("PYTHONPATH")] if p])
     env["PATH"] = os.pathsep.join([str(BIN), env.get("PATH", "")])
     command = [str(BIN / "mutmut"), "run", "--max-children", jobs]
