@@ -8,7 +8,8 @@ create a pipe, process through it, delete it). What the fake received shows that
 sequences happened, with the tokens it had issued.
 
 Generation is seeded, with no example database, so a run does not depend on an earlier one
-and CI sees the same requests as a laptop.
+or on the machine. A stateful run that has not yet shown its whole sequence is followed by
+another, seeded after it, up to ``MAX_RUNS``: one run usually suffices.
 """
 
 from __future__ import annotations
@@ -138,9 +139,10 @@ STATEFUL_SETTINGS = hypothesis.settings(
     suppress_health_check=list(hypothesis.HealthCheck),
     phases=[hypothesis.Phase.generate],
 )
-#: The most runs (each seeded after the last) a workflow gets to show its sequence: one
-#: usually does; more are a margin for when a change to the spec or the fake moves the
-#: seeded exploration.
+#: The most runs (each seeded after the last) a workflow gets to show its chain. One
+#: usually does; the others are a margin for when a change to the spec or the fake moves
+#: the seeded exploration (schemathesis also follows a link with a generated value instead
+#: of the linked one, 7.5% of the time, outside Hypothesis's seed).
 MAX_RUNS = 6
 
 #: One step of a workflow: (operationId, the token sent, HTTP status, JSON body or None).
