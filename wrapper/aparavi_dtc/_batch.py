@@ -250,7 +250,7 @@ class BatchPlan:
             data=source.data,
             on_chunk=functools.partial(self._chunk, source.index),
         )
-        return dataclasses.replace(template, headers=headers, content=body)
+        return template.with_body(headers, body)
 
     def _chunk(self, index: int, sent: int) -> None:
         """A streamed body's report, from whichever thread sends it."""

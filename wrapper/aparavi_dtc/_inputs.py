@@ -4,6 +4,7 @@ glob patterns and ``(name, bytes)`` tuples, each file becoming one :class:`Sourc
 from __future__ import annotations
 
 import dataclasses
+import functools
 import glob
 import mimetypes
 import os
@@ -149,8 +150,15 @@ class _Resolver:
     def _append(
         self, name: str, path: Path | None, size: int, kind: str | None, data: bytes | None
     ) -> None:
-        kind = kind or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        kind = kind or _content_type(name[name.find(".") :] if "." in name else "")
         self.sources.append(Source(len(self.sources), name, path, size, kind, data))
+
+
+@functools.lru_cache(maxsize=256)
+def _content_type(suffixes: str) -> str:
+    """The content type of a name ending in ``suffixes`` (``.pdf``, ``.tar.gz``): the same
+    for every file of a kind, so guessed once per kind."""
+    return mimetypes.guess_type("file" + suffixes)[0] or "application/octet-stream"
 
 
 def resolve_inputs(inputs: ProcessInput | Iterable[ProcessInput]) -> list[Source]:
