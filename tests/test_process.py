@@ -700,3 +700,26 @@ def test_the_default_pipeline_is_the_simple_parser(kind: str, fake: FakeAparavi,
     import json
 
     assert json.loads(start.body)["pipeline"] == pipelines.simple_parser()
+
+
+def test_both_clients_default_to_the_same_concurrency() -> None:
+    import inspect
+
+    from aparavi_dtc._batch import DEFAULT_CONCURRENCY
+
+    for client in (AparaviDTC, AsyncAparaviDTC):
+        default = inspect.signature(client.process).parameters["concurrency"].default
+        assert default == DEFAULT_CONCURRENCY
+
+
+def test_a_first_client_does_not_load_process() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, aparavi_dtc; aparavi_dtc.AparaviDTC('k' * 32); aparavi_dtc.AsyncAparaviDTC"
+        "; print(sorted(m for m in ('aparavi_dtc._batch', 'aparavi_dtc._inputs') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

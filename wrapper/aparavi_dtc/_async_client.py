@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
@@ -21,16 +21,6 @@ from aparavi_dtc_api.models import (
 )
 
 from ._base import BaseClient
-from ._batch import (
-    DEFAULT_CONCURRENCY,
-    AsyncBatch,
-    BatchPlan,
-    BatchProgress,
-    FileResult,
-    Outcome,
-    Upload,
-    plan_batch,
-)
 from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
@@ -42,7 +32,6 @@ from ._config import (
     AuthScheme,
 )
 from ._exceptions import AparaviError, TaskNotFoundError
-from ._inputs import ProcessInput
 from ._operations import Call
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
@@ -51,6 +40,10 @@ from ._run import RunResult, check_validation, plan_run, results_of
 from ._senders import HttpxSender, Sender, default_sender
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._uploads import FileInput
+
+if TYPE_CHECKING:  # process() loads them on first use, so that a first client starts faster
+    from ._batch import AsyncBatch, BatchPlan, BatchProgress, FileResult, Outcome, Upload
+    from ._inputs import ProcessInput
 
 M = TypeVar("M")
 
@@ -527,7 +520,7 @@ class AsyncAparaviDTC(BaseClient):
         inputs: ProcessInput | Iterable[ProcessInput],
         pipeline: PipelineInput | None = None,
         *,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int = 4,  # _batch.DEFAULT_CONCURRENCY (a test keeps them equal)
         threads: int | None = None,
         timeout: float | None = None,
         on_progress: Callable[[BatchProgress], object] | None = None,
@@ -539,6 +532,8 @@ class AsyncAparaviDTC(BaseClient):
         to iterate with ``async for``, best inside ``async with``, so that leaving the block
         cancels the uploads in flight and deletes the task at once.
         """
+        from ._batch import AsyncBatch, plan_batch
+
         plan = plan_batch(inputs, pipeline, concurrency, threads, timeout, on_progress)
         return AsyncBatch(self._process_files(plan), plan.total)
 
@@ -585,6 +580,8 @@ class AsyncAparaviDTC(BaseClient):
         await self._end_batch_task(task, quietly=False)
 
     async def _upload(self, upload: Upload) -> Outcome | None:
+        from ._batch import BatchPlan
+
         started = time.monotonic()
         try:
             upload.body.check()  # a file gone or changed since listed is not sent at all

@@ -7,7 +7,7 @@ from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from queue import Empty, SimpleQueue
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
@@ -22,16 +22,6 @@ from aparavi_dtc_api.models import (
 )
 
 from ._base import BaseClient
-from ._batch import (
-    DEFAULT_CONCURRENCY,
-    Batch,
-    BatchPlan,
-    BatchProgress,
-    FileResult,
-    Outcome,
-    Upload,
-    plan_batch,
-)
 from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
@@ -44,7 +34,6 @@ from ._config import (
     AuthScheme,
 )
 from ._exceptions import AparaviError, TaskNotFoundError
-from ._inputs import ProcessInput
 from ._operations import Call, sync_content
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
@@ -54,6 +43,10 @@ from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._uploads import FileInput
 from ._url import env_proxy
+
+if TYPE_CHECKING:  # process() loads them on first use, so that a first client starts faster
+    from ._batch import Batch, BatchPlan, BatchProgress, FileResult, Outcome, Upload
+    from ._inputs import ProcessInput
 
 M = TypeVar("M")
 
@@ -588,7 +581,7 @@ class AparaviDTC(BaseClient):
         inputs: ProcessInput | Iterable[ProcessInput],
         pipeline: PipelineInput | None = None,
         *,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int = 4,  # _batch.DEFAULT_CONCURRENCY (a test keeps them equal)
         threads: int | None = None,
         timeout: float | None = None,
         on_progress: Callable[[BatchProgress], object] | None = None,
@@ -624,6 +617,8 @@ class AparaviDTC(BaseClient):
             TaskNotFoundError: The task disappeared mid-batch.
             TaskTimeoutError: ``timeout`` passed.
         """
+        from ._batch import Batch, plan_batch
+
         plan = plan_batch(inputs, pipeline, concurrency, threads, timeout, on_progress)
         return Batch(self._process_files(plan), plan.total)
 
@@ -679,6 +674,8 @@ class AparaviDTC(BaseClient):
             ended.put(outcome)  # always, so that the batch never waits for it in vain
 
     def _upload(self, upload: Upload) -> Outcome | None:
+        from ._batch import BatchPlan
+
         started = time.monotonic()
         try:
             upload.body.check()  # a file gone or changed since listed is not sent at all
