@@ -723,3 +723,18 @@ def test_a_first_client_does_not_load_process() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_files_request_shows_neither_key_nor_token(tmp_path: Path) -> None:
+    from aparavi_dtc._batch import plan_batch
+
+    (tmp_path / "a.txt").write_text("a")
+    token = "tok-0123456789abcdef0123456789abcdef"
+    plan = plan_batch(tmp_path, None, 1, None, None, None)
+    with AparaviDTC(API_KEY, base_url="http://127.0.0.1:9") as client:
+        upload = plan.next_upload(client, token, "cpu")
+    assert upload is not None
+    for shown in (repr(upload), repr(upload.call), str(upload)):
+        assert API_KEY not in shown
+        assert token not in shown
+    assert "PUT /webhook" in repr(upload.call)

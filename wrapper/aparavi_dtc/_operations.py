@@ -87,6 +87,11 @@ class Call(Generic[M]):
     redactor: Redactor  # the API key and the task token this call carries
     path: str  # for logs: the path alone, never the query with its token
 
+    def __repr__(self) -> str:
+        # Never the URL (its query has the task token) nor the headers (the API key).
+        body = "no body" if self.content is None else f"{type(self.content).__name__} body"
+        return f"Call({self.method} {self.path}, {self.operation.action}, {body})"
+
     def with_body(self, headers: Mapping[str, str], content: bytes | Body) -> Call[M]:
         """This call with other headers and body (``dataclasses.replace`` costs 10x more,
         and ``process()`` makes one per file)."""
