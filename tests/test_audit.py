@@ -626,3 +626,37 @@ def test_a_failed_status_code_is_not_mistaken_for_a_timeout(
     assert done.returncode == 6, done.stderr
     assert "engine down" in done.stderr
     assert isinstance(APIStatusError("x", status_code=500, body=None), APIStatusError)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (0, "0s"),
+        (0.05, "0.05s"),
+        (0.123, "0.12s"),
+        (0.5, "0.5s"),
+        (1, "1s"),
+        (1.5, "1.5s"),
+        (3.0, "3s"),
+        (9.94, "9.9s"),
+        (10, "10s"),
+        (10.4, "10s"),
+        (59.4, "59s"),
+        (59.6, "1m 0s"),
+        (60, "1m 0s"),
+        (125, "2m 5s"),
+        (3599.4, "59m 59s"),
+        (3600, "1h 0m"),
+        (3725, "1h 2m"),
+        (86400, "24h 0m"),
+    ],
+)
+def test_durations_in_messages(seconds: float, shown: str) -> None:
+    assert _polling.duration(seconds) == shown
+
+
+def test_progress_of_a_single_object() -> None:
+    status = TaskStatus.from_dict({"status": "Running", "completedCount": 1, "totalCount": 1})
+    assert _polling.Progress.from_status(status).percent == 100.0
+    half = TaskStatus.from_dict({"status": "Running", "completedSize": 1, "totalSize": 2})
+    assert _polling.Progress.from_status(half).percent == 50.0
