@@ -660,3 +660,28 @@ def test_progress_of_a_single_object() -> None:
     assert _polling.Progress.from_status(status).percent == 100.0
     half = TaskStatus.from_dict({"status": "Running", "completedSize": 1, "totalSize": 2})
     assert _polling.Progress.from_status(half).percent == 50.0
+
+
+@pytest.mark.parametrize(
+    ("fields", "up"),
+    [
+        ({"status": "Created"}, False),
+        ({"status": "Created", "serviceUp": 0}, False),
+        ({"status": "Created", "serviceUp": False}, False),
+        ({"status": "Created", "serviceUp": 1}, True),
+        ({"status": "Running", "serviceUp": 0}, True),
+    ],
+)
+def test_ready_for_uploads(fields: dict[str, Any], up: bool) -> None:
+    waiter = _waiter(target="running")
+    delay = waiter.observe(TaskStatus.from_dict(fields))
+    assert (delay is None) is up
+
+
+def test_the_deadline_itself_is_too_late(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the very instant of the deadline waiting is over (a frozen clock shows it)."""
+    monkeypatch.setattr(_polling.time, "monotonic", lambda: 1000.0)
+    waiter = _waiter(0, 0)
+    with pytest.raises(TaskTimeoutError):
+        waiter.observe(TaskStatus(status="Running"))
+    assert _waiter(0.5, 1.0).observe(TaskStatus(status="Running")) == 0.5
