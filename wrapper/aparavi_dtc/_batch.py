@@ -226,7 +226,7 @@ class BatchPlan:
         """PUT /webhook with the file as the raw body, streamed: one file, one request.
 
         The client builds the batch's request once; each file changes only its two headers
-        and its body (building a request costs as much as sending a small file).
+        and its body (building a request costs a tenth of sending a small file).
         """
         template = self._template
         if template is None:
