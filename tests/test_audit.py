@@ -27,6 +27,7 @@ from aparavi_dtc import (
     ServerError,
     TaskFailedError,
     TaskTimeoutError,
+    _checks,
     _polling,
     _retry,
 )
@@ -685,3 +686,240 @@ def test_the_deadline_itself_is_too_late(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(TaskTimeoutError):
         waiter.observe(TaskStatus(status="Running"))
     assert _waiter(0.5, 1.0).observe(TaskStatus(status="Running")) == 0.5
+
+
+# -- input checks (pure), with their exact messages -----------------------------------------
+
+CHECK_ERRORS = [
+    (lambda: _checks.check_token(5), TypeError, "task token must be a string, not int"),
+    (lambda: _checks.check_token(" \t"), ValueError, "task token must not be empty"),
+    (
+        lambda: _checks.check_token(5, "pipe token"),
+        TypeError,
+        "pipe token must be a string, not int",
+    ),
+    (lambda: _checks.check_task_id(5, "cpu"), TypeError, "task token must be a string, not int"),
+    (lambda: _checks.check_task_id("", "cpu"), ValueError, "task token must not be empty"),
+    (
+        lambda: _checks.check_task_id("t", None),
+        TypeError,
+        "task type must be a string, not NoneType",
+    ),
+    (lambda: _checks.check_task_id("t", " "), ValueError, "task type must not be empty"),
+    (
+        lambda: _checks.check_name(""),
+        ValueError,
+        "name must be a non-empty string or None, not ''",
+    ),
+    (lambda: _checks.check_name(5), ValueError, "name must be a non-empty string or None, not 5"),
+    (
+        lambda: _checks.check_name("x" * 1001),
+        ValueError,
+        "name is 1001 characters long; at most 1000",
+    ),
+    (
+        lambda: _checks.check_name("a\nb"),
+        ValueError,
+        "name must not contain control characters: 'a\\nb'",
+    ),
+    (
+        lambda: _checks.check_name("a\x7f"),
+        ValueError,
+        "name must not contain control characters: 'a\\x7f'",
+    ),
+    (lambda: _checks.check_threads(0), ValueError, "threads must be from 1 to 16, not 0"),
+    (lambda: _checks.check_threads(17), ValueError, "threads must be from 1 to 16, not 17"),
+    (
+        lambda: _checks.check_threads(True),
+        TypeError,
+        "threads must be an int from 1 to 16, not True",
+    ),
+    (
+        lambda: _checks.check_threads(2.0),
+        TypeError,
+        "threads must be an int from 1 to 16, not 2.0",
+    ),
+    (
+        lambda: _checks.check_max_retries(-1),
+        ValueError,
+        "max_retries must be a whole number >= 0, not -1",
+    ),
+    (
+        lambda: _checks.check_max_retries(True),
+        ValueError,
+        "max_retries must be a whole number >= 0, not True",
+    ),
+    (
+        lambda: _checks.check_max_retries(1.0),
+        ValueError,
+        "max_retries must be a whole number >= 0, not 1.0",
+    ),
+    (
+        lambda: _checks.check_timeout(-1),
+        ValueError,
+        "timeout must be finite seconds >= 0, an httpx.Timeout or None, not -1",
+    ),
+    (
+        lambda: _checks.check_timeout(float("nan")),
+        ValueError,
+        "timeout must be finite seconds >= 0, an httpx.Timeout or None, not nan",
+    ),
+    (
+        lambda: _checks.check_timeout(True),
+        ValueError,
+        "timeout must be finite seconds >= 0, an httpx.Timeout or None, not True",
+    ),
+    (
+        lambda: _checks.check_timeout("1"),
+        ValueError,
+        "timeout must be finite seconds >= 0, an httpx.Timeout or None, not '1'",
+    ),
+    (
+        lambda: _checks.check_headers([]),
+        TypeError,
+        "headers must be a mapping of str to str, not list",
+    ),
+    (
+        lambda: _checks.check_headers({"a": 1}),
+        TypeError,
+        "headers must map str to str, not 'a': int",
+    ),
+    (
+        lambda: _checks.check_headers({1: "a"}),
+        TypeError,
+        "headers must map str to str, not 1: str",
+    ),
+    (
+        lambda: _checks.check_headers({"bad name": "x"}),
+        ValueError,
+        "header name 'bad name' is not a valid HTTP header name (no spaces, colons or control "
+        "characters)",
+    ),
+    (
+        lambda: _checks.check_headers({"X:Y": "x"}),
+        ValueError,
+        "header name 'X:Y' is not a valid HTTP header name (no spaces, colons or control "
+        "characters)",
+    ),
+    (
+        lambda: _checks.check_headers({"X-A": "a\nb"}),
+        ValueError,
+        "header 'X-A' has a line break or a control character",
+    ),
+    (
+        lambda: _checks.check_headers({"X-A": "a\x7f"}),
+        ValueError,
+        "header 'X-A' has a line break or a control character",
+    ),
+    (
+        lambda: _checks.check_api_key(None, "pass api_key"),
+        ValueError,
+        "an API key is needed: pass api_key",
+    ),
+    (lambda: _checks.check_api_key(" \n", "set it"), ValueError, "an API key is needed: set it"),
+    (
+        lambda: _checks.check_api_key("key with-space", "x"),
+        ValueError,
+        "the API key contains a character that cannot go in an HTTP header (a space, a line "
+        "break, a control or a non-ASCII character): check how it was copied",
+    ),
+    (
+        lambda: _checks.check_api_key("kéy-12345678", "x"),
+        ValueError,
+        "the API key contains a character that cannot go in an HTTP header",
+    ),
+    (
+        lambda: _checks.check_api_key("k" * 7, "x"),
+        ValueError,
+        "the API key is shorter than 8 characters: it cannot be real, and could not be "
+        "masked safely",
+    ),
+    (lambda: _checks.check_base_url(5), TypeError, "base_url must be a string, not int"),
+    (
+        lambda: _checks.check_base_url("https://api.test/a b"),
+        ValueError,
+        "base_url must not contain spaces or control characters: 'https://api.test/a b'",
+    ),
+    (
+        lambda: _checks.check_base_url("https://api.test\t"),
+        ValueError,
+        "base_url must not contain spaces or control characters",
+    ),
+    (
+        lambda: _checks.check_base_url("https://api.test:99999"),
+        ValueError,
+        "base_url has a bad port: 'https://api.test:99999'",
+    ),
+    (
+        lambda: _checks.check_base_url("https://api.test?x=1"),
+        ValueError,
+        "base_url must not have a query or a fragment: 'https://api.test?x=1'",
+    ),
+    (
+        lambda: _checks.check_base_url("https://api.test/#top"),
+        ValueError,
+        "base_url must not have a query or a fragment: 'https://api.test/#top'",
+    ),
+    (
+        lambda: _checks.check_base_url("ftp://api.test"),
+        ValueError,
+        "base_url must be an http(s) URL with a host, not 'ftp://api.test'",
+    ),
+    (
+        lambda: _checks.check_base_url("http://example.com"),
+        ValueError,
+        "base_url 'http://example.com' uses plain http to a host that is not loopback: the "
+        "API key would travel in clear. Use https.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("check", "error", "message"), CHECK_ERRORS)
+def test_input_checks_say_what_is_wrong(check: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error) as info:
+        check()
+    assert type(info.value) is error
+    assert str(info.value).startswith(message)
+
+
+def test_input_checks_return_what_they_accept() -> None:
+    headers = {"X-Trace": "a\tb", "!#$%&'*+.^_`|~": "v"}
+    assert _checks.check_headers(headers) is headers
+    assert _checks.check_headers(None) == {}
+    assert _checks.check_token("tok") == "tok"
+    assert _checks.check_task_id("tok", "cpu") == ("tok", "cpu")
+    assert _checks.check_name(None) is None
+    assert _checks.check_name("x" * 1000) == "x" * 1000
+    assert [_checks.check_threads(n) for n in (None, 1, 16)] == [None, 1, 16]
+    assert [_checks.check_max_retries(n) for n in (0, 5)] == [0, 5]
+    timeout = httpx.Timeout(5.0, connect=None)
+    assert _checks.check_timeout(timeout) is timeout
+    assert [_checks.check_timeout(t) for t in (None, 0, 2.5)] == [None, 0, 2.5]
+    assert _checks.check_api_key(" key-1234\n", "x") == "key-1234"
+    assert _checks.check_base_url("https://api.test:8443/v1/") == "https://api.test:8443/v1"
+
+
+@pytest.mark.parametrize("phase", ["connect", "read", "write", "pool"])
+def test_every_phase_of_an_httpx_timeout_is_checked(phase: str) -> None:
+    with pytest.raises(ValueError, match="timeout must be finite seconds"):
+        _checks.check_timeout(httpx.Timeout(5.0, **{phase: float("inf")}))
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        (0, True),
+        (0.0, True),
+        (3, True),
+        (2.5, True),
+        (-0.001, False),
+        (float("inf"), False),
+        (float("nan"), False),
+        (True, False),
+        (False, False),
+        ("1", False),
+        (None, False),
+    ],
+)
+def test_is_seconds(value: object, seconds: bool) -> None:
+    assert _checks.is_seconds(value) is seconds
