@@ -352,8 +352,13 @@ def test_waiting_for_running() -> None:
     waiter = _waiter(target="running")
     assert waiter.observe(TaskStatus(status="Created")) == 1.0
     assert waiter.observe(TaskStatus(status="Running")) is None
-    with pytest.raises(TaskFailedError, match=r"^Task ended Completed before it was Running$"):
-        _waiter(target="running").observe(TaskStatus(status="Completed"))
+    completed = TaskStatus(status="Completed")
+    with pytest.raises(
+        TaskFailedError, match=r"^Task ended Completed before it was Running$"
+    ) as info:
+        _waiter(target="running").observe(completed)
+    assert info.value.status is completed
+    assert info.value.errors == []
     with pytest.raises(TaskFailedError, match=r"^Task ended Failed: boom$"):
         _waiter(target="running").observe(TaskStatus(status="Failed", errors=["boom"]))
 
