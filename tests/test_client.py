@@ -800,11 +800,13 @@ def test_start_task_returns_its_token_even_when_the_client_knows_it(
 
 def test_sync_client_keeps_a_bounded_number_of_parsed_urls(router: Any) -> None:
     route = router.get("/task").respond(200, json=status_body())
+    from aparavi_dtc._config import CACHED_TASKS
+
     with aparavi_dtc.AparaviDTC(API_KEY, base_url=BASE_URL) as client:
-        for index in range(300):
+        for index in range(CACHED_TASKS + 44):
             client.task(f"token-{index:04d}-abcdefgh", "cpu").get()
         client.task("token-0299-abcdefgh", "gpu").get()
     sent = [call.request.url.params["token"] for call in route.calls]
     assert sent[:3] == ["token-0000-abcdefgh", "token-0001-abcdefgh", "token-0002-abcdefgh"]
     assert route.calls.last.request.url.params["type"] == "gpu"
-    assert len(client._urls) <= 256
+    assert len(client._urls) <= CACHED_TASKS

@@ -16,7 +16,9 @@ import httpx
 import yarl
 
 from ._checks import TimeoutTypes
+from ._config import CACHED_TASKS
 from ._operations import Call, async_content
+from ._response import too_large
 from ._senders import CHUNK, CLOSED_MESSAGE, Reply, read_capped
 from ._uploads import BodyError
 from ._url import env_proxy
@@ -107,9 +109,19 @@ def _body_error(exc: BaseException) -> BodyError | None:
     return None
 
 
+_TARGETS: dict[str, yarl.URL] = {}
+
+
 def _target(url: str) -> yarl.URL:
-    # The base client has already encoded the query; yarl need not check it again.
-    return yarl.URL(url, encoded=True) if url.isascii() else yarl.URL(url)
+    """``url`` parsed, kept for the URLs used last: a task polled again is not parsed again."""
+    parsed = _TARGETS.get(url)
+    if parsed is None:
+        if len(_TARGETS) >= CACHED_TASKS:
+            _TARGETS.clear()  # one call, so concurrent tasks cannot trip on it
+        # The base client has already encoded the query; yarl need not check it again.
+        parsed = yarl.URL(url, encoded=True) if url.isascii() else yarl.URL(url)
+        _TARGETS[url] = parsed
+    return parsed
 
 
 async def _exchange(
@@ -129,8 +141,13 @@ async def _exchange(
             allow_redirects=False,
             timeout=timeout,
         ) as response:
-            chunks = response.content.iter_chunked(CHUNK)
-            content = await read_capped(chunks, call, response.status, limit)
+            if response.content.is_eof():  # the whole body came with the headers
+                content = await response.read()
+                if limit is not None and len(content) > limit:
+                    raise too_large(call, response.status, limit)
+            else:
+                chunks = response.content.iter_chunked(CHUNK)
+                content = await read_capped(chunks, call, response.status, limit)
             return Reply(response.status, response.headers, content)
     except (TimeoutError, aiohttp.ClientError) as exc:
         failure = _body_error(exc)

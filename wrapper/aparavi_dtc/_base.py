@@ -47,6 +47,7 @@ from ._checks import (
 from ._config import (
     API_KEY_ENV,
     BASE_URL_ENV,
+    CACHED_TASKS,
     DEFAULT_AUTH_SCHEME,
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_SIZE,
@@ -208,11 +209,11 @@ class BaseClient:
         )
 
     def _redactor_for(self, token: str) -> Redactor:
-        """The key's redactor plus ``token``; kept for up to 256 tokens polled."""
+        """The key's redactor plus ``token``; kept for the tokens polled last."""
         cache = self._redactors
         redactor = cache.get(token)
         if redactor is None:
-            if len(cache) >= 256:
+            if len(cache) >= CACHED_TASKS:
                 cache.clear()  # one call, so threads sharing the client cannot trip on it
             redactor = cache[token] = self._redactor.plus(token)
         return redactor

@@ -24,6 +24,7 @@ from aparavi_dtc_api.models import (
 from ._base import BaseClient
 from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
+    CACHED_TASKS,
     DEFAULT_AUTH_SCHEME,
     DEFAULT_LIMITS,
     DEFAULT_MAX_RESPONSE_SIZE,
@@ -310,7 +311,7 @@ class AparaviDTC(BaseClient):
     def _parse(self, url: str) -> httpx.URL:
         # httpx parses a URL given as a string on every request, a tenth of a poll's cost
         # (BENCHMARKS.md); a task's status URL is the same every time it is polled.
-        if len(self._urls) >= 256:
+        if len(self._urls) >= CACHED_TASKS:
             self._urls.clear()  # one call, so threads sharing the client cannot trip on it
         parsed = self._urls[url] = httpx.URL(url)
         return parsed

@@ -21,6 +21,9 @@ DEFAULT_LIMITS: Final = httpx.Limits(
     max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
 )
 DEFAULT_MAX_RETRIES: Final = 2
+#: Per-task work kept for the tasks polled most recently (a parsed URL, a redactor), so
+#: that polling a thousand tasks does not redo it: a few MB at most.
+CACHED_TASKS: Final = 2048
 #: The largest response body (decoded) a client reads: far above any status payload or
 #: webhook result of a document, far below what would hurt a process.
 DEFAULT_MAX_RESPONSE_SIZE: Final = 64 * 1024 * 1024

@@ -18,6 +18,7 @@ The shapes themselves stay in ``openapi.yaml``; nothing here knows a field by na
 from __future__ import annotations
 
 import functools
+import operator
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -158,10 +159,18 @@ def _check(hint: Any) -> Check:
     if hint is type(None):
         return lambda value: value is None
     if attrs.has(hint):
-        fields = [(name, _check(h)) for name, h in _hints(hint).items()]
+        names = list(_hints(hint))
+        values = operator.attrgetter(*names)  # every field in one call
+        checks = [_check(h) for h in _hints(hint).values()]
 
         def check_model(value: Any) -> bool:
-            return isinstance(value, hint) and all(c(getattr(value, n)) for n, c in fields)
+            if not isinstance(value, hint):
+                return False
+            got = values(value)
+            for check, field in zip(checks, got if len(names) > 1 else (got,), strict=True):
+                if not check(field):
+                    return False
+            return True
 
         return check_model
     if hint is float:
