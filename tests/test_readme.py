@@ -93,3 +93,46 @@ def test_process_documents_example_runs_against_the_fake(tmp_path: Path) -> None
         "notes.txt buy milk",
         "",
     ]
+
+
+def test_many_files_example_runs_against_the_fake(tmp_path: Path) -> None:
+    sync_code, async_code = re.findall(
+        r"```python\n(.*?)```", _section("Many files: `process()`"), re.S
+    )
+    (tmp_path / "scans").mkdir()
+    (tmp_path / "scans" / "a.txt").write_text("alpha", encoding="utf-8")
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "b.pdf").write_bytes(b"%PDF-1.7")
+    (tmp_path / "recordings").mkdir()
+    (tmp_path / "recordings" / "c.mp3").write_bytes(b"ID3 sound")
+    body = (
+        sync_code
+        + "import asyncio\nfrom aparavi_dtc import AsyncAparaviDTC\n"
+        + "async def main():\n"
+        + "".join(f"    {line}\n" for line in async_code.splitlines())
+        + "asyncio.run(main())\n"
+    )
+    harness = (
+        "from aparavi_dtc.testing import FakeAparavi\n"
+        "fake = FakeAparavi(api_key='readme-key-0123456789')\n"
+        "with fake.serve() as url:\n"
+        "    import os; os.environ['APARAVI_BASE_URL'] = url\n"
+        + "".join(f"    {line}\n" for line in body.splitlines())
+        + "assert fake.tasks == {}\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
+    env["APARAVI_API_KEY"] = "readme-key-0123456789"
+    done = subprocess.run(
+        [sys.executable, "-c", harness],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.splitlines()) == [
+        "c.mp3 True",
+        "inbox/b.pdf [binary content of b.pdf: 8 bytes]",
+        "scans/a.txt alpha",
+    ]
