@@ -1,0 +1,213 @@
+"""The session file: the current task of the command line, between invocations.
+
+`start` records the task it started in one file; `status`, `upload` and `delete` act on
+it. The file is never followed through a symbolic link and never trusted unless it is a
+small regular file of ours; it is replaced atomically (a temporary file in the same
+directory, then a rename), so a reader sees the old or the new file, never half of one.
+`start` and `delete` change it under a lock, so parallel invocations cannot orphan a task.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aparavi_dtc import Task
+
+__all__ = [
+    "SessionError",
+    "clear_session",
+    "config_dir",
+    "load_session",
+    "read_session",
+    "save_session",
+    "session_lock",
+    "session_path",
+]
+
+
+class SessionError(Exception):
+    """The session file cannot be used; the message says what to do (exit code 2)."""
+
+
+SESSION_MARK = "aparavi-dtc session"
+SESSION_LIMIT = 64 * 1024  # a session file is ~200 bytes; anything larger is not one
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once instead of hanging
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def config_dir() -> Path:
+    """``$XDG_CONFIG_HOME/aparavi-dtc`` (``%APPDATA%`` on Windows), else ``~/.config``."""
+    if os.name == "nt" and os.environ.get("APPDATA"):
+        return Path(os.environ["APPDATA"]) / "aparavi-dtc"
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "aparavi-dtc"
+
+
+def session_path() -> Path:
+    """Where the current task is recorded."""
+    return config_dir() / "session.json"
+
+
+def _fix(path: Path) -> str:
+    return f"delete {path}, or pass --token and --type"
+
+
+def _is_ours(st: os.stat_result) -> bool:
+    return not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
+
+
+def _prepare_dir() -> Path:
+    """The config directory, created 0700 or tightened to it; refused if not ours."""
+    directory = config_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        st = os.stat(directory)
+        if not stat.S_ISDIR(st.st_mode):
+            raise SessionError(f"{directory} is not a directory: move it away")
+        if not _is_ours(st):
+            raise SessionError(f"{directory} belongs to another user: set XDG_CONFIG_HOME")
+        if os.name != "nt" and stat.S_IMODE(st.st_mode) & 0o077:
+            os.chmod(directory, 0o700)
+    except OSError as exc:
+        raise SessionError(f"cannot use the directory {directory}: {exc.strerror}") from None
+    return directory
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _open_private(path: Path, flags: int, fix: str) -> int:
+    """Open ``path`` without following a link; refuse anything but a regular file of ours.
+
+    ``fix`` tells the user what to do about a file that is refused.
+    """
+    try:
+        fd = os.open(path, flags | _NOFOLLOW | _NONBLOCK | _CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or path.is_symlink():
+            raise SessionError(
+                f"{path} is a symbolic link, which aparavi-dtc does not follow: {fix}"
+            ) from None
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise SessionError(f"cannot open {path}: {exc.strerror}: {fix}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SessionError(f"{path} is {_kind(st.st_mode)}, not a session file: {fix}")
+        if not _is_ours(st):
+            raise SessionError(f"{path} belongs to another user: {fix}")
+        if os.name != "nt" and stat.S_IMODE(st.st_mode) & 0o077:
+            os.fchmod(fd, 0o600)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_session() -> dict[str, str] | None:
+    """The saved session (``token``, ``type``, ``base_url``), None when there is none."""
+    path = session_path()
+    try:
+        fd = _open_private(path, os.O_RDONLY, _fix(path))
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        raw = handle.read(SESSION_LIMIT + 1)
+    if len(raw) > SESSION_LIMIT:
+        raise SessionError(f"{path} is too large for a session file: {_fix(path)}")
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise SessionError(f"the session file {path} is corrupt: {_fix(path)}") from None
+    if not isinstance(data, dict) or data.get("kind") != SESSION_MARK:
+        raise SessionError(f"{path} is not an aparavi-dtc session file: {_fix(path)}")
+    fields = {key: data.get(key) for key in ("token", "type", "base_url")}
+    if not all(isinstance(value, str) and value for value in fields.values()):
+        raise SessionError(f"the session file {path} is corrupt: {_fix(path)}")
+    return {key: str(value) for key, value in fields.items()}
+
+
+def load_session(base_url: str) -> tuple[str, str] | None:
+    """The saved task's token and type for ``base_url``, None when there is none."""
+    saved = read_session()
+    if saved is None:
+        return None
+    if saved["base_url"] != base_url:
+        path = session_path()
+        raise SessionError(
+            f"the session file {path} is for {saved['base_url']!r}, not {base_url!r}: "
+            f"use that base URL, or {_fix(path)}"
+        )
+    return saved["token"], saved["type"]
+
+
+def save_session(task: Task, base_url: str) -> None:
+    """Record ``task`` as the current one: a new file readable by the user alone (0600),
+    renamed over the old one, so that no reader ever sees half a file."""
+    directory = _prepare_dir()
+    path = directory / "session.json"
+    data = {"kind": SESSION_MARK, "token": task.token, "type": task.type, "base_url": base_url}
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=".session-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)  # replaces a link or a file itself, never what it points to
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise SessionError(f"cannot write the session file {path}: {exc.strerror}") from None
+        raise
+
+
+def clear_session(token: str) -> None:
+    """Forget the current task if it is ``token`` (another may have replaced it)."""
+    try:
+        saved = read_session()
+    except SessionError:
+        return  # not ours to remove
+    if saved is not None and saved["token"] == token:
+        with contextlib.suppress(FileNotFoundError):
+            session_path().unlink()
+
+
+@contextlib.contextmanager
+def session_lock() -> Iterator[None]:
+    """Hold the session's lock file (POSIX ``flock``) while the session is changed."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the rename alone keeps the file whole
+        yield
+        return
+    path = _prepare_dir() / "session.lock"
+    try:
+        fd = _open_private(path, os.O_RDWR | os.O_CREAT, f"delete {path}")
+    except FileNotFoundError as exc:
+        raise SessionError(f"cannot create {path}: {exc.strerror}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
