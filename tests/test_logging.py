@@ -180,3 +180,17 @@ def test_filter_masks_a_record_without_arguments_and_leaves_others_alone() -> No
     plain = logging.LogRecord("aparavi_dtc", logging.INFO, __file__, 1, "%d done", (3,), None)
     assert RedactingFilter().filter(plain) is True
     assert plain.getMessage() == "3 done"
+
+
+def test_the_http_stacks_loggers_are_guarded_once_each() -> None:
+    """httpx, httpcore and aiohttp log URLs and headers at DEBUG: the filter guards them too,
+    their children made before a client is, and nothing else."""
+    late = logging.getLogger("httpcore.test_child_made_early")
+    lookalike = logging.getLogger("httpcorelike")
+    for _ in range(2):
+        aparavi_dtc.AparaviDTC(API_KEY, base_url="https://api.test").close()
+    for name in ("aparavi_dtc", "httpx", "httpcore", "httpcore.http11", "aiohttp.client"):
+        assert logging.getLogger(name).filters.count(_logging._FILTER) == 1, name
+    assert late.filters.count(_logging._FILTER) == 1
+    assert _logging._FILTER not in lookalike.filters
+    assert _logging._FILTER not in logging.getLogger().filters
