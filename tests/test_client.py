@@ -478,6 +478,9 @@ ODD_FIELDS = [
     ("error", "error", 7, "int is not allowed here"),
     ("serviceUp", "service_up", "yes", "str is not allowed here"),
     ("metrics", "metrics", [1], "expected an object, got list"),
+    # from_dict alone would make empty or paired lists into objects without a word
+    ("metadata", "metadata", [], "expected an object, got list"),
+    ("metrics", "metrics", [["cpu", 1]], "expected an object, got list"),
 ]
 
 

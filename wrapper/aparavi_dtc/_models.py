@@ -18,7 +18,6 @@ The shapes themselves stay in ``openapi.yaml``; nothing here knows a field by na
 from __future__ import annotations
 
 import functools
-import operator
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -125,25 +124,27 @@ def wire_names(cls: type) -> dict[str, str]:
     return names
 
 
-# -- the fast check: one compiled test per annotation -----------------------------------
+# -- the fast check: one compiled test per annotation, of the JSON as it came ------------
 
 Check = Callable[[Any], bool]
+_MISSING = object()
 
 
 @functools.cache
 def _check(hint: Any) -> Check:
-    """A fast yes/no test of ``hint``; :func:`_convert` explains a no."""
+    """A fast yes/no: does the JSON value fit ``hint``? :func:`_convert` explains a no.
+
+    It looks at the JSON itself, not at what the generated ``from_dict`` made of it: that
+    turns ``[]`` into an empty object and ``[["a", 1]]`` into ``{"a": 1}`` without a word.
+    """
     if hint is Any:
         return lambda value: True
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
-        options = typing.get_args(hint)
-        unset = _Unset in options
-        checks = [_check(o) for o in options if o is not _Unset]
-        if unset and len(checks) == 1:
-            (only,) = checks
-            return lambda value: value is UNSET or only(value)
-        return lambda value: (unset and value is UNSET) or any(c(value) for c in checks)
+        checks = [_check(o) for o in typing.get_args(hint) if o is not _Unset]
+        if len(checks) == 1:
+            return checks[0]
+        return lambda value: any(c(value) for c in checks)
     if origin is list:
         (item,) = typing.get_args(hint) or (Any,)
         if item is Any:
@@ -159,20 +160,7 @@ def _check(hint: Any) -> Check:
     if hint is type(None):
         return lambda value: value is None
     if attrs.has(hint):
-        names = list(_hints(hint))
-        values = operator.attrgetter(*names)  # every field in one call
-        checks = [_check(h) for h in _hints(hint).values()]
-
-        def check_model(value: Any) -> bool:
-            if not isinstance(value, hint):
-                return False
-            got = values(value)
-            for check, field in zip(checks, got if len(names) > 1 else (got,), strict=True):
-                if not check(field):
-                    return False
-            return True
-
-        return check_model
+        return _check_object(hint)
     if hint is float:
         return lambda value: type(value) is float or type(value) is int
     if hint is int:
@@ -182,6 +170,30 @@ def _check(hint: Any) -> Check:
     if isinstance(hint, type):
         return lambda value: isinstance(value, hint)
     return lambda value: True  # a construct the generator does not use for these models
+
+
+def _check_object(cls: type) -> Check:
+    hints, names, required = _hints(cls), wire_names(cls), _required(cls)
+    fields = [(wire, _check(hints[attr]), attr in required) for attr, wire in names.items()]
+    item = (typing.get_args(hints[_EXTRA]) or (str, Any))[1]
+    extra = None if item is Any else _check(item)  # a map of typed values
+    known = set(names.values())
+
+    def check_object(value: Any) -> bool:
+        if type(value) is not dict:
+            return False
+        for wire, check, needed in fields:
+            field = value.get(wire, _MISSING)
+            if field is _MISSING:
+                if needed:
+                    return False
+            elif not check(field):
+                return False
+        if extra is not None:
+            return all(extra(v) for k, v in value.items() if k not in known)
+        return True
+
+    return check_object
 
 
 # -- parsing ----------------------------------------------------------------------------
@@ -194,13 +206,11 @@ def parse(cls: type[M], raw: Mapping[str, Any], *, strict: bool) -> M:
         Misfit: A required field is missing or does not fit, or (``strict``) any field
             does not fit. The message names the field by its wire name.
     """
-    try:
-        model = cls.from_dict(raw)  # type: ignore[attr-defined]
-    except (KeyError, TypeError, ValueError, AttributeError):
-        pass  # explained below, field by field
-    else:
-        if _check(typing.cast(Any, cls))(model):
-            return typing.cast(M, model)
+    if _check(typing.cast(Any, cls))(raw):
+        try:
+            return typing.cast(M, cls.from_dict(raw))  # type: ignore[attr-defined]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # explained below, field by field
     return typing.cast(M, _convert(raw, cls, "", strict))
 
 
