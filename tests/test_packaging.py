@@ -93,6 +93,7 @@ def async_stack(python: Path) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.timeout(300)  # installs from the package index
 def test_wheel_installs_into_a_clean_venv(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     python = installed(wheel, env_dir)
@@ -157,6 +158,7 @@ def test_spec_is_shipped() -> None:
 """
 
 
+@pytest.mark.timeout(300)  # installs from the package index
 def test_a_users_tests_pass_with_the_testing_extra(wheel: Path, tmp_path: Path) -> None:
     python = installed(wheel, tmp_path / "venv", "[testing,aiohttp]")
     assert async_stack(python) == "AiohttpSender True"
