@@ -619,7 +619,8 @@ def test_a_wait_that_times_out_exits_5_and_says_how_to_go_on(
     (line,) = [line for line in done.stderr.splitlines() if "error" in line]
     assert line.startswith("aparavi-dtc: error: Task did not finish within ")
     assert "(last status: Running)" in line
-    assert "It is still running" in line
+    assert "It is still running: follow it with `aparavi-dtc status --watch`" in line
+    assert "error.task" not in line  # Python advice has no place in a shell
     assert TOKEN not in done.stdout + done.stderr
     assert API_KEY not in done.stdout + done.stderr
 

@@ -128,7 +128,14 @@ def error_message(exc: BaseException, base_url: str | None) -> str:
     of a network failure, an interruption's own words."""
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
-    if isinstance(exc, CLIError | SessionError | AparaviError):
+    if isinstance(exc, TaskTimeoutError):  # the SDK's advice is for Python; this is a shell
+        message = str(exc).split(" It is still running", 1)[0] + (
+            " It is still running: follow it with `aparavi-dtc status --watch`, or delete it"
+            " with `aparavi-dtc delete`."
+            if "It is still running" in str(exc)
+            else ""
+        )
+    elif isinstance(exc, CLIError | SessionError | AparaviError):
         message = str(exc)
     elif isinstance(exc, OSError) and exc.strerror:
         message = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
