@@ -65,10 +65,9 @@ def test_the_fixture_example_passes_under_pytest(tmp_path: Path) -> None:
     assert "2 passed" in done.stdout
 
 
-def test_process_documents_example_runs_against_the_fake(tmp_path: Path) -> None:
-    (code,) = re.findall(r"```python\n(.*?)```", _section("Process documents"), re.S)[:1]
-    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.7 quarterly")
-    (tmp_path / "notes.txt").write_text("buy milk\n", encoding="utf-8")
+def _against_the_fake(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in ``cwd`` with the key and base URL of a fake served on loopback, which
+    must be left with no task; it must succeed."""
     harness = (
         "from aparavi_dtc.testing import FakeAparavi\n"
         "fake = FakeAparavi(api_key='readme-key-0123456789')\n"
@@ -85,9 +84,17 @@ def test_process_documents_example_runs_against_the_fake(tmp_path: Path) -> None
         text=True,
         env=env,
         timeout=60,
-        cwd=tmp_path,
+        cwd=cwd,
     )
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_process_documents_example_runs_against_the_fake(tmp_path: Path) -> None:
+    (code,) = re.findall(r"```python\n(.*?)```", _section("Process documents"), re.S)[:1]
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.7 quarterly")
+    (tmp_path / "notes.txt").write_text("buy milk\n", encoding="utf-8")
+    done = _against_the_fake(code, tmp_path)
     assert done.stdout.splitlines() == [
         "report.pdf [binary content of report.pdf: 18 bytes]",
         "notes.txt buy milk",
@@ -112,25 +119,7 @@ def test_many_files_example_runs_against_the_fake(tmp_path: Path) -> None:
         + "".join(f"    {line}\n" for line in async_code.splitlines())
         + "asyncio.run(main())\n"
     )
-    harness = (
-        "from aparavi_dtc.testing import FakeAparavi\n"
-        "fake = FakeAparavi(api_key='readme-key-0123456789')\n"
-        "with fake.serve() as url:\n"
-        "    import os; os.environ['APARAVI_BASE_URL'] = url\n"
-        + "".join(f"    {line}\n" for line in body.splitlines())
-        + "assert fake.tasks == {}\n"
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
-    env["APARAVI_API_KEY"] = "readme-key-0123456789"
-    done = subprocess.run(
-        [sys.executable, "-c", harness],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        cwd=tmp_path,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _against_the_fake(body, tmp_path)
     assert sorted(done.stdout.splitlines()) == [
         "c.mp3 True",
         "inbox/b.pdf [binary content of b.pdf: 8 bytes]",
