@@ -229,7 +229,10 @@ def test_redactor_reads_json_escapes_first() -> None:
     escaped = "key\\/with-sl\\u0061sh-0042"
     assert redactor.needed(escaped.encode())
     assert redactor.text(f"[{escaped}]") == f"[{mask('key/with-slash-0042')}]"
-    assert redactor.text("a\\u0041\\/b") == "aA/b"
+    # Text that holds no secret keeps its backslashes: they are data, not JSON syntax.
+    assert redactor.text("a\\u0041\\/b") == "a\\u0041\\/b"
+    assert redactor.data({"k\\/": ["\\/"]}) == {"k\\/": ["\\/"]}
+    assert redactor.text("token=a\\/b") == "token=***"
     assert redactor.text("plain\\n") == "plain\\n"
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import aparavi_dtc_api.models as models
@@ -71,6 +71,7 @@ def shared_client() -> Iterator[AparaviDTC]:
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(body=component("TaskStatusResponse"))
+@example(body={"data": {"status": "\\/", "exitMsg": "C:\\u0041"}})
 def test_every_valid_status_body_parses(shared_client: AparaviDTC, body: dict[str, Any]) -> None:
     assume(body.get("status") != "Error" and "=" not in json.dumps(body))
     with respx.mock(base_url=BASE_URL) as router:

@@ -86,11 +86,18 @@ class Redactor:
     def text(self, value: str) -> str:
         """Return ``value`` with every known secret and every ``token=...`` masked.
 
-        JSON escapes (``\\u006b``, ``\\/``) are read first, so that no spelling of a
-        secret gets through.
+        A secret spelled with JSON escapes (``\\u006b``, ``\\/``) is masked too; text
+        that holds no secret keeps its backslashes as they were.
         """
         if "\\" in value:
-            value = _JSON_ESCAPE.sub(_unescape, value)
+            unescaped = _JSON_ESCAPE.sub(_unescape, value)
+            if unescaped != value:
+                masked = self._mask(unescaped)
+                if masked != unescaped:
+                    return masked
+        return self._mask(value)
+
+    def _mask(self, value: str) -> str:
         for form, masked in self._forms.items():
             if form in value:
                 value = value.replace(form, masked)
