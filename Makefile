@@ -32,8 +32,9 @@ demo: $(BIN)/.installed
 ## test: lint, type checks, spec linters, generated-code drift check, then pytest
 test: setup lint drift pytest
 
+# Three workers on two cores: many tests wait on sockets, sleeps and subprocesses.
 pytest: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 3 --dist worksteal
 
 ## generate: regenerate generated/ from openapi.yaml (never edit generated/ by hand)
 generate: $(BIN)/.installed
