@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,9 +10,9 @@ from pathlib import Path
 import pytest
 import trustme
 
-from aparavi_dtc import APIConnectionError
+from aparavi_dtc import AparaviDTC, APIConnectionError
 
-from .conftest import MakeClient
+from .conftest import API_KEY, MakeClient
 from .loopback import LoopbackServer, loopback_server, respond
 
 VERSION = {"status": "OK", "data": {"version": "1.4.2"}}
@@ -56,3 +57,42 @@ def test_an_unknown_certificate_is_refused(
     with pytest.raises(APIConnectionError, match=r"(?i)certificate"):
         client.version()
     assert server.requests == []
+
+
+def test_a_context_that_trusts_nothing_refuses_every_certificate(
+    server: LoopbackServer, authority: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a plain-http client holds instead of the CA bundle: were it ever used, it would
+    # refuse even a certificate the environment trusts.
+    from aparavi_dtc._url import trust_nothing
+
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    context = trust_nothing()
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
+    host, port = server.url.removeprefix("https://").split(":")
+    with (
+        socket.create_connection((host, int(port)), timeout=5) as raw,
+        pytest.raises(ssl.SSLCertVerificationError),
+    ):
+        context.wrap_socket(raw, server_hostname=host).close()
+
+
+def test_only_a_client_that_can_use_tls_loads_the_ca_bundle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Loading the bundle takes tens of milliseconds of a first answer (BENCHMARKS.md).
+    loads: list[object] = []
+    load = ssl.SSLContext.load_verify_locations
+
+    def counted(self: ssl.SSLContext, *args: object, **kwargs: object) -> None:
+        loads.append(args or kwargs)
+        load(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+    AparaviDTC(API_KEY, base_url="http://127.0.0.1:9").close()
+    assert loads == []
+    AparaviDTC(API_KEY, base_url="https://api.test").close()
+    assert loads != []

@@ -21,7 +21,7 @@ from ._operations import Call, async_content
 from ._response import too_large
 from ._senders import CHUNK, CLOSED_MESSAGE, Reply, read_capped
 from ._uploads import BodyError
-from ._url import env_proxy
+from ._url import env_proxy, uses_tls
 
 
 def client_timeout(timeout: TimeoutTypes) -> aiohttp.ClientTimeout:
@@ -169,7 +169,7 @@ class AiohttpSender:
     ) -> None:
         self._max_size = max_size
         self._proxy = env_proxy(base_url)
-        self._https = base_url.startswith("https:")
+        self._tls = uses_tls(base_url, self._proxy)
         self._limit = limit
         self._timeout = timeout
         self._default_timeout = client_timeout(timeout)
@@ -202,7 +202,7 @@ class AiohttpSender:
     def _ssl_context(self) -> ssl.SSLContext | bool:
         # httpx's context: certifi's CA bundle, or SSL_CERT_FILE / SSL_CERT_DIR. Loading it
         # takes tens of milliseconds, so a client of a plain-http loopback URL skips it.
-        return httpx.create_ssl_context() if self._https or self._proxy else True
+        return httpx.create_ssl_context() if self._tls else True
 
     async def send(self, call: Call[Any]) -> Reply:
         session = self._open()

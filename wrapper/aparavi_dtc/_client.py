@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from queue import Empty, SimpleQueue
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, TypeVar
@@ -43,7 +42,7 @@ from ._response import response_budget, too_large
 from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._uploads import FileInput
-from ._url import env_proxy
+from ._url import env_proxy, trust_nothing, uses_tls
 
 if TYPE_CHECKING:  # process() loads them on first use, so that a first client starts faster
     from ._batch import Batch, BatchPlan, BatchProgress, FileResult, Outcome, Upload
@@ -280,6 +279,13 @@ class AparaviDTC(BaseClient):
             strict=strict,
             max_response_size=max_response_size,
         )
+        if transport is None:
+            proxy = env_proxy(self.base_url)
+            transport = httpx.HTTPTransport(
+                limits=DEFAULT_LIMITS,
+                proxy=proxy,
+                verify=True if uses_tls(self.base_url, proxy) else trust_nothing(),
+            )
         self._http = httpx.Client(
             headers=self._headers,
             timeout=self.timeout,
@@ -288,8 +294,7 @@ class AparaviDTC(BaseClient):
             # reads SSL_CERT_FILE / SSL_CERT_DIR. No .netrc, and a given transport is used
             # for every URL.
             trust_env=False,
-            transport=transport
-            or httpx.HTTPTransport(limits=DEFAULT_LIMITS, proxy=env_proxy(self.base_url)),
+            transport=transport,
         )
         self._urls: dict[str, httpx.URL] = {}
 
@@ -627,6 +632,8 @@ class AparaviDTC(BaseClient):
         plan.begin()
         check_validation(self.validate(plan.body))
         task = self.start_task(plan.body, threads=plan.threads)
+        from concurrent.futures import ThreadPoolExecutor  # only process() needs threads
+
         pool = ThreadPoolExecutor(plan.concurrency, thread_name_prefix="aparavi-dtc-upload")
         ended: SimpleQueue[Outcome | None] = SimpleQueue()  # each upload's outcome, as it ends
         running = 0

@@ -4,7 +4,6 @@ streamed from disk a chunk at a time, afresh on every attempt (``process()``).""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import mimetypes
 import os
@@ -270,6 +269,8 @@ class StreamedBody:
                 yield chunk
             return
         assert self._path is not None
+        import asyncio  # here: a sync client never needs it, and it costs a first answer
+
         reader = _FileReader(self._path, self.size)
         try:
             while True:

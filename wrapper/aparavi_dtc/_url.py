@@ -1,8 +1,10 @@
-"""URL pieces both clients share: query encoding and the environment's proxy."""
+"""URL pieces both clients share: query encoding, the environment's proxy, and whether
+TLS is needed at all."""
 
 from __future__ import annotations
 
 import re
+import ssl
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
@@ -44,3 +46,22 @@ def env_proxy(base_url: str) -> str | None:
     if not proxy:
         return None
     return proxy if "://" in proxy else f"http://{proxy}"
+
+
+def uses_tls(base_url: str, proxy: str | None) -> bool:
+    """Whether a client of ``base_url`` can ever make a TLS connection.
+
+    Every request goes to ``base_url`` (redirects are never followed), so only an https URL
+    or a proxy can: a plain-http base URL (loopback only) sends in clear, proxy-free.
+    """
+    return base_url.startswith("https:") or proxy is not None
+
+
+def trust_nothing() -> ssl.SSLContext:
+    """A TLS context for a client that never makes a TLS connection (:func:`uses_tls`).
+
+    Loading the CA bundle takes tens of milliseconds of a first answer; this context loads
+    none and verifies as strictly as the default one, so were it ever used, every
+    certificate would be refused rather than any accepted.
+    """
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
