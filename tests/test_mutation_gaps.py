@@ -2,7 +2,9 @@
 fails when a line of the module it names is changed (TESTING.md, "Surviving mutants").
 
 Uploads (``_uploads``): the exact words of every refusal, the content types, and the
-requests built for text, one file and several.
+requests built for text, one file and several. Responses (``_response``): how an error's
+reason is found, cut and masked, which class a status maps to, and the preview of a body
+that is not JSON.
 """
 
 from __future__ import annotations
@@ -13,7 +15,17 @@ from typing import Any
 
 import pytest
 
+from aparavi_dtc import _operations as ops
 from aparavi_dtc import _uploads
+from aparavi_dtc._exceptions import (
+    APIStatusError,
+    AuthenticationError,
+    RateLimitError,
+    ServerError,
+    TaskNotFoundError,
+)
+from aparavi_dtc._redact import Redactor
+from aparavi_dtc._response import _text, status_error, too_large
 from aparavi_dtc._uploads import (
     BodyError,
     FileChangedError,
@@ -25,6 +37,8 @@ from aparavi_dtc._uploads import (
     read_upload,
     webhook_request,
 )
+
+from .conftest import API_KEY
 
 
 def raises(error: type[Exception], message: str) -> Any:
@@ -275,3 +289,130 @@ def test_an_error_from_the_report_stops_the_body(tmp_path: Path) -> None:
         list(StreamedBody(1, data=b"x", on_chunk=refuse).chunks())
     assert isinstance(caught.value.error, RuntimeError)
     assert str(caught.value) == "stop at 0"
+
+
+# -- responses ----------------------------------------------------------------------------
+
+
+def call(operation: ops.Operation[Any] = ops.GET_TASK) -> ops.Call[Any]:
+    return ops.Call(
+        operation, "GET", "https://api.test/task", {}, None, 5.0, 0, Redactor(API_KEY), "/task"
+    )
+
+
+def error(status: int, body: Any, headers: dict[str, str] | None = None) -> APIStatusError:
+    return status_error(call(), status, body, headers or {})
+
+
+def test_too_large_names_the_limit_and_the_option() -> None:
+    exc = too_large(call(), 200, 1_000_000)
+    assert str(exc) == (
+        "Error getting task status: the response is larger than 1,000,000 bytes "
+        "(the client's max_response_size)"
+    )
+    assert (exc.status_code, exc.body) == (200, None)
+
+
+def test_a_long_reason_is_cut_at_300_characters() -> None:
+    assert str(error(400, {"error": "e" * 300})) == "Error getting task status: " + "e" * 300
+    assert str(error(400, {"error": "e" * 301})) == "Error getting task status: " + "e" * 300 + "…"
+
+
+@pytest.mark.parametrize(
+    ("status", "redirect"), [(299, False), (300, True), (302, True), (399, True), (400, False)]
+)
+def test_redirects_are_said_to_be_not_followed(status: int, redirect: bool) -> None:
+    message = str(error(status, {"error": "moved"}))
+    if redirect:
+        assert message == f"Error getting task status: redirect (HTTP {status}) not followed"
+    else:
+        assert message == "Error getting task status: moved"
+
+
+@pytest.mark.parametrize(
+    ("operation", "status", "reason", "cls"),
+    [
+        (ops.GET_TASK, 401, "no", AuthenticationError),
+        (ops.GET_TASK, 404, "gone", TaskNotFoundError),
+        (ops.GET_TASK, 400, "Task Not Found here", TaskNotFoundError),
+        (ops.GET_TASK, 403, "forbidden", APIStatusError),
+        (ops.GET_TASK, 405, "no", APIStatusError),
+        (ops.GET_VERSION, 404, "not found", APIStatusError),
+        (ops.GET_TASK, 429, "slow down", RateLimitError),
+        (ops.GET_TASK, 499, "x", APIStatusError),
+        (ops.GET_TASK, 500, "x", ServerError),
+        (ops.GET_TASK, 599, "x", ServerError),
+    ],
+)
+def test_the_class_of_an_error(
+    operation: ops.Operation[Any], status: int, reason: str, cls: type[APIStatusError]
+) -> None:
+    exc = status_error(call(operation), status, {"error": reason}, {})
+    assert type(exc) is cls
+    assert exc.status_code == status
+
+
+def test_the_request_id_is_kept_masked_and_cut() -> None:
+    assert error(500, None).request_id is None
+    assert error(500, None, {"x-request-id": "req-1"}).request_id == "req-1"
+    masked = error(500, None, {"x-request-id": f"id-{API_KEY}-" + "r" * 400}).request_id
+    assert masked == ("id-***6f70-" + "r" * 400)[:300]
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ({"error": "  plain  "}, "plain"),
+        ({"error": {"message": " nested "}}, "nested"),
+        ({"error": {"message": " "}, "message": "fallback"}, "fallback"),
+        ({"detail": "  a detail "}, "a detail"),
+        ({"detail": "  ", "message": "m"}, "m"),
+        ({"detail": [], "message": "m"}, "m"),
+        ({"message": " only a message "}, "only a message"),
+        ({"message": "   "}, "Bad Request"),
+        ({}, "Bad Request"),
+        (
+            {"detail": [{"loc": ["body", "pipeline", 0], "msg": "field required"}]},
+            "body.pipeline.0: field required",
+        ),
+        ({"detail": [{"loc": "body", "msg": "bad"}]}, "bad"),
+        ({"detail": [{"msg": "bad"}]}, "bad"),
+        ({"detail": [{"loc": ["q"]}]}, "q: invalid"),
+        ({"detail": [{}]}, "invalid"),
+        ({"detail": ["text", 7]}, "text; 7"),
+        ({"detail": [{"msg": str(i)} for i in range(7)]}, "0; 1; 2; 3; 4"),
+        ("not a mapping", "Bad Request"),
+    ],
+)
+def test_the_reason_of_an_error(body: Any, reason: str) -> None:
+    assert str(error(400, body)) == f"Error getting task status: {reason}"
+
+
+def test_a_status_without_a_phrase_is_named_by_number() -> None:
+    assert str(error(499, {})) == "Error getting task status: HTTP 499"
+
+
+def _response_text(raw: bytes) -> str:
+    """What an error says of a body that is not JSON."""
+    return _text(call(), raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (b"x" * 300, "x" * 300),
+        (b"x" * 301, "x" * 300 + "…"),
+        ("é".encode() * 200, "é" * 200 + "…"),  # 400 bytes, 200 characters: still cut
+        (b"\xff" * 3, "\ufffd" * 3),
+        (f"key {API_KEY}".encode(), "key ***6f70"),
+    ],
+)
+def test_the_preview_of_a_body_that_is_not_json(raw: bytes, shown: str) -> None:
+    assert _response_text(raw) == shown
+
+
+def test_the_preview_is_masked_before_it_is_cut() -> None:
+    # A secret assigned over 4 KB shrinks to "token=***aaaa": what follows it up to the end of
+    # the window (300 + 4096 bytes) is shown, and nothing after.
+    raw = b"token=" + b"a" * 4300 + b"&" + b"b" * 89 + b"c" * 10
+    assert _response_text(raw) == "token=***aaaa&" + "b" * 89 + "…"
