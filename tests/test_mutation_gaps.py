@@ -4,12 +4,14 @@ fails when a line of the module it names is changed (TESTING.md, "Surviving muta
 Uploads (``_uploads``): the exact words of every refusal, the content types, and the
 requests built for text, one file and several. Responses (``_response``): how an error's
 reason is found, cut and masked, which class a status maps to, and the preview of a body
-that is not JSON.
+that is not JSON. Batches (``_batch``): a result's repr, elapsed times, and the timeout's
+message.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import pytest
 
 from aparavi_dtc import _operations as ops
 from aparavi_dtc import _uploads
+from aparavi_dtc._batch import AsyncBatch, Batch, BatchPlan, FileResult, Upload, plan_batch
 from aparavi_dtc._exceptions import (
     APIStatusError,
     AuthenticationError,
@@ -281,6 +284,12 @@ def test_a_file_that_shrinks_or_grows_while_sent_is_refused(
     )
 
 
+def test_the_chunks_of_a_file_gone_say_so(tmp_path: Path) -> None:
+    with pytest.raises(BodyError) as caught:
+        list(StreamedBody(3, path=tmp_path / "gone.bin").chunks())
+    assert isinstance(caught.value.error, FileNotFoundError)
+
+
 def test_an_error_from_the_report_stops_the_body(tmp_path: Path) -> None:
     def refuse(sent: int) -> None:
         raise RuntimeError(f"stop at {sent}")
@@ -416,3 +425,54 @@ def test_the_preview_is_masked_before_it_is_cut() -> None:
     # the window (300 + 4096 bytes) is shown, and nothing after.
     raw = b"token=" + b"a" * 4300 + b"&" + b"b" * 89 + b"c" * 10
     assert _response_text(raw) == "token=***aaaa&" + "b" * 89 + "…"
+
+
+# -- batches ------------------------------------------------------------------------------
+
+
+def test_a_file_results_repr() -> None:
+    failed = FileResult("a.txt", None, 0, 1, None, ValueError("bad"), 1.5)
+    assert repr(failed) == "FileResult(name='a.txt', error=ValueError('bad'), elapsed=1.500)"
+    done = FileResult("b.txt", Path("b.txt"), 1, 2, None, None, 0.25)
+    assert repr(done) == "FileResult(name='b.txt', objects=0, elapsed=0.250)"
+
+
+def plan(timeout: float | None = None) -> BatchPlan:
+    return plan_batch([("a.txt", b"x"), ("b.txt", b"yy")], None, 4, None, timeout, None)
+
+
+def test_elapsed_times_count_from_the_start() -> None:
+    batch = plan()
+    upload = Upload(batch.sources[0], None, None)  # type: ignore[arg-type]
+    started = time.monotonic() - 2
+    assert 2 <= BatchPlan.succeeded(upload, None, started).elapsed < 30  # type: ignore[arg-type]
+    assert 2 <= BatchPlan.failed(upload, ValueError("x"), started).elapsed < 30  # type: ignore[union-attr]
+    batch.begin()
+    progress = batch.progress()
+    assert 0 <= progress.elapsed < 30
+    assert (progress.done, progress.total, progress.bytes_total) == (0, 2, 3)
+
+
+@pytest.mark.parametrize(("timeout", "shown"), [(1.5, "1.5s"), (0, "0s"), (90, "1m 30s")])
+def test_the_timeout_of_a_batch_says_how_far_it_got(timeout: float, shown: str) -> None:
+    task = object()
+    exc = plan(timeout)._timed_out(task)
+    assert str(exc) == (
+        f"Processing did not finish within {shown}: 0 of 2 files were done; "
+        "the others were cancelled and the task deleted."
+    )
+    assert exc.task is task
+
+
+def test_a_batch_knows_its_total() -> None:
+    def results() -> Any:
+        yield from ()
+
+    async def aresults() -> Any:
+        for _ in ():
+            yield
+
+    assert Batch(results(), 3).total == 3
+    assert repr(Batch(results(), 3)) == "Batch(total=3)"
+    assert AsyncBatch(aresults(), 2).total == 2
+    assert repr(AsyncBatch(aresults(), 2)) == "AsyncBatch(total=2)"
