@@ -8,11 +8,13 @@ tell what each line of it is for (TESTING.md).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import socket
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -401,3 +403,135 @@ def test_the_lock_says_when_it_cannot_be_created(
     lock = home / "session.lock"
     with refused(f"cannot create {lock}: No such file or directory"), session_lock():
         pass
+
+
+# -- what the other tests cannot see -------------------------------------------------------
+
+
+class WindowsOs:
+    """``os`` as ``_session`` sees it on Windows: the same functions, ``os.name == "nt"``."""
+
+    name = "nt"
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(os, attr)
+
+
+def test_on_windows_the_config_dir_is_under_appdata(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_session, "os", WindowsOs())
+    assert config_dir() == home  # no APPDATA: as elsewhere
+    monkeypatch.setenv("APPDATA", str(tmp_path / "appdata"))
+    assert config_dir() == tmp_path / "appdata" / "aparavi-dtc"
+
+
+def test_on_windows_modes_are_left_alone(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home.mkdir(parents=True, mode=0o755)
+    home.chmod(0o755)
+    write(home / "session.json", good(), mode=0o644)
+    monkeypatch.setattr(_session, "os", WindowsOs())
+    assert read_session() == {"token": "t", "type": "cpu", "base_url": URL}
+    save_session(task(), URL)
+    assert stat.S_IMODE(home.stat().st_mode) == 0o755
+
+
+@pytest.fixture
+def chmods(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+    """Every chmod and fchmod, made with a umask that leaves new files group-readable."""
+    calls: list[object] = []
+    chmod, fchmod = os.chmod, os.fchmod
+
+    def record_chmod(path: Any, mode: int, **kwargs: Any) -> None:
+        calls.append(path)
+        chmod(path, mode, **kwargs)
+
+    def record_fchmod(fd: int, mode: int) -> None:
+        calls.append(fd)
+        fchmod(fd, mode)
+
+    monkeypatch.setattr(os, "chmod", record_chmod)
+    monkeypatch.setattr(os, "fchmod", record_fchmod)
+    old = os.umask(0o022)
+    yield calls
+    os.umask(old)
+
+
+def test_new_files_are_private_from_the_start(home: Path, chmods: list[object]) -> None:
+    # Created 0700 and 0600, not made readable and then tightened: nothing to change after.
+    with session_lock():
+        pass
+    save_session(task(), URL)
+    assert read_session() is not None
+    assert chmods == []
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    assert stat.S_IMODE((home / "session.lock").stat().st_mode) == 0o600
+
+
+def test_a_link_is_named_where_the_system_says_emlink(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # O_NOFOLLOW fails with ELOOP on Linux, EMLINK on FreeBSD: either way, a link.
+    path = home / "session.json"
+    home.mkdir(parents=True)
+    path.symlink_to(tmp_path / "elsewhere")
+
+    def emlink(*args: object) -> int:
+        raise OSError(errno.EMLINK, "Too many links")
+
+    monkeypatch.setattr(os, "open", emlink)
+    with refused(f"{path} is a symbolic link, which aparavi-dtc does not follow: {fix(path)}"):
+        read_session()
+
+
+def test_a_session_file_that_is_not_utf8_is_corrupt(home: Path) -> None:
+    path = home / "session.json"
+    write(path, "")
+    path.write_bytes(b'{"kind": "\xff\xfe"}')
+    with refused(f"the session file {path} is corrupt: {fix(path)}"):
+        read_session()
+
+
+def test_the_temporary_file_is_made_beside_the_session_file(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renames: list[tuple[str, str]] = []
+    replace = os.replace
+
+    def record(source: Any, target: Any) -> None:
+        renames.append((str(source), str(target)))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", record)
+    save_session(task(), URL)
+    [(source, target)] = renames
+    assert target == str(home / "session.json")
+    assert Path(source).parent == home
+    assert Path(source).name.startswith(".session-")
+    assert Path(source).name.endswith(".tmp")
+
+
+def test_a_temporary_file_already_gone_still_gives_the_write_error(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lost(source: Any, target: Any) -> None:
+        os.unlink(source)
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "replace", lost)
+    path = home / "session.json"
+    with refused(f"cannot write the session file {path}: Invalid cross-device link"):
+        save_session(task(), URL)
+
+
+def test_clear_when_the_file_goes_meanwhile(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    save_session(task("tok-1"), URL)
+    unlink = Path.unlink
+
+    def raced(self: Path, missing_ok: bool = False) -> None:
+        unlink(self)  # another invocation removes it first
+        unlink(self, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", raced)
+    clear_session("tok-1")
+    assert not (home / "session.json").exists()
