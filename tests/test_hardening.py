@@ -368,6 +368,48 @@ def test_timeout_bounds_a_dripping_response(make_client: MakeClient) -> None:
         streaming.close()
 
 
+HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 43\r\n\r\n"
+
+
+def _drip_all() -> Iterator[tuple[bytes, float]]:
+    yield HEAD[:1], 0.0  # the answer starts at once, then crawls through its head
+    for byte in HEAD[1:]:
+        yield bytes([byte]), 0.25
+    yield from _drip()
+
+
+@pytest.mark.parametrize("call", ["version", "upload"])
+def test_timeout_bounds_a_dripping_status_line_and_headers(
+    make_client: MakeClient, call: str
+) -> None:
+    # The read timeout bounds the whole response from when the request has been sent,
+    # its head as well as its body: each byte here comes well within it.
+    streaming = StreamingServer(b"", _drip_all)
+    try:
+        client = make_client(KEY, base_url=streaming.url, timeout=1.0, max_retries=0)
+        task = client.task("tok-0123456789abcdef0123", "cpu")
+        send = client.version if call == "version" else lambda: task.send_to_webhook(text="hi")
+        began = time.monotonic()
+        with pytest.raises(APITimeoutError):
+            send()
+        assert time.monotonic() - began < 1.0 + 1.0  # the drip alone would take 30 s
+        assert 0 < streaming.sent < len(HEAD)
+    finally:
+        streaming.close()
+
+
+def test_each_response_on_a_kept_alive_connection_gets_its_own_read_timeout(
+    make_client: MakeClient, server: LoopbackServer
+) -> None:
+    version = {"status": "OK", "data": {"version": "1"}}
+    server.script(respond(200, version), respond(200, version))
+    client = make_client(KEY, base_url=server.url, timeout=0.5, max_retries=0)
+    client.version()
+    time.sleep(0.7)  # longer than the read timeout the first response had
+    assert client.version().data.version == "1"
+    assert server.connections == 1
+
+
 # -- 3. bad input is refused before anything is sent ------------------------------------------
 
 NAN, INF = math.nan, math.inf

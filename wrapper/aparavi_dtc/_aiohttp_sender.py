@@ -25,12 +25,12 @@ from ._url import env_proxy, uses_tls
 
 
 def client_timeout(timeout: TimeoutTypes) -> aiohttp.ClientTimeout:
-    """``timeout`` (as httpx takes it) in aiohttp's terms.
+    """The connection phases of ``timeout`` (as httpx takes it) in aiohttp's terms.
 
     aiohttp's ``connect`` covers waiting for a pooled connection and making a new one,
-    which are httpx's ``pool`` and ``connect``; its ``sock_read`` limits every wait for
-    data, as httpx's ``read`` does. aiohttp has no limit on writing; :func:`paced_body`
-    applies httpx's ``write``.
+    which are httpx's ``pool`` and ``connect``. The rest is each attempt's own clock
+    (:class:`_Attempt`): aiohttp has no limit on writing, and its ``sock_read`` limits each
+    wait for data, where the SDK limits the whole response.
     """
     phases = httpx.Timeout(timeout)
     pool, connect = phases.pool, phases.connect
@@ -38,8 +38,53 @@ def client_timeout(timeout: TimeoutTypes) -> aiohttp.ClientTimeout:
         total=None,
         connect=None if pool is None or connect is None else pool + connect,
         sock_connect=connect,
-        sock_read=phases.read,
     )
+
+
+class _Attempt:
+    """One attempt's clock, after its connection is made: each chunk of a request body
+    within the write timeout of the last, then the whole response, from its first byte to
+    its last, within the read timeout of the request being written."""
+
+    __slots__ = ("_read", "_write", "timer", "writing")
+
+    def __init__(self, timeout: TimeoutTypes) -> None:
+        phases = httpx.Timeout(timeout)
+        self._read, self._write = phases.read, phases.write
+        self.timer = asyncio.timeout(None)
+        self.writing = False
+
+    def wrote(self) -> None:
+        """A chunk of the body was taken: the next is due within the write timeout."""
+        self.writing = True
+        self._due(self._write)
+
+    def sent(self) -> None:
+        """The request is written: its response is due within the read timeout."""
+        self.writing = False
+        self._due(self._read)
+
+    def _due(self, seconds: float | None) -> None:
+        when = None if seconds is None else asyncio.get_running_loop().time() + seconds
+        self.timer.reschedule(when)
+
+    def error(self) -> httpx.TimeoutException:
+        """What the clock running out means."""
+        if self.writing:
+            return httpx.WriteTimeout("timed out sending the request body")
+        return httpx.ReadTimeout("timed out reading the response")
+
+
+async def _headers_sent(_: object, context: Any, __: object) -> None:
+    # aiohttp's trace hook: for a request without a body, the whole request is written.
+    attempt = context.trace_request_ctx
+    if isinstance(attempt, _Attempt) and not attempt.writing:
+        attempt.sent()
+
+
+_TRACE = aiohttp.TraceConfig()
+_TRACE.on_request_headers_sent.append(_headers_sent)
+_TRACE.freeze()
 
 
 def as_httpx_error(exc: Exception) -> httpx.TransportError:
@@ -79,23 +124,20 @@ async def _slices(content: bytes) -> AsyncIterator[bytes]:
 
 
 async def paced_body(
-    content: bytes | AsyncIterator[bytes], deadline: asyncio.Timeout, seconds: float | None
+    content: bytes | AsyncIterator[bytes], attempt: _Attempt
 ) -> AsyncIterator[bytes]:
     """``content`` (bytes, or a streamed body's chunks) in chunks, each of which must be
-    taken within ``seconds`` of the last.
+    taken within the write timeout of the last; then the response's clock starts.
 
     aiohttp asks for the next chunk once the previous one is written, so a server that
-    stops reading the body stops the asking, and ``deadline`` expires: the write timeout.
+    stops reading the body stops the asking, and the attempt's clock runs out.
     """
-    loop = asyncio.get_running_loop()
     chunks = _slices(content) if isinstance(content, bytes) else content
-    if seconds is not None:
-        deadline.reschedule(loop.time() + seconds)
+    attempt.wrote()
     async for chunk in chunks:
         yield chunk
-        if seconds is not None:
-            deadline.reschedule(loop.time() + seconds)
-    deadline.reschedule(None)  # written; from here on the read timeout applies
+        attempt.wrote()
+    attempt.sent()
 
 
 def _body_error(exc: BaseException) -> BodyError | None:
@@ -131,6 +173,7 @@ async def _exchange(
     body: AsyncIterator[bytes] | None,
     timeout: aiohttp.ClientTimeout,
     limit: int | None,
+    attempt: _Attempt,
 ) -> Reply:
     try:
         async with session.request(
@@ -140,6 +183,7 @@ async def _exchange(
             data=body,
             allow_redirects=False,
             timeout=timeout,
+            trace_request_ctx=attempt,
         ) as response:
             if response.content.is_eof():  # the whole body came with the headers
                 content = await response.read()
@@ -186,6 +230,7 @@ class AiohttpSender:
                 connector=aiohttp.TCPConnector(limit=self._limit, ssl=self._ssl_context()),
                 cookie_jar=aiohttp.DummyCookieJar(),
                 proxy=self._proxy,
+                trace_configs=[_TRACE],  # tells each attempt when its request is written
             )
             # aiohttp resends GET, PUT and DELETE once by itself when a kept-alive
             # connection breaks; a PUT /task sent twice starts two tasks. Retries are the
@@ -211,18 +256,20 @@ class AiohttpSender:
             if call.timeout is self._timeout
             else client_timeout(call.timeout)
         )
+        attempt = _Attempt(call.timeout)
         content, length = async_content(call)
-        if content is None:
-            return await _exchange(session, call, call.headers, None, timeout, self._max_size)
-        deadline = asyncio.timeout(None)
-        # A known length, so that the paced body is not sent chunked.
-        headers = {**call.headers, "Content-Length": str(length)}
-        body = paced_body(content, deadline, httpx.Timeout(call.timeout).write)
+        headers, body = call.headers, None
+        if content is not None:
+            # A known length, so that the paced body is not sent chunked.
+            headers = {**call.headers, "Content-Length": str(length)}
+            body = paced_body(content, attempt)
         try:
-            async with deadline:
-                return await _exchange(session, call, headers, body, timeout, self._max_size)
-        except TimeoutError:  # the deadline's: _exchange raises aiohttp's as httpx's
-            raise httpx.WriteTimeout("timed out sending the request body") from None
+            async with attempt.timer:
+                return await _exchange(
+                    session, call, headers, body, timeout, self._max_size, attempt
+                )
+        except TimeoutError:  # the attempt's clock: _exchange raises aiohttp's as httpx's
+            raise attempt.error() from None
 
     async def aclose(self) -> None:
         self._closed = True

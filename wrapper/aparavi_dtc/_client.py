@@ -33,6 +33,7 @@ from ._config import (
     POLL_INTERVAL,
     AuthScheme,
 )
+from ._deadline import bound_responses
 from ._exceptions import AparaviError, TaskNotFoundError
 from ._operations import Call, sync_content
 from ._pipeline import PipelineInput
@@ -281,10 +282,12 @@ class AparaviDTC(BaseClient):
         )
         if transport is None:
             proxy = env_proxy(self.base_url)
-            transport = httpx.HTTPTransport(
-                limits=DEFAULT_LIMITS,
-                proxy=proxy,
-                verify=True if uses_tls(self.base_url, proxy) else trust_nothing(),
+            transport = bound_responses(
+                httpx.HTTPTransport(
+                    limits=DEFAULT_LIMITS,
+                    proxy=proxy,
+                    verify=True if uses_tls(self.base_url, proxy) else trust_nothing(),
+                )
             )
         self._http = httpx.Client(
             headers=self._headers,
