@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+import aparavi_dtc
 from aparavi_dtc import _operations as ops
 from aparavi_dtc import _uploads
 from aparavi_dtc._batch import AsyncBatch, Batch, BatchPlan, FileResult, Upload, plan_batch
@@ -26,6 +27,7 @@ from aparavi_dtc._exceptions import (
     RateLimitError,
     ServerError,
     TaskNotFoundError,
+    TaskTimeoutError,
 )
 from aparavi_dtc._redact import Redactor
 from aparavi_dtc._response import _text, status_error, too_large
@@ -41,7 +43,7 @@ from aparavi_dtc._uploads import (
     webhook_request,
 )
 
-from .conftest import API_KEY
+from .conftest import API_KEY, BASE_URL
 
 
 def raises(error: type[Exception], message: str) -> Any:
@@ -476,3 +478,131 @@ def test_a_batch_knows_its_total() -> None:
     assert repr(Batch(results(), 3)) == "Batch(total=3)"
     assert AsyncBatch(aresults(), 2).total == 2
     assert repr(AsyncBatch(aresults(), 2)) == "AsyncBatch(total=2)"
+
+
+TOKEN = "tok-0123456789abcdef"
+
+
+@pytest.fixture
+def sync_client() -> Any:
+    with aparavi_dtc.AparaviDTC(api_key=API_KEY, base_url=BASE_URL) as made:
+        yield made
+
+
+def test_next_upload_sets_empty_files_aside_and_goes_on(sync_client: Any) -> None:
+    inputs = [("e.txt", b""), ("a.txt", b"x"), ("b.bin", b"yy")]
+    batch = plan_batch(inputs, None, 4, None, None, None)
+    upload = batch.next_upload(sync_client, TOKEN, "cpu")
+    assert upload is not None
+    assert upload.source.name == "a.txt"
+    [empty] = batch.ready
+    assert (empty.name, empty.elapsed, empty.ok) == ("e.txt", 0.0, False)
+    assert str(empty.error) == "file 'e.txt' is empty: the service needs something to process"
+    assert type(empty.error) is ValueError
+    second = batch.next_upload(sync_client, TOKEN, "cpu")
+    assert second is not None
+    assert second.source.name == "b.bin"
+    assert batch.next_upload(sync_client, TOKEN, "cpu") is None
+
+
+def test_each_upload_is_the_batch_request_with_its_own_file(
+    sync_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[object] = []
+    call_of = sync_client._call
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        built.append(args[0])
+        return call_of(*args, **kwargs)
+
+    monkeypatch.setattr(sync_client, "_call", counted)
+    batch = plan_batch([("a.txt", b"x"), ("é.pdf", b"yy")], None, 4, None, None, None)
+    first = batch.next_upload(sync_client, TOKEN, "gpu")
+    second = batch.next_upload(sync_client, TOKEN, "gpu")
+    assert first is not None
+    assert second is not None
+    assert built == [ops.SEND_TO_WEBHOOK]  # the request is built once for the batch
+    for upload, disposition, kind in (
+        (first, 'attachment; filename="a.txt"', "text/plain"),
+        (second, "attachment; filename=\"?.pdf\"; filename*=UTF-8''%C3%A9.pdf", "application/pdf"),
+    ):
+        call = upload.call
+        headers = {name.lower(): value for name, value in call.headers.items()}
+        assert headers["content-disposition"] == disposition
+        assert headers["content-type"] == kind
+        assert call.url == f"{BASE_URL}/webhook?token={TOKEN}&type=gpu"
+        assert call.timeout == sync_client.timeout
+        assert call.redactor.text(f"echo {TOKEN}") == "echo ***cdef"  # the token is masked
+        assert upload.body is call.content
+        assert list(upload.body.chunks()) == [upload.source.data]
+
+
+class Clock:
+    """``time`` for ``_batch``: monotonic() says what the test sets."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    made = Clock()
+    monkeypatch.setattr("aparavi_dtc._batch.time", made)
+    return made
+
+
+def test_the_deadline_and_the_time_left(clock: Clock) -> None:
+    batch = plan(timeout=10)
+    assert batch.time_left() is None  # not begun
+    assert batch.wait_time() is None
+    batch.begin()
+    assert batch.time_left() == 10
+    clock.now += 4
+    assert batch.time_left() == 6
+    assert batch.wait_time() == 6
+    batch.tick(None)
+    clock.now += 6  # the deadline itself is too late
+    assert batch.time_left() == 0.0
+    with pytest.raises(TaskTimeoutError):
+        batch.tick(None)
+    clock.now += 5
+    assert batch.time_left() == 0.0
+    assert plan().time_left() is None
+
+
+def test_progress_waits_for_a_report_at_most_a_quarter_second(clock: Clock) -> None:
+    reports: list[Any] = []
+    batch = plan_batch([("a.txt", b"x")], None, 4, None, None, reports.append)
+    assert batch.wait_time() == 0.25
+    timed = plan_batch([("a.txt", b"x")], None, 4, None, 0.125, reports.append)
+    timed.begin()
+    assert timed.wait_time() == 0.125
+    clock.now += 1
+    assert timed.wait_time() == 0.0
+    batch.begin()
+    batch.tick(None)
+    assert len(reports) == 1
+    clock.now += 0.125
+    batch.tick(None)  # nothing changed, too soon
+    assert len(reports) == 1
+    clock.now += 0.125  # a quarter second since the last report
+    batch.tick(None)
+    assert len(reports) == 2
+    assert reports[-1].elapsed == 0.25
+    batch._chunk(0, 1)  # bytes went out: reported at once
+    batch.tick(None)
+    assert len(reports) == 3
+    assert reports[-1].bytes_sent == 1
+
+
+def test_a_batch_is_not_stopped_until_stop(sync_client: Any) -> None:
+    batch = plan()
+    assert batch.stopped is False
+    upload = batch.next_upload(sync_client, TOKEN, "cpu")
+    assert upload is not None
+    batch.stop()
+    assert batch.stopped is True
+    assert batch.next_upload(sync_client, TOKEN, "cpu") is None
