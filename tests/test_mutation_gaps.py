@@ -20,7 +20,15 @@ import pytest
 import aparavi_dtc
 from aparavi_dtc import _operations as ops
 from aparavi_dtc import _uploads
-from aparavi_dtc._batch import AsyncBatch, Batch, BatchPlan, FileResult, Upload, plan_batch
+from aparavi_dtc._batch import (
+    AsyncBatch,
+    Batch,
+    BatchPlan,
+    FileResult,
+    Upload,
+    check_concurrency,
+    plan_batch,
+)
 from aparavi_dtc._exceptions import (
     APIStatusError,
     AuthenticationError,
@@ -606,3 +614,39 @@ def test_a_batch_is_not_stopped_until_stop(sync_client: Any) -> None:
     batch.stop()
     assert batch.stopped is True
     assert batch.next_upload(sync_client, TOKEN, "cpu") is None
+
+
+@pytest.mark.parametrize(
+    ("concurrency", "error", "message"),
+    [
+        ("4", TypeError, "concurrency must be an int, not str"),
+        (True, TypeError, "concurrency must be an int, not bool"),
+        (4.0, TypeError, "concurrency must be an int, not float"),
+        (0, ValueError, "concurrency must be from 1 to 32 (a client's connections), not 0"),
+        (33, ValueError, "concurrency must be from 1 to 32 (a client's connections), not 33"),
+    ],
+)
+def test_concurrency_is_checked_in_words(
+    concurrency: object, error: type[Exception], message: str
+) -> None:
+    with raises(error, message):
+        check_concurrency(concurrency)
+
+
+def test_concurrency_from_1_to_32_is_accepted() -> None:
+    assert [check_concurrency(n) for n in (1, 4, 32)] == [1, 4, 32]
+
+
+def test_plan_batch_refusals_in_words() -> None:
+    files = [("a.txt", b"x")]
+    not_a_webhook = {"components": [{"id": "s", "provider": "filesys"}]}
+    with raises(
+        ValueError,
+        "process() needs a pipeline whose source is a webhook (such as "
+        "pipelines.simple_parser()): each file is uploaded to it",
+    ):
+        plan_batch(files, not_a_webhook, 4, None, None, None)
+    with raises(TypeError, "on_progress must be callable"):
+        plan_batch(files, None, 4, None, None, "print")  # type: ignore[arg-type]
+    with raises(ValueError, "timeout must be finite seconds >= 0 or None, not -1"):
+        plan_batch(files, None, 4, None, -1, None)
