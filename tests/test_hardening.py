@@ -483,3 +483,32 @@ def test_a_webhook_run_against_a_real_server_still_works(
     )
     client = make_client(KEY, base_url=server.url)
     assert client.run(pipelines.simple_parser(), text="hi", poll_interval=0).texts == {"t": "hi"}
+
+
+@pytest.mark.parametrize("head", [b"", HEAD], ids=["status line and headers", "body"])
+def test_without_aiohttp_the_async_client_bounds_a_dripping_response_too(
+    monkeypatch: pytest.MonkeyPatch, head: bytes
+) -> None:
+    import asyncio
+    import sys
+
+    from aparavi_dtc import AsyncAparaviDTC
+    from aparavi_dtc._senders import HttpxSender
+
+    monkeypatch.setitem(sys.modules, "aparavi_dtc._aiohttp_sender", None)  # not installed
+    streaming = StreamingServer(head, _drip_all if not head else _drip)
+
+    async def call() -> None:
+        async with AsyncAparaviDTC(
+            KEY, base_url=streaming.url, timeout=1.0, max_retries=0
+        ) as client:
+            assert isinstance(client._sender, HttpxSender)
+            await client.version()
+
+    try:
+        began = time.monotonic()
+        with pytest.raises(APITimeoutError):
+            asyncio.run(call())
+        assert time.monotonic() - began < 1.0 + 1.0
+    finally:
+        streaming.close()
