@@ -331,7 +331,7 @@ def _install_reprs() -> None:
     """Give the generated models the short, masked repr (attrs' own shows ``Unset``).
 
     The generated models package loads each model on first use, and loading all of them
-    would add a third to the time to a first answer (BENCHMARKS.md). So the models loaded
+    would add about 50 ms to a first answer (BENCHMARKS.md). So the models loaded
     by now get it here; every other one when the package loads it (its ``__getattr__``,
     wrapped below), or when the SDK first meets it (:func:`_hints`), before parsing one.
     """
