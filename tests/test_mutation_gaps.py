@@ -574,8 +574,10 @@ def test_the_deadline_and_the_time_left(clock: Clock) -> None:
     batch.tick(None)
     clock.now += 6  # the deadline itself is too late
     assert batch.time_left() == 0.0
-    with pytest.raises(TaskTimeoutError):
-        batch.tick(None)
+    task = object()
+    with pytest.raises(TaskTimeoutError) as caught:
+        batch.tick(task)
+    assert caught.value.task is task
     clock.now += 5
     assert batch.time_left() == 0.0
     assert plan().time_left() is None

@@ -432,6 +432,7 @@ def test_on_windows_modes_are_left_alone(home: Path, monkeypatch: pytest.MonkeyP
     write(home / "session.json", good(), mode=0o644)
     monkeypatch.setattr(_session, "os", WindowsOs())
     assert read_session() == {"token": "t", "type": "cpu", "base_url": URL}
+    assert stat.S_IMODE((home / "session.json").stat().st_mode) == 0o644
     save_session(task(), URL)
     assert stat.S_IMODE(home.stat().st_mode) == 0o755
 
