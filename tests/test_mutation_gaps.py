@@ -38,7 +38,7 @@ from aparavi_dtc._exceptions import (
     TaskTimeoutError,
 )
 from aparavi_dtc._redact import Redactor
-from aparavi_dtc._response import _text, status_error, too_large
+from aparavi_dtc._response import _text, is_error_envelope, status_error, too_large
 from aparavi_dtc._uploads import (
     BodyError,
     FileChangedError,
@@ -405,6 +405,28 @@ def test_the_request_id_is_kept_masked_and_cut() -> None:
 )
 def test_the_reason_of_an_error(body: Any, reason: str) -> None:
     assert str(error(400, body)) == f"Error getting task status: {reason}"
+
+
+@pytest.mark.parametrize(
+    ("body", "envelope"),
+    [
+        ({"status": "Error"}, True),
+        ({"status": "Error", "error": "", "data": {"a": 1}}, True),
+        ({"status": "OK", "error": "boom"}, False),  # a status string decides
+        ({"status": "Running", "error": "boom", "data": None}, False),
+        ({"status": 3, "error": "boom"}, True),  # not a string: as if absent
+        ({"error": "boom"}, True),
+        ({"error": {"message": "boom"}, "data": None}, True),
+        ({"error": "boom", "data": {}}, False),
+        ({"error": ""}, False),
+        ({"error": {}}, False),
+        ({"error": []}, False),
+        ({"error": None}, False),
+        ({}, False),
+    ],
+)
+def test_what_an_error_envelope_is(body: dict[str, Any], envelope: bool) -> None:
+    assert is_error_envelope(body) is envelope
 
 
 def test_a_status_without_a_phrase_is_named_by_number() -> None:
