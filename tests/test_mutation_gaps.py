@@ -30,6 +30,7 @@ from aparavi_dtc._batch import (
     plan_batch,
 )
 from aparavi_dtc._exceptions import (
+    APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
     RateLimitError,
@@ -38,7 +39,7 @@ from aparavi_dtc._exceptions import (
     TaskTimeoutError,
 )
 from aparavi_dtc._redact import Redactor
-from aparavi_dtc._response import _text, is_error_envelope, status_error, too_large
+from aparavi_dtc._response import _text, handle, is_error_envelope, status_error, too_large
 from aparavi_dtc._uploads import (
     BodyError,
     FileChangedError,
@@ -427,6 +428,29 @@ def test_the_reason_of_an_error(body: Any, reason: str) -> None:
 )
 def test_what_an_error_envelope_is(body: dict[str, Any], envelope: bool) -> None:
     assert is_error_envelope(body) is envelope
+
+
+def test_a_body_nested_too_deeply_is_shown_as_text() -> None:
+    raw = b"[" * 100_000
+    with pytest.raises(APIResponseValidationError) as caught:
+        handle(call(), 200, {}, raw, False)
+    shown = "[" * 300 + "…"
+    assert str(caught.value) == (
+        "Error getting task status: the response is nested too deeply to read, "
+        f"not a JSON object: {shown!r:.120}"
+    )
+    assert caught.value.body == shown
+    with pytest.raises(ServerError) as failed:
+        handle(call(), 500, {}, raw, False)
+    assert failed.value.body == shown
+
+
+@pytest.mark.parametrize("status", [300, 304, 399])
+def test_a_redirect_with_a_json_body_is_not_an_answer(status: int) -> None:
+    raw = b'{"status": "OK", "data": {"status": "Completed"}}'
+    with pytest.raises(APIStatusError) as caught:
+        handle(call(), status, {}, raw, False)
+    assert str(caught.value) == f"Error getting task status: redirect (HTTP {status}) not followed"
 
 
 def test_a_status_without_a_phrase_is_named_by_number() -> None:
