@@ -96,3 +96,20 @@ def test_only_a_client_that_can_use_tls_loads_the_ca_bundle(
     assert loads == []
     AparaviDTC(API_KEY, base_url="https://api.test").close()
     assert loads != []
+
+
+@pytest.mark.parametrize("scheme", ["https", "HTTPS", "Https"])
+def test_an_https_url_in_any_case_verifies_with_the_ca_bundle(
+    make_client: MakeClient,
+    server: LoopbackServer,
+    authority: trustme.CA,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    scheme: str,
+) -> None:
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    server.script(respond(200, VERSION))
+    url = scheme + server.url.removeprefix("https")
+    assert make_client(base_url=url, max_retries=0).version().data.version == "1.4.2"

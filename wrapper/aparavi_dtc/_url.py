@@ -54,7 +54,7 @@ def uses_tls(base_url: str, proxy: str | None) -> bool:
     Every request goes to ``base_url`` (redirects are never followed), so only an https URL
     or a proxy can: a plain-http base URL (loopback only) sends in clear, proxy-free.
     """
-    return base_url.startswith("https:") or proxy is not None
+    return urllib.parse.urlsplit(base_url).scheme == "https" or proxy is not None
 
 
 def trust_nothing() -> ssl.SSLContext:
