@@ -445,6 +445,26 @@ def test_a_body_nested_too_deeply_is_shown_as_text() -> None:
     assert failed.value.body == shown
 
 
+@pytest.mark.parametrize(
+    ("raw", "what", "body"),
+    [
+        (b"<html>oops</html>", "not JSON", "<html>oops</html>"),
+        (b"[1, 2]", "a JSON list", [1, 2]),
+        (b'"text"', "a JSON str", "text"),
+        (b"", "not JSON", ""),
+    ],
+)
+def test_an_answer_that_is_not_an_object_is_refused(raw: bytes, what: str, body: Any) -> None:
+    with pytest.raises(APIResponseValidationError) as caught:
+        handle(call(), 200, {}, raw, False)
+    shown = raw.decode()
+    assert str(caught.value) == (
+        f"Error getting task status: the response is {what}, not a JSON object: {shown!r}"
+    )
+    assert caught.value.body == body
+    assert caught.value.status_code == 200
+
+
 @pytest.mark.parametrize("status", [300, 304, 399])
 def test_a_redirect_with_a_json_body_is_not_an_answer(status: int) -> None:
     raw = b'{"status": "OK", "data": {"status": "Completed"}}'

@@ -18,7 +18,6 @@ The shapes themselves stay in ``openapi.yaml``; nothing here knows a field by na
 from __future__ import annotations
 
 import functools
-import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -63,20 +62,11 @@ UNSET = aparavi_dtc_api.types.UNSET
 _Unset = aparavi_dtc_api.types.Unset
 _EXTRA = "additional_properties"
 
-
-class _Namespace(dict[str, Any]):
-    """The names the generated annotations use. The generated models package loads each
-    model on first use, so a model an annotation names is looked up when it is named."""
-
-    def __missing__(self, name: str) -> Any:
-        try:
-            return getattr(aparavi_dtc_api.models, name)
-        except AttributeError:
-            raise KeyError(name) from None
-
-
-_NAMESPACE = _Namespace(Unset=_Unset, File=aparavi_dtc_api.types.File)
-_MODELS = aparavi_dtc_api.models.__name__ + "."
+_NAMESPACE: dict[str, Any] = {
+    **vars(aparavi_dtc_api.models),
+    "Unset": _Unset,
+    "File": aparavi_dtc_api.types.File,
+}
 
 
 class Misfit(ValueError):
@@ -89,12 +79,7 @@ class Misfit(ValueError):
 
 @functools.cache
 def _hints(cls: type) -> dict[str, Any]:
-    """Attribute name to annotation, for every attrs field of a generated model.
-
-    Every model the SDK checks, parses or names passes through here first, so this is
-    also where it gets the short, masked repr (see :func:`_install_reprs`).
-    """
-    _adopt(cls)
+    """Attribute name to annotation, for every attrs field of a generated model."""
     hints = typing.get_type_hints(cls, localns=_NAMESPACE)
     return {f.name: hints[f.name] for f in attrs.fields(cls)}
 
@@ -328,35 +313,10 @@ def _shown(name: str, value: Any) -> Any:
 
 
 def _install_reprs() -> None:
-    """Give the generated models the short, masked repr (attrs' own shows ``Unset``).
-
-    The generated models package loads each model on first use, and loading all of them
-    would add about 50 ms to a first answer (BENCHMARKS.md). So the models loaded
-    by now get it here; every other one when the package loads it (its ``__getattr__``,
-    wrapped below), or when the SDK first meets it (:func:`_hints`), before parsing one.
-    """
-    # The two models that hold tokens get it now, however they are imported later.
-    _adopt(aparavi_dtc_api.models.TaskHandle)
-    _adopt(aparavi_dtc_api.models.PipeHandle)
-    for name, module in list(sys.modules.items()):
-        if name.startswith(_MODELS):
-            for value in vars(module).values():
-                if isinstance(value, type) and attrs.has(value):
-                    _adopt(value)
-    load = aparavi_dtc_api.models.__getattr__
-
-    def load_model(name: str) -> Any:
-        value = load(name)
+    """Give every generated model the short, masked repr (attrs' own shows ``Unset``)."""
+    for value in vars(aparavi_dtc_api.models).values():
         if isinstance(value, type) and attrs.has(value):
-            _adopt(value)
-        return value
-
-    aparavi_dtc_api.models.__getattr__ = load_model
-
-
-def _adopt(cls: type) -> None:
-    if cls.__module__.startswith(_MODELS):  # not, say, the generated File
-        typing.cast(Any, cls).__repr__ = _repr
+            value.__repr__ = _repr  # type: ignore[method-assign]
 
 
 _install_reprs()
