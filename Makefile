@@ -7,8 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 GEN := generated/aparavi_dtc_api
 GENERATE = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate \
-	--path openapi.yaml --config generator-config.yaml --custom-template-path templates \
-	--meta none --overwrite
+	--path openapi.yaml --config generator-config.yaml --meta none --overwrite
 
 .PHONY: setup demo test pytest generate drift mock lint bench mutate clean
 
