@@ -236,6 +236,15 @@ def test_redactor_reads_json_escapes_first() -> None:
     assert redactor.text("plain\\n") == "plain\\n"
 
 
+def test_a_secret_holding_a_json_escape_is_masked_beside_other_secrets() -> None:
+    key = "ak_live\\/ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+    redactor = Redactor(key)
+    for text in (f"key {key} refused; see /help?token=abcdef", f"{key} and \\u0041"):
+        masked = redactor.text(text)
+        assert "ABCDEFGHIJKLMNOPQRSTUVWXYZ0" not in masked, masked
+        assert mask(key) in masked
+
+
 def test_redactor_masks_the_longest_secret_first() -> None:
     inner = "abcdefgh1234"
     outer = f"zz{inner}zzzz-long-tail-9876"

@@ -87,15 +87,17 @@ class Redactor:
         """Return ``value`` with every known secret and every ``token=...`` masked.
 
         A secret spelled with JSON escapes (``\\u006b``, ``\\/``) is masked too; text
-        that holds no secret keeps its backslashes as they were.
+        that holds no secret keeps its backslashes as they were. Secrets are masked as
+        written first, so that one holding a backslash is not unescaped out of sight.
         """
-        if "\\" in value:
-            unescaped = _JSON_ESCAPE.sub(_unescape, value)
-            if unescaped != value:
-                masked = self._mask(unescaped)
-                if masked != unescaped:
-                    return masked
-        return self._mask(value)
+        masked = self._mask(value)
+        if "\\" in masked:
+            unescaped = _JSON_ESCAPE.sub(_unescape, masked)
+            if unescaped != masked:
+                remasked = self._mask(unescaped)
+                if remasked != unescaped:
+                    return remasked
+        return masked
 
     def _mask(self, value: str) -> str:
         for form, masked in self._forms.items():
