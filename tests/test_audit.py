@@ -236,6 +236,23 @@ def test_redactor_reads_json_escapes_first() -> None:
     assert redactor.text("plain\\n") == "plain\\n"
 
 
+def test_any_percent_spelling_of_a_secret_is_masked() -> None:
+    secret = "s3cr3t/key+with-0042"
+    redactor = Redactor(secret)
+    every = "".join(f"%{ord(c):02X}" for c in secret)  # unreserved characters too
+    for form in (
+        "s3cr3t%2fkey%2Bwith-0042",  # both cases in one secret
+        "%73%33cr3t%2Fkey%2Bwith-0042",
+        every,
+        every.lower(),
+        "s3cr3t\\u002fkey%2Bwith-0042",  # an escape and a percent in one
+    ):
+        assert redactor.needed(form.encode())
+        assert redactor.text(f"<{form}>") == f"<{mask(secret)}>", form
+    # Text without a secret keeps its percent signs and plus signs as they were.
+    assert redactor.text("50%2F100 a+b %zz") == "50%2F100 a+b %zz"
+
+
 def test_a_secret_holding_a_json_escape_is_masked_beside_other_secrets() -> None:
     key = "ak_live\\/ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
     redactor = Redactor(key)

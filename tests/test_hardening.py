@@ -86,6 +86,8 @@ SPELLINGS = {
     ),
     "percent-slash-kept": urllib.parse.quote(KEY, safe="/"),
     "plus-encoded": urllib.parse.quote_plus(KEY),
+    "percent-mixed-case": urllib.parse.quote(KEY, safe="").replace("%2F", "%2f"),
+    "percent-every-character": "".join(f"%{ord(c):02X}" for c in KEY),
 }
 
 
@@ -107,6 +109,28 @@ def test_an_echoed_key_is_masked_however_it_is_spelled(
     with pytest.raises(APIStatusError) as info:
         client.task(TOKEN, "cpu").get()
     assert secrets_in(everything_shown(info.value), json.dumps(info.value.body)) == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_a_body_in_utf16_or_utf32_never_shows_the_key(
+    make_client: MakeClient, server: LoopbackServer, encoding: str
+) -> None:
+    # JSON between systems is UTF-8 (RFC 8259): other encodings are refused, and a page in
+    # one has the key masked all the same.
+    client = make_client(KEY, base_url=server.url, max_retries=0)
+    answer = '{"status": "OK", "data": {"status": "Running", "notes": ["by ' + KEY + '"]}}'
+    server.script(respond(200, answer.encode(encoding)))
+    with pytest.raises(APIResponseValidationError, match="not JSON") as info:
+        client.task(TOKEN, "cpu").get()
+    shown = everything_shown(info.value) + str(info.value.body)
+    assert secrets_in(shown.replace("\x00", "")) == []
+    page = f"proxy error for {KEY}".encode(encoding)
+    server.script(respond(500, page, content_type="text/plain"))
+    with pytest.raises(APIStatusError) as status_info:
+        client.version()
+    shown = everything_shown(status_info.value) + str(status_info.value.body)
+    assert secrets_in(shown.replace("\x00", "")) == []
+    assert "proxy error for ***" in shown
 
 
 def test_a_preview_is_masked_before_it_is_cut(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Iterator
 from typing import Any
 
 from ._url import unreserved
@@ -22,6 +23,17 @@ _PERCENT = re.compile(r"%[0-9A-F]{2}")
 def _unescape(match: re.Match[str]) -> str:
     code = match.group(1)
     return "/" if code is None else chr(int(code, 16))
+
+
+def _decodings(text: str) -> Iterator[str]:
+    """``text`` with JSON escapes read, then also with percent-encoding read (``+`` as a
+    plus, then as a space): the ways a server may have spelled a secret in it."""
+    if "\\" in text:
+        text = _JSON_ESCAPE.sub(_unescape, text)
+        yield text
+    if "%" in text or "+" in text:
+        yield urllib.parse.unquote(text)
+        yield urllib.parse.unquote_plus(text)
 
 
 def _encodings(secret: str) -> set[str]:
@@ -86,16 +98,16 @@ class Redactor:
     def text(self, value: str) -> str:
         """Return ``value`` with every known secret and every ``token=...`` masked.
 
-        A secret spelled with JSON escapes (``\\u006b``, ``\\/``) is masked too; text
-        that holds no secret keeps its backslashes as they were. Secrets are masked as
-        written first, so that one holding a backslash is not unescaped out of sight.
+        Secrets are masked as written (and in their usual URL encodings) first. Then, if
+        the text has JSON escapes (``\\u006b``, ``\\/``) or percent-encoding in any other
+        spelling (``%2f``, ``%61``), it is read as decoded: should that show a secret, the
+        decoded text is returned, masked. Text that holds no secret comes back as it was.
         """
         masked = self._mask(value)
-        if "\\" in masked:
-            unescaped = _JSON_ESCAPE.sub(_unescape, masked)
-            if unescaped != masked:
-                remasked = self._mask(unescaped)
-                if remasked != unescaped:
+        if "\\" in masked or "%" in masked:
+            for decoded in _decodings(masked):
+                remasked = self._mask(decoded)
+                if remasked != decoded:
                     return remasked
         return masked
 
@@ -109,7 +121,12 @@ class Redactor:
 
     def needed(self, raw: bytes) -> bool:
         """Tell cheaply whether a raw body may hold something :meth:`text` would mask."""
-        return b"=" in raw or b"\\" in raw or any(form in raw for form in self._raw_forms)
+        return (
+            b"=" in raw
+            or b"\\" in raw
+            or b"%" in raw
+            or any(form in raw for form in self._raw_forms)
+        )
 
     def data(self, value: Any) -> Any:
         """Return a copy of a JSON value with :meth:`text` applied to every string."""

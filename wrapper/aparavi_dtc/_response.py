@@ -35,7 +35,9 @@ def handle(call: Call[M], status: int, headers: Mapping[str, str], raw: bytes, s
     redactor = call.redactor
     deep = False
     try:
-        body: Any = json.loads(raw) if raw else None
+        # UTF-8 only, as JSON between systems must be (RFC 8259): json.loads would also
+        # read UTF-16 and UTF-32, whose bytes needed() below does not look through.
+        body: Any = json.loads(raw.decode("utf-8-sig")) if raw else None
         parsed = raw != b""
         # The key and the task's token are masked in everything handed out, wherever the
         # server echoes them.
@@ -160,6 +162,8 @@ def _text(call: Call[Any], raw: bytes) -> str:
     """The start of a body that is not JSON, masked before it is cut, so that no secret
     is cut in two with its first half shown."""
     window = raw[: _PREVIEW + 4096].decode("utf-8", "replace")
-    text = call.redactor.text(window)
+    # UTF-16 and UTF-32 text reads as its characters with NULs between: without the NULs,
+    # a secret in it is found (and the preview is readable).
+    text = call.redactor.text(window.replace("\x00", ""))
     cut = len(raw) > _PREVIEW or len(text) > _PREVIEW
     return text[:_PREVIEW] + ("…" if cut else "")
