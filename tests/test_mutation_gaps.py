@@ -10,6 +10,7 @@ message.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -39,7 +40,14 @@ from aparavi_dtc._exceptions import (
     TaskTimeoutError,
 )
 from aparavi_dtc._redact import Redactor
-from aparavi_dtc._response import _text, handle, is_error_envelope, status_error, too_large
+from aparavi_dtc._response import (
+    _text,
+    handle,
+    is_error_envelope,
+    response_budget,
+    status_error,
+    too_large,
+)
 from aparavi_dtc._uploads import (
     BodyError,
     FileChangedError,
@@ -718,3 +726,47 @@ def test_plan_batch_refusals_in_words() -> None:
         plan_batch(files, None, 4, None, None, "print")  # type: ignore[arg-type]
     with raises(ValueError, "timeout must be finite seconds >= 0 or None, not -1"):
         plan_batch(files, None, 4, None, -1, None)
+
+
+# -- found by the whole run ---------------------------------------------------------------
+
+
+def test_credentials_in_the_base_url_are_refused_in_words() -> None:
+    from aparavi_dtc._checks import check_base_url
+
+    with raises(ValueError, "base_url must not contain credentials; pass api_key instead"):
+        check_base_url("https://user:secret@api.test")
+    assert check_base_url("https://api.test/pathX/") == "https://api.test/pathX"
+    assert check_base_url("https://api.test/X//") == "https://api.test/X"
+
+
+def test_a_redactor_without_secrets_needs_nothing() -> None:
+    assert Redactor().needed(b"plain text") is False
+    assert Redactor("short").needed(b"short") is False  # too short to be masked everywhere
+    assert Redactor().text("plain text") == "plain text"
+
+
+def test_a_response_that_does_not_fit_keeps_its_body() -> None:
+    body = {"status": "OK", "data": {"status": 7}}
+    with pytest.raises(APIResponseValidationError) as caught:
+        handle(call(), 200, {}, json.dumps(body).encode(), True)
+    assert caught.value.body == body
+    assert str(caught.value).startswith("Error getting task status: unexpected response: ")
+
+
+def test_the_response_budget_is_the_read_timeout() -> None:
+    import httpx
+
+    assert response_budget(call()) == 5.0
+    timed = ops.Call(
+        ops.GET_TASK,
+        "GET",
+        "https://api.test/task",
+        {},
+        None,
+        httpx.Timeout(1.0, read=7.0),
+        0,
+        Redactor(API_KEY),
+        "/task",
+    )
+    assert response_budget(timed) == 7.0
