@@ -7,6 +7,7 @@ failures are raised as httpx's exception types, as :mod:`._senders` explains.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import ssl
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
@@ -75,16 +76,26 @@ class _Attempt:
         return httpx.ReadTimeout("timed out reading the response")
 
 
-async def _headers_sent(_: object, context: Any, __: object) -> None:
-    # aiohttp's trace hook: for a request without a body, the whole request is written.
-    attempt = context.trace_request_ctx
-    if isinstance(attempt, _Attempt) and not attempt.writing:
-        attempt.sent()
+#: The attempt being sent in this task, for :class:`_Request`.
+_ATTEMPT: contextvars.ContextVar[_Attempt | None] = contextvars.ContextVar(
+    "aparavi_dtc_attempt", default=None
+)
 
 
-_TRACE = aiohttp.TraceConfig()
-_TRACE.on_request_headers_sent.append(_headers_sent)
-_TRACE.freeze()
+class _Request(aiohttp.ClientRequest):
+    """aiohttp's request, telling the attempt when it has been written.
+
+    ``send`` returns once the request's head is written and its body (if any) is being
+    written by a task of its own, which paces itself (:func:`paced_body`). aiohttp's trace
+    hooks would tell the same, at ten awaited signals a request.
+    """
+
+    async def send(self, conn: Any) -> aiohttp.ClientResponse:
+        response = await super().send(conn)
+        attempt = _ATTEMPT.get()
+        if attempt is not None and not attempt.writing:
+            attempt.sent()
+        return response
 
 
 def as_httpx_error(exc: Exception) -> httpx.TransportError:
@@ -173,7 +184,6 @@ async def _exchange(
     body: AsyncIterator[bytes] | None,
     timeout: aiohttp.ClientTimeout,
     limit: int | None,
-    attempt: _Attempt,
 ) -> Reply:
     try:
         async with session.request(
@@ -183,7 +193,6 @@ async def _exchange(
             data=body,
             allow_redirects=False,
             timeout=timeout,
-            trace_request_ctx=attempt,
         ) as response:
             if response.content.is_eof():  # the whole body came with the headers
                 content = await response.read()
@@ -230,7 +239,7 @@ class AiohttpSender:
                 connector=aiohttp.TCPConnector(limit=self._limit, ssl=self._ssl_context()),
                 cookie_jar=aiohttp.DummyCookieJar(),
                 proxy=self._proxy,
-                trace_configs=[_TRACE],  # tells each attempt when its request is written
+                request_class=_Request,  # tells each attempt when its request is written
             )
             # aiohttp resends GET, PUT and DELETE once by itself when a kept-alive
             # connection breaks; a PUT /task sent twice starts two tasks. Retries are the
@@ -263,13 +272,14 @@ class AiohttpSender:
             # A known length, so that the paced body is not sent chunked.
             headers = {**call.headers, "Content-Length": str(length)}
             body = paced_body(content, attempt)
+        current = _ATTEMPT.set(attempt)
         try:
             async with attempt.timer:
-                return await _exchange(
-                    session, call, headers, body, timeout, self._max_size, attempt
-                )
+                return await _exchange(session, call, headers, body, timeout, self._max_size)
         except TimeoutError:  # the attempt's clock: _exchange raises aiohttp's as httpx's
             raise attempt.error() from None
+        finally:
+            _ATTEMPT.reset(current)
 
     async def aclose(self) -> None:
         self._closed = True
