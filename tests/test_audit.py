@@ -792,22 +792,22 @@ CHECK_ERRORS = [
     (
         lambda: _checks.check_timeout(-1),
         ValueError,
-        "timeout must be finite seconds >= 0, an httpx.Timeout or None, not -1",
+        "timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, not -1",
     ),
     (
         lambda: _checks.check_timeout(float("nan")),
         ValueError,
-        "timeout must be finite seconds >= 0, an httpx.Timeout or None, not nan",
+        "timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, not nan",
     ),
     (
         lambda: _checks.check_timeout(True),
         ValueError,
-        "timeout must be finite seconds >= 0, an httpx.Timeout or None, not True",
+        "timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, not True",
     ),
     (
         lambda: _checks.check_timeout("1"),
         ValueError,
-        "timeout must be finite seconds >= 0, an httpx.Timeout or None, not '1'",
+        "timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, not '1'",
     ),
     (
         lambda: _checks.check_headers([]),

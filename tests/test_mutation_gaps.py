@@ -724,7 +724,7 @@ def test_plan_batch_refusals_in_words() -> None:
         plan_batch(files, not_a_webhook, 4, None, None, None)
     with raises(TypeError, "on_progress must be callable"):
         plan_batch(files, None, 4, None, None, "print")  # type: ignore[arg-type]
-    with raises(ValueError, "timeout must be finite seconds >= 0 or None, not -1"):
+    with raises(ValueError, "timeout must be finite seconds >= 0 (at most 1e9) or None, not -1"):
         plan_batch(files, None, 4, None, -1, None)
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 from aparavi_dtc_api.models import ProcessedObject, WebhookResponse, WebhookResult
 
 from . import _operations as ops
-from ._checks import is_seconds
+from ._checks import check_seconds
 from ._config import MAX_CONNECTIONS
 from ._exceptions import AuthenticationError, TaskNotFoundError, TaskTimeoutError
 from ._inputs import ProcessInput, Source, resolve_inputs
@@ -391,8 +391,7 @@ def plan_batch(
         )
     concurrency = check_concurrency(concurrency)
     threads = check_threads(threads)
-    if timeout is not None and not is_seconds(timeout):
-        raise ValueError(f"timeout must be finite seconds >= 0 or None, not {timeout!r}")
+    check_seconds(timeout, "timeout", none_allowed=True)
     if on_progress is not None and not callable(on_progress):
         raise TypeError("on_progress must be callable")
     sources = resolve_inputs(inputs)

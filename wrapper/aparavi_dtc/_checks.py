@@ -93,18 +93,33 @@ def check_timeout(timeout: TimeoutTypes) -> TimeoutTypes:
     elif is_seconds(timeout):
         return timeout
     raise ValueError(
-        f"timeout must be finite seconds >= 0, an httpx.Timeout or None, not {timeout!r}"
+        f"timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, "
+        f"not {timeout!r}"
     )
 
 
+#: The longest time the SDK takes: sockets, sleeps and thread waits overflow not far
+#: above it (about 9.2e9 s), and with a raw OverflowError.
+MAX_SECONDS = 1e9
+
+
 def is_seconds(value: object) -> bool:
-    """Whether ``value`` is a finite, non-negative number of seconds (not a bool)."""
+    """Whether ``value`` is a number of seconds from 0 to :data:`MAX_SECONDS` (not a bool)."""
     return (
         isinstance(value, int | float)
         and not isinstance(value, bool)
         and math.isfinite(value)
-        and value >= 0
+        and 0 <= value <= MAX_SECONDS
     )
+
+
+def check_seconds(value: object, name: str, *, none_allowed: bool) -> None:
+    """Raise ``ValueError`` naming ``name`` unless ``value`` is seconds (:func:`is_seconds`),
+    or None where that is allowed (no limit)."""
+    if (value is None and none_allowed) or is_seconds(value):
+        return
+    either = " or None" if none_allowed else ""
+    raise ValueError(f"{name} must be finite seconds >= 0 (at most 1e9){either}, not {value!r}")
 
 
 def check_max_retries(value: object) -> int:

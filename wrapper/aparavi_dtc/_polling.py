@@ -15,7 +15,7 @@ from typing import Any, Literal
 from aparavi_dtc_api.models import TaskStatus
 from aparavi_dtc_api.types import Unset
 
-from ._checks import is_seconds
+from ._checks import check_seconds
 from ._config import FAILED_STATES, MAX_POLL_INTERVAL, POLL_BACKOFF, TERMINAL_STATES
 from ._exceptions import TaskFailedError, TaskTimeoutError
 from ._redact import Redactor
@@ -124,10 +124,8 @@ def failure(status: TaskStatus) -> list[str] | None:
 
 def check_wait_args(timeout: object, poll_interval: object) -> None:
     """Raise ``ValueError`` for a timeout or poll interval that is not finite seconds >= 0."""
-    if timeout is not None and not is_seconds(timeout):
-        raise ValueError(f"timeout must be finite seconds >= 0 or None, not {timeout!r}")
-    if not is_seconds(poll_interval):
-        raise ValueError(f"poll_interval must be finite seconds >= 0, not {poll_interval!r}")
+    check_seconds(timeout, "timeout", none_allowed=True)
+    check_seconds(poll_interval, "poll_interval", none_allowed=False)
 
 
 class Waiter:
