@@ -236,27 +236,15 @@ def concurrent(url: str) -> None:
         unit=1.0,
         suffix="s",
     )
-    record(
-        "... raw aiohttp plus the SDK's request building and response parsing",
-        parsed,
-        "raw aiohttp",
-        raw,
-        "(reported)",
-        True,
-        unit=1.0,
-        suffix="s",
-    )
-    record(
-        "... raw aiohttp plus the generated TaskStatusResponse.from_dict of each answer "
-        "(the floor of a client that returns the generated models)",
-        modelled,
-        "raw aiohttp",
-        raw,
-        "(reported)",
-        True,
-        unit=1.0,
-        suffix="s",
-    )
+    for figure, samples in (
+        ("... raw aiohttp plus the SDK's request building and response parsing", parsed),
+        (
+            "... raw aiohttp plus the generated TaskStatusResponse.from_dict of each answer "
+            "(the floor of a client that returns the generated models)",
+            modelled,
+        ),
+    ):
+        record(figure, samples, "raw aiohttp", raw, "(reported)", True, unit=1.0, suffix="s")
 
 
 def command(*args: str) -> Callable[[], None]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -40,6 +42,13 @@ def _no_backoff(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("APARAVI_API_KEY", "APARAVI_BASE_URL", "APARAVI_LOG"):
         monkeypatch.delenv(name, raising=False)
+
+
+def fresh_process_loads(setup: str, *modules: str) -> subprocess.CompletedProcess[str]:
+    """Run ``setup`` in a fresh interpreter, which then prints, sorted, which of ``modules``
+    it has loaded: what a start-up costs is mostly imports (BENCHMARKS.md)."""
+    code = f"import sys; {setup}; print(sorted(m for m in {modules!r} if m in sys.modules))"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
 
 class Synced:

@@ -27,7 +27,7 @@ from aparavi_dtc._display import BarDisplay, LineDisplay, NullDisplay, display_f
 from aparavi_dtc.testing import FakeAparavi
 from aparavi_dtc_api.models import TaskStatus
 
-from .conftest import API_KEY, TOKEN, started, status_body
+from .conftest import API_KEY, TOKEN, fresh_process_loads, started, status_body
 from .fake_server import serving
 from .loopback import LoopbackServer, loopback_server, respond
 
@@ -829,12 +829,9 @@ def test_displays_neutralise_the_status() -> None:
 
 
 def test_help_loads_neither_the_client_nor_the_models() -> None:
-    code = (
-        "import sys, aparavi_dtc._cli; "
-        "print(sorted(m for m in ('httpx', 'attrs', 'aparavi_dtc_api.models', 'rich') "
-        "if m in sys.modules))"
+    done = fresh_process_loads(
+        "import aparavi_dtc._cli", "httpx", "attrs", "aparavi_dtc_api.models", "rich"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
 

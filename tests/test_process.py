@@ -37,7 +37,7 @@ from aparavi_dtc import (
 from aparavi_dtc._uploads import CHUNK, BodyError, StreamedBody, content_disposition
 from aparavi_dtc.testing import FakeAparavi
 
-from .conftest import API_KEY, started, status_body
+from .conftest import API_KEY, fresh_process_loads, started, status_body
 from .fake_server import serving
 from .loopback import loopback_server, reset, respond
 
@@ -713,15 +713,11 @@ def test_both_clients_default_to_the_same_concurrency() -> None:
 
 
 def test_a_first_client_does_not_load_process() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, aparavi_dtc; aparavi_dtc.AparaviDTC('k' * 32); aparavi_dtc.AsyncAparaviDTC"
-        "; print(sorted(m for m in ('aparavi_dtc._batch', 'aparavi_dtc._inputs') "
-        "if m in sys.modules))"
+    done = fresh_process_loads(
+        "import aparavi_dtc; aparavi_dtc.AparaviDTC('k' * 32); aparavi_dtc.AsyncAparaviDTC",
+        "aparavi_dtc._batch",
+        "aparavi_dtc._inputs",
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
 

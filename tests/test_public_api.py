@@ -9,6 +9,8 @@ import pytest
 import aparavi_dtc
 from aparavi_dtc import _exceptions
 
+from .conftest import fresh_process_loads
+
 PUBLIC = [
     "NOT_GIVEN",
     "APIConnectionError",
@@ -144,30 +146,20 @@ def test_every_public_name_has_a_docstring() -> None:
 
 
 def test_importing_the_package_stays_light() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, aparavi_dtc; "
-        "print(sorted(m for m in ('rich', 'aparavi_dtc._cli', 'aparavi_dtc.testing') "
-        "if m in sys.modules))"
+    done = fresh_process_loads(
+        "import aparavi_dtc", "rich", "aparavi_dtc._cli", "aparavi_dtc.testing"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     assert done.stderr == ""
 
 
 def test_a_sync_call_loads_neither_threads_nor_an_event_loop() -> None:
-    # A first answer's time is mostly imports (BENCHMARKS.md).
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, aparavi_dtc; aparavi_dtc.AparaviDTC('k' * 32, base_url='http://127.0.0.1:9')"
-        ".task('tok-0123456789abcdef', 'cpu'); "
-        "print(sorted(n for n in ('asyncio', 'concurrent.futures') if n in sys.modules))"
+    done = fresh_process_loads(
+        "import aparavi_dtc; aparavi_dtc.AparaviDTC('k' * 32, base_url='http://127.0.0.1:9')"
+        ".task('tok-0123456789abcdef', 'cpu')",
+        "asyncio",
+        "concurrent.futures",
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
 
