@@ -200,7 +200,8 @@ async def _exchange(
                     raise too_large(call, response.status, limit)
             else:
                 chunks = response.content.iter_chunked(CHUNK)
-                content = await read_capped(chunks, call, response.status, limit)
+                # No timer of its own: the attempt's clock bounds the whole response.
+                content = await read_capped(chunks, call, response.status, limit, None)
             return Reply(response.status, response.headers, content)
     except (TimeoutError, aiohttp.ClientError) as exc:
         failure = _body_error(exc)

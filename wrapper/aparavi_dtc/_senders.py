@@ -47,13 +47,18 @@ CHUNK = 64 * 1024
 
 
 async def read_capped(
-    chunks: AsyncIterator[bytes], call: Call[Any], status: int, limit: int | None
+    chunks: AsyncIterator[bytes],
+    call: Call[Any],
+    status: int,
+    limit: int | None,
+    budget: float | None,
 ) -> bytes:
-    """A decoded body, read up to ``limit`` bytes and within one read timeout as a whole:
-    bounded in memory and in time, however the server sends it."""
+    """A decoded body, read up to ``limit`` bytes and within ``budget`` seconds as a whole
+    (None where the caller bounds it already): bounded in memory and in time, however the
+    server sends it."""
     parts: list[bytes] = []
     size = 0
-    async with asyncio.timeout(response_budget(call)):
+    async with asyncio.timeout(budget):
         async for chunk in chunks:
             parts.append(chunk)
             size += len(chunk)
@@ -91,7 +96,8 @@ class HttpxSender:
         response = await self._transport.handle_async_request(httpx_request(call))
         try:
             chunks = response.aiter_bytes()  # decoded as its Content-Encoding says
-            content = await read_capped(chunks, call, response.status_code, self._max_size)
+            budget = response_budget(call)  # a transport the user gave may bound only each read
+            content = await read_capped(chunks, call, response.status_code, self._max_size, budget)
         except TimeoutError:
             raise httpx.ReadTimeout("timed out reading the response") from None
         finally:
