@@ -25,7 +25,6 @@ from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     CACHED_TASKS,
     DEFAULT_AUTH_SCHEME,
-    DEFAULT_LIMITS,
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -33,7 +32,7 @@ from ._config import (
     POLL_INTERVAL,
     AuthScheme,
 )
-from ._deadline import bound_responses
+from ._deadline import make_transport
 from ._exceptions import AparaviError, TaskNotFoundError
 from ._operations import Call, sync_content
 from ._pipeline import PipelineInput
@@ -43,7 +42,6 @@ from ._response import response_budget, too_large
 from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._uploads import FileInput
-from ._url import env_proxy, trust_nothing, uses_tls
 
 if TYPE_CHECKING:  # process() loads them on first use, so that a first client starts faster
     from ._batch import Batch, BatchPlan, BatchProgress, FileResult, Outcome, Upload
@@ -281,14 +279,7 @@ class AparaviDTC(BaseClient):
             max_response_size=max_response_size,
         )
         if transport is None:
-            proxy = env_proxy(self.base_url)
-            transport = bound_responses(
-                httpx.HTTPTransport(
-                    limits=DEFAULT_LIMITS,
-                    proxy=proxy,
-                    verify=True if uses_tls(self.base_url, proxy) else trust_nothing(),
-                )
-            )
+            transport = make_transport(httpx.HTTPTransport, self.base_url)
         self._http = httpx.Client(
             headers=self._headers,
             timeout=self.timeout,

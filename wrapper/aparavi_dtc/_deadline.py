@@ -19,10 +19,22 @@ from collections.abc import Iterable
 import httpcore
 import httpx
 
-__all__ = ["bound_responses"]
+from ._config import DEFAULT_LIMITS
+from ._url import env_proxy, trust_nothing, uses_tls
+
+__all__ = ["bound_responses", "make_transport"]
 
 
 Transport = typing.TypeVar("Transport", httpx.HTTPTransport, httpx.AsyncHTTPTransport)
+
+
+def make_transport(kind: type[Transport], base_url: str) -> Transport:
+    """The httpx transport the SDK sends through when the user gives none: its pool size,
+    the environment's proxy, the CA bundle only where TLS can be used, whole responses
+    bounded."""
+    proxy = env_proxy(base_url)
+    verify = True if uses_tls(base_url, proxy) else trust_nothing()
+    return bound_responses(kind(limits=DEFAULT_LIMITS, proxy=proxy, verify=verify))
 
 
 def bound_responses(transport: Transport) -> Transport:

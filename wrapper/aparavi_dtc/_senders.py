@@ -16,10 +16,9 @@ from typing import Any, NamedTuple, Protocol
 import httpx
 
 from ._checks import TimeoutTypes
-from ._config import DEFAULT_LIMITS, MAX_CONNECTIONS
+from ._config import MAX_CONNECTIONS
 from ._operations import Call, async_content
 from ._response import response_budget, too_large
-from ._url import env_proxy, trust_nothing, uses_tls
 
 CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."
 
@@ -115,13 +114,7 @@ def default_sender(base_url: str, timeout: TimeoutTypes, max_size: int | None) -
     try:
         from ._aiohttp_sender import AiohttpSender
     except ImportError:  # the extra is not installed
-        from ._deadline import bound_responses  # it loads httpcore, which aiohttp never needs
+        from ._deadline import make_transport  # it loads httpcore, which aiohttp never needs
 
-        proxy = env_proxy(base_url)
-        transport = httpx.AsyncHTTPTransport(
-            limits=DEFAULT_LIMITS,
-            proxy=proxy,
-            verify=True if uses_tls(base_url, proxy) else trust_nothing(),
-        )
-        return HttpxSender(bound_responses(transport), max_size)
+        return HttpxSender(make_transport(httpx.AsyncHTTPTransport, base_url), max_size)
     return AiohttpSender(base_url, MAX_CONNECTIONS, timeout, max_size)
