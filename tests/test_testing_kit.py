@@ -101,3 +101,22 @@ def test_the_fake_never_answers_outside_loopback_by_default() -> None:
         assert url.startswith("http://127.0.0.1:")
         with urllib.request.urlopen(url + "/status", timeout=5) as answer:
             assert answer.status == 200
+
+
+def test_a_client_that_gives_up_leaves_no_traceback_from_the_served_fake(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    from aparavi_dtc import APITimeoutError
+
+    fake = FakeAparavi()
+    fake.delay("getVersion", 0.5)
+    with (
+        fake.serve() as url,
+        AparaviDTC(fake.api_key, base_url=url, timeout=0.1, max_retries=0) as client,
+    ):
+        for _ in range(3):
+            with pytest.raises(APITimeoutError):
+                client.version()
+        time.sleep(0.8)  # the fake answers into the closed connections
+        assert client.version(timeout=5).data is not None
+    assert "Traceback" not in capfd.readouterr().err

@@ -592,12 +592,16 @@ def _handler_for(fake: FakeAparavi) -> type[http.server.BaseHTTPRequestHandler]:
                     dict(self.headers.items()),
                     body,
                 )
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
+            try:
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+            except (BrokenPipeError, ConnectionResetError):
+                # The client gave up (its timeout, say), as the real service sees clients do.
+                self.close_connection = True
 
         do_GET = do_PUT = do_POST = do_DELETE = _serve
 
