@@ -7,7 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 GEN := generated/aparavi_dtc_api
 GENERATE = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate \
-	--path openapi.yaml --config generator-config.yaml --meta none --overwrite
+	--path openapi.yaml --config generator-config.yaml --meta none --overwrite \
+	--custom-template-path generator-templates
 
 .PHONY: setup demo test pytest generate drift mock lint bench mutate clean
 

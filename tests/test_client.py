@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -340,7 +341,7 @@ def test_unknown_status_and_unknown_fields_are_kept(client: Any, router: Any) ->
     result = client.get_task()
     assert result.data.status == "Quiescing"
     assert result.data["shinyNewField"] == {"a": [1]}
-    assert result.data.additional_properties["other"] == 3
+    assert result.data["other"] == 3
 
 
 # -- error mapping --------------------------------------------------------------------
@@ -513,7 +514,8 @@ def test_lenient_mode_keeps_an_odd_optional_field_raw_and_logs_its_wire_name(
     )
     with caplog.at_level(logging.DEBUG, logger="aparavi_dtc"):
         status = client.get_task().data
-    assert getattr(status, attr) is UNSET  # the typed attribute reads as absent
+    typed = getattr(status, attr)  # the typed attribute reads as absent: a map field as empty
+    assert typed is UNSET or (isinstance(typed, Mapping) and len(typed) == 0)
     assert status[wire] == value  # the raw value stays readable under its wire name
     assert status.completed_count == 3  # the rest of the payload is untouched
     assert status["newField"] == [1]
@@ -544,7 +546,7 @@ def test_lenient_mode_repairs_nested_objects_and_lists(client: Any, router: Any)
     result = answer.data
     assert result.objects_requested is UNSET
     assert result["objectsRequested"] == "one"
-    objects = result.objects.additional_properties
+    objects = result.objects
     assert list(objects) == ["id-1", "id-3"]  # an entry that is no object at all is dropped
     assert objects["id-1"].text is UNSET
     assert objects["id-1"]["text"] == ["hello", 5]

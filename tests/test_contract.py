@@ -143,7 +143,7 @@ def test_pipe_requests_are_valid(
     pipe = prism.create_pipe(pipeline, name=name)
     assert pipe.token
     result = pipe.process(upload)
-    assert result.objects.additional_properties["9d1c3e5a-2b4f-4c6d-8e0a-1b3c5d7e9f0a"].text
+    assert result.objects["9d1c3e5a-2b4f-4c6d-8e0a-1b3c5d7e9f0a"].text
     pipe.delete()
 
 
@@ -328,7 +328,7 @@ def test_a_tasks_life_against_the_fake(
         answer = task.send_to_webhook(**upload).data
         sent = [upload["text"]] if "text" in upload else [f[1] for f in upload["files"]]
         assert answer.objects_requested == len(sent)
-        objects = answer.objects.additional_properties.values()
+        objects = answer.objects.values()
         if "text" in upload:
             assert [o.text for o in objects] == [[upload["text"]]]
         assert task.get().data.status == "Running"  # a webhook task stays Running

@@ -141,8 +141,8 @@ def test_pipe_processes_many_uploads_and_is_deleted_on_exit(
     with pipe:
         first = pipe.process(("a.txt", b"alpha"))
         second = pipe.process([("b.txt", b"beta"), ("c.csv", b"x,y")])
-    assert [o.text for o in first.objects.additional_properties.values()] == [["alpha"]]
-    assert sorted(o.name for o in second.objects.additional_properties.values()) == [
+    assert [o.text for o in first.objects.values()] == [["alpha"]]
+    assert sorted(o.name for o in second.objects.values()) == [
         "b.txt",
         "c.csv",
     ]
@@ -174,8 +174,8 @@ def test_a_pipe_by_token_and_a_gone_pipe(client: Any, fake: FakeAparavi) -> None
 
 def test_services_catalog_and_one_service(client: Any) -> None:
     catalog = client.services().data
-    assert {"webhook", "parse", "ocr"} <= set(catalog.additional_properties)
-    assert set(client.services("ocr").data.additional_properties) == {"ocr"}
+    assert {"webhook", "parse", "ocr"} <= set(catalog)
+    assert set(client.services("ocr").data) == {"ocr"}
     with pytest.raises(APIStatusError, match="Error getting services: Service 'nope' not found"):
         client.services("nope")
 

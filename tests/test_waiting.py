@@ -289,7 +289,7 @@ def test_run_with_webhook_waits_for_running_uploads_and_returns_the_answer(
     result = client.run(PIPELINE, [("a.txt", b"alpha"), ("b.txt", b"beta")], poll_interval=0)
     assert result.results is not None
     assert result.results.objects_completed == 2
-    assert result.results.objects.additional_properties["uuid-2"].text == ["beta"]
+    assert result.results.objects["uuid-2"].text == ["beta"]
     assert result.texts == {"a.txt": "alpha\nmore", "b.txt": "beta"}
     assert result.status.status == "Running"
     assert calls(router) == [

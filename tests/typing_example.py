@@ -13,6 +13,7 @@ from aparavi_dtc import (
     AsyncAparaviDTC,
     AsyncTask,
     Pipe,
+    ProcessedObject,
     Progress,
     RunResult,
     Task,
@@ -46,7 +47,14 @@ def sync_usage(client: AparaviDTC) -> str:
     assert_type(result.texts, dict[str, str])
     with client.create_pipe(pipelines.get("simple-ocr"), name="scans") as pipe:
         assert_type(pipe, Pipe)
-        assert_type(pipe.process(["scan.png"]), WebhookResult)
+        answer = pipe.process(["scan.png"])
+        assert_type(answer, WebhookResult)
+        for object_id, obj in answer.objects.items():  # a map of the processed objects
+            assert_type(object_id, str)
+            assert_type(obj, ProcessedObject)
+        assert_type(len(answer.objects), int)
+        assert_type(list(answer.objects), list[str])
+        assert_type(answer.objects.get("id"), ProcessedObject | None)
     assert_type(task.chat_url(), str)
     try:
         client.delete_task()

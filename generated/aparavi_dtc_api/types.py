@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
@@ -51,4 +51,58 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+#: Fields whose string value is a secret, whatever their case: shown masked by repr().
+SECRET_FIELDS = frozenset({"token", "apikey", "api_key"})
+
+
+def mask_secret(secret: str) -> str:
+    """A secret as ``***`` plus its last four characters when it is long enough.
+
+    The tail lets a person tell two tokens apart without being able to use either.
+    """
+    return "***" + secret[-4:] if len(secret) >= 16 else "***"
+
+
+def is_given(value: Any) -> bool:
+    """False for ``UNSET`` and for an empty map standing for one the server did not send."""
+    return value is not UNSET and not (getattr(value, "_absent", False) and not value)
+
+
+def _shown(name: str, value: Any) -> str:
+    if isinstance(value, str) and name.lower() in SECRET_FIELDS:
+        value = mask_secret(value)
+    return repr(value)
+
+
+def model_repr(
+    model: object, fields: Mapping[str, Any] | None, extra: Mapping[str, Any] | None
+) -> str:
+    """A model's repr: the fields present (``UNSET`` ones left out), then the extra ones,
+    each under a secret's name masked. A model with no named fields shows its map."""
+    name = type(model).__name__
+    if fields is None:
+        items = ", ".join(
+            f"{key!r}: {_shown(key, value)}" for key, value in (extra or {}).items()
+        )
+        return name + "({" + items + "})"
+    parts = [
+        f"{key}={_shown(key, value)}"
+        for key, value in fields.items()
+        if is_given(value)
+    ]
+    parts += [f"{key}={_shown(key, value)}" for key, value in (extra or {}).items()]
+    return f"{name}({', '.join(parts)})"
+
+
+__all__ = [
+    "SECRET_FIELDS",
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "is_given",
+    "mask_secret",
+    "model_repr",
+]

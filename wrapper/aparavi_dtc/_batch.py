@@ -18,7 +18,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
 
-from aparavi_dtc_api.models import ProcessedObject, WebhookResponse, WebhookResult
+from aparavi_dtc_api.models import (
+    ProcessedObject,
+    WebhookResponse,
+    WebhookResult,
+    WebhookResultObjects,
+)
 
 from . import _operations as ops
 from ._checks import check_seconds
@@ -74,8 +79,7 @@ class FileResult:
     def objects(self) -> list[ProcessedObject]:
         """The processed objects (a document, its attachments, ...), in the answer's order."""
         objects = getattr(self.results, "objects", None)
-        found = getattr(objects, "additional_properties", None)
-        return list(found.values()) if isinstance(found, dict) else []
+        return list(objects.values()) if isinstance(objects, WebhookResultObjects) else []
 
     @property
     def texts(self) -> dict[str, str]:

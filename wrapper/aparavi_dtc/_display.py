@@ -7,6 +7,7 @@ import json
 import math
 import re
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:  # the models load only when a command runs, not for --help
@@ -66,8 +67,8 @@ def describe_results(result: WebhookResult | None) -> str:
     the text keeps its own lines and tabs."""
     if result is None:
         return "Nothing was uploaded"
-    objects = getattr(result.objects, "additional_properties", None)
-    items = list(objects.items()) if isinstance(objects, dict) else []
+    objects = result.objects
+    items = list(objects.items()) if isinstance(objects, Mapping) else []
     done, asked = result.objects_completed, result.objects_requested
     if isinstance(done, int) and isinstance(asked, int):
         lines = [f"Processed {done} of {asked} objects"]

@@ -10,7 +10,10 @@ The generated ``from_dict`` methods copy values without looking at their types. 
   Required means required by ``openapi.yaml``: only what the SDK cannot work without.
 * :func:`wire_names` maps attribute names to the names on the wire (``total_count`` to
   ``totalCount``), so that every message names a field as the server sent it.
-* Every generated model gets a ``repr()`` that shows the fields present and masks tokens.
+
+Every generated model's ``repr()`` (the fields present, tokens masked) and its map
+behaviour come from the models template in ``generator-templates/``, so that no model,
+however it was reached, is without them.
 
 The shapes themselves stay in ``openapi.yaml``; nothing here knows a field by name.
 """
@@ -40,7 +43,6 @@ from aparavi_dtc_api.models import (  # the models aparavi_dtc re-exports, with 
 )
 
 from ._logging import logger
-from ._redact import mask
 
 __all__ = [
     "Envelope",
@@ -288,35 +290,3 @@ def _name(hint: Any) -> str:
     return {str: "a string", int: "an integer", float: "a number", bool: "a boolean"}.get(
         hint, getattr(hint, "__name__", str(hint))
     )
-
-
-# -- repr -------------------------------------------------------------------------------
-
-_SECRET_FIELDS = frozenset({"token", "apikey", "api_key"})
-
-
-def _repr(self: Any) -> str:
-    parts: list[str] = []
-    for name in _hints(typing.cast(Any, type(self))):
-        value = getattr(self, name)
-        if name == _EXTRA:
-            parts.extend(f"{key}={_shown(key, v)!r}" for key, v in value.items())
-        elif value is not UNSET:
-            parts.append(f"{name}={_shown(name, value)!r}")
-    return f"{type(self).__name__}({', '.join(parts)})"
-
-
-def _shown(name: str, value: Any) -> Any:
-    if name.lower() in _SECRET_FIELDS and isinstance(value, str):
-        return mask(value)
-    return value
-
-
-def _install_reprs() -> None:
-    """Give every generated model the short, masked repr (attrs' own shows ``Unset``)."""
-    for value in vars(aparavi_dtc_api.models).values():
-        if isinstance(value, type) and attrs.has(value):
-            value.__repr__ = _repr  # type: ignore[method-assign]
-
-
-_install_reprs()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from aparavi_dtc_api.models import TaskStatus
@@ -114,7 +114,7 @@ def failure(status: TaskStatus) -> list[str] | None:
                 if isinstance(candidate, str) and candidate.strip():
                     errors.append(candidate.strip())
                     break
-                message = getattr(candidate, "additional_properties", {}).get("message")
+                message = candidate.get("message") if isinstance(candidate, Mapping) else None
                 if isinstance(message, str) and message.strip():
                     errors.append(message.strip())
                     break

@@ -7,7 +7,11 @@ import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
+from aparavi_dtc_api.types import mask_secret as mask  # how every model shows a secret
+
 from ._url import unreserved
+
+__all__ = ["MIN_SECRET_LENGTH", "Redactor", "mask"]
 
 #: Shorter secrets are masked only where they are assigned (``token=...``): masking every
 #: occurrence of two or three characters would garble all text and protect nothing.
@@ -47,14 +51,6 @@ def _encodings(secret: str) -> set[str]:
     }
     lower = {_PERCENT.sub(lambda m: m.group(0).lower(), form) for form in spelled}
     return (spelled | lower) - {secret}
-
-
-def mask(secret: str) -> str:
-    """Show a secret as ``***`` plus its last four characters when it is long enough.
-
-    The tail lets a person tell two tokens apart without being able to use either.
-    """
-    return "***" + secret[-4:] if len(secret) >= 16 else "***"
 
 
 class Redactor:

@@ -50,7 +50,7 @@ def texts_of(result: WebhookResult | None) -> dict[str, str]:
     texts: dict[str, str] = {}
     if result is None or not isinstance(result.objects, WebhookResultObjects):
         return texts
-    for object_id, item in result.objects.additional_properties.items():
+    for object_id, item in result.objects.items():
         name = item.name if isinstance(item.name, str) and item.name else object_id
         if name in texts:
             name = f"{name} ({object_id})"

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, is_given, model_repr
 
 if TYPE_CHECKING:
     from ..models.component_config import ComponentConfig
@@ -14,6 +14,12 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Component")
+
+
+def _no_config() -> ComponentConfig:
+    from ..models.component_config import ComponentConfig
+
+    return ComponentConfig.absent()
 
 
 @_attrs_define
@@ -24,14 +30,14 @@ class Component:
         provider (str): What the component does, for example `webhook`, `file` or `parse`.
         id (str | Unset):
         name (str | Unset):
-        config (ComponentConfig | Unset):
+        config (ComponentConfig): empty when the server sent none.
         input_ (list[ComponentInput] | Unset):
     """
 
     provider: str
     id: str | Unset = UNSET
     name: str | Unset = UNSET
-    config: ComponentConfig | Unset = UNSET
+    config: ComponentConfig = _attrs_field(factory=_no_config)
     input_: list[ComponentInput] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -43,7 +49,7 @@ class Component:
         name = self.name
 
         config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.config, Unset):
+        if is_given(self.config):
             config = self.config.to_dict()
 
         input_: list[dict[str, Any]] | Unset = UNSET
@@ -84,11 +90,11 @@ class Component:
         name = d.pop("name", UNSET)
 
         _config = d.pop("config", UNSET)
-        config: ComponentConfig | Unset
-        if isinstance(_config, Unset):
-            config = UNSET
-        else:
-            config = ComponentConfig.from_dict(_config)
+        config = (
+            _no_config()
+            if isinstance(_config, Unset)
+            else ComponentConfig.from_dict(_config)
+        )
 
         _input_ = d.pop("input", UNSET)
         input_: list[ComponentInput] | Unset = UNSET
@@ -115,13 +121,60 @@ class Component:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        attribute = _WIRE_NAMES.get(key)
+        if attribute is not None:
+            value = getattr(self, attribute)
+            if is_given(value):
+                return value
         return self.additional_properties[key]
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
+        attribute = _WIRE_NAMES.get(key)
+        if attribute is not None:
+            self.additional_properties.pop(key, None)
+            setattr(self, attribute, value)
+        else:
+            self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
+        attribute = _WIRE_NAMES.get(key)
+        if attribute is not None and is_given(getattr(self, attribute)):
+            setattr(self, attribute, UNSET)
+        else:
+            del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
+        attribute = _WIRE_NAMES.get(key) if isinstance(key, str) else None
+        if attribute is not None and is_given(getattr(self, attribute)):
+            return True
         return key in self.additional_properties
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field named ``key`` on the wire, named or not, else ``default``."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            {
+                "provider": self.provider,
+                "id": self.id,
+                "name": self.name,
+                "config": self.config,
+                "input_": self.input_,
+            },
+            self.additional_properties,
+        )
+
+
+#: Each named field's name on the wire, to its attribute.
+_WIRE_NAMES: dict[str, str] = {
+    "provider": "provider",
+    "id": "id",
+    "name": "name",
+    "config": "config",
+    "input": "input_",
+}

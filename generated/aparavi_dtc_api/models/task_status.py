@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, is_given, model_repr
 
 if TYPE_CHECKING:
     from ..models.task_status_error_type_1 import TaskStatusErrorType1
@@ -15,6 +15,18 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="TaskStatus")
+
+
+def _no_metadata() -> TaskStatusMetadata:
+    from ..models.task_status_metadata import TaskStatusMetadata
+
+    return TaskStatusMetadata.absent()
+
+
+def _no_metrics() -> TaskStatusMetrics:
+    from ..models.task_status_metrics import TaskStatusMetrics
+
+    return TaskStatusMetrics.absent()
 
 
 @_attrs_define
@@ -33,7 +45,7 @@ class TaskStatus:
             files_processed (float | Unset):
             total_files (float | Unset):
             error (None | str | TaskStatusErrorType1 | Unset):
-            metadata (TaskStatusMetadata | Unset):
+            metadata (TaskStatusMetadata): empty when the server sent none.
             completed (bool | int | Unset):
             start_time (float | Unset):
             end_time (float | Unset):
@@ -57,7 +69,7 @@ class TaskStatus:
             exit_code (float | Unset):
             exit_msg (str | Unset):
             trace (list[Any] | Unset):
-            metrics (TaskStatusMetrics | Unset):
+            metrics (TaskStatusMetrics): empty when the server sent none.
     """
 
     status: str
@@ -68,7 +80,7 @@ class TaskStatus:
     files_processed: float | Unset = UNSET
     total_files: float | Unset = UNSET
     error: None | str | TaskStatusErrorType1 | Unset = UNSET
-    metadata: TaskStatusMetadata | Unset = UNSET
+    metadata: TaskStatusMetadata = _attrs_field(factory=_no_metadata)
     completed: bool | int | Unset = UNSET
     start_time: float | Unset = UNSET
     end_time: float | Unset = UNSET
@@ -92,7 +104,7 @@ class TaskStatus:
     exit_code: float | Unset = UNSET
     exit_msg: str | Unset = UNSET
     trace: list[Any] | Unset = UNSET
-    metrics: TaskStatusMetrics | Unset = UNSET
+    metrics: TaskStatusMetrics = _attrs_field(factory=_no_metrics)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,7 +133,7 @@ class TaskStatus:
             error = self.error
 
         metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metadata, Unset):
+        if is_given(self.metadata):
             metadata = self.metadata.to_dict()
 
         completed: bool | int | Unset
@@ -189,7 +201,7 @@ class TaskStatus:
             trace = self.trace
 
         metrics: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metrics, Unset):
+        if is_given(self.metrics):
             metrics = self.metrics.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -305,11 +317,11 @@ class TaskStatus:
         error = _parse_error(d.pop("error", UNSET))
 
         _metadata = d.pop("metadata", UNSET)
-        metadata: TaskStatusMetadata | Unset
-        if isinstance(_metadata, Unset):
-            metadata = UNSET
-        else:
-            metadata = TaskStatusMetadata.from_dict(_metadata)
+        metadata = (
+            _no_metadata()
+            if isinstance(_metadata, Unset)
+            else TaskStatusMetadata.from_dict(_metadata)
+        )
 
         def _parse_completed(data: object) -> bool | int | Unset:
             if isinstance(data, Unset):
@@ -370,11 +382,11 @@ class TaskStatus:
         trace = cast(list[Any], d.pop("trace", UNSET))
 
         _metrics = d.pop("metrics", UNSET)
-        metrics: TaskStatusMetrics | Unset
-        if isinstance(_metrics, Unset):
-            metrics = UNSET
-        else:
-            metrics = TaskStatusMetrics.from_dict(_metrics)
+        metrics = (
+            _no_metrics()
+            if isinstance(_metrics, Unset)
+            else TaskStatusMetrics.from_dict(_metrics)
+        )
 
         task_status = cls(
             status=status,
@@ -420,13 +432,116 @@ class TaskStatus:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        attribute = _WIRE_NAMES.get(key)
+        if attribute is not None:
+            value = getattr(self, attribute)
+            if is_given(value):
+                return value
         return self.additional_properties[key]
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
+        attribute = _WIRE_NAMES.get(key)
+        if attribute is not None:
+            self.additional_properties.pop(key, None)
+            setattr(self, attribute, value)
+        else:
+            self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
+        attribute = _WIRE_NAMES.get(key)
+        if attribute is not None and is_given(getattr(self, attribute)):
+            setattr(self, attribute, UNSET)
+        else:
+            del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
+        attribute = _WIRE_NAMES.get(key) if isinstance(key, str) else None
+        if attribute is not None and is_given(getattr(self, attribute)):
+            return True
         return key in self.additional_properties
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field named ``key`` on the wire, named or not, else ``default``."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            {
+                "status": self.status,
+                "id": self.id,
+                "created_at": self.created_at,
+                "updated_at": self.updated_at,
+                "progress": self.progress,
+                "files_processed": self.files_processed,
+                "total_files": self.total_files,
+                "error": self.error,
+                "metadata": self.metadata,
+                "completed": self.completed,
+                "start_time": self.start_time,
+                "end_time": self.end_time,
+                "warnings": self.warnings,
+                "errors": self.errors,
+                "current_object": self.current_object,
+                "notes": self.notes,
+                "total_count": self.total_count,
+                "completed_count": self.completed_count,
+                "failed_count": self.failed_count,
+                "total_size": self.total_size,
+                "completed_size": self.completed_size,
+                "failed_size": self.failed_size,
+                "words_count": self.words_count,
+                "words_size": self.words_size,
+                "rate_count": self.rate_count,
+                "rate_size": self.rate_size,
+                "service_up": self.service_up,
+                "current_size": self.current_size,
+                "first_run_download_status": self.first_run_download_status,
+                "exit_code": self.exit_code,
+                "exit_msg": self.exit_msg,
+                "trace": self.trace,
+                "metrics": self.metrics,
+            },
+            self.additional_properties,
+        )
+
+
+#: Each named field's name on the wire, to its attribute.
+_WIRE_NAMES: dict[str, str] = {
+    "status": "status",
+    "id": "id",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "progress": "progress",
+    "files_processed": "files_processed",
+    "total_files": "total_files",
+    "error": "error",
+    "metadata": "metadata",
+    "completed": "completed",
+    "startTime": "start_time",
+    "endTime": "end_time",
+    "warnings": "warnings",
+    "errors": "errors",
+    "currentObject": "current_object",
+    "notes": "notes",
+    "totalCount": "total_count",
+    "completedCount": "completed_count",
+    "failedCount": "failed_count",
+    "totalSize": "total_size",
+    "completedSize": "completed_size",
+    "failedSize": "failed_size",
+    "wordsCount": "words_count",
+    "wordsSize": "words_size",
+    "rateCount": "rate_count",
+    "rateSize": "rate_size",
+    "serviceUp": "service_up",
+    "currentSize": "current_size",
+    "firstRunDownloadStatus": "first_run_download_status",
+    "exitCode": "exit_code",
+    "exitMsg": "exit_msg",
+    "trace": "trace",
+    "metrics": "metrics",
+}

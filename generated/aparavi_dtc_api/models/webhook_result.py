@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, is_given, model_repr
 
 if TYPE_CHECKING:
     from ..models.webhook_result_objects import WebhookResultObjects
@@ -14,6 +14,18 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="WebhookResult")
+
+
+def _no_types() -> WebhookResultTypes:
+    from ..models.webhook_result_types import WebhookResultTypes
+
+    return WebhookResultTypes.absent()
+
+
+def _no_objects() -> WebhookResultObjects:
+    from ..models.webhook_result_objects import WebhookResultObjects
+
+    return WebhookResultObjects.absent()
 
 
 @_attrs_define
@@ -24,14 +36,14 @@ class WebhookResult:
         Attributes:
             objects_requested (int | Unset):
             objects_completed (int | Unset):
-            types (WebhookResultTypes | Unset):
-            objects (WebhookResultObjects | Unset):
+            types (WebhookResultTypes): empty when the server sent none.
+            objects (WebhookResultObjects): empty when the server sent none.
     """
 
     objects_requested: int | Unset = UNSET
     objects_completed: int | Unset = UNSET
-    types: WebhookResultTypes | Unset = UNSET
-    objects: WebhookResultObjects | Unset = UNSET
+    types: WebhookResultTypes = _attrs_field(factory=_no_types)
+    objects: WebhookResultObjects = _attrs_field(factory=_no_objects)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,11 +52,11 @@ class WebhookResult:
         objects_completed = self.objects_completed
 
         types: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.types, Unset):
+        if is_given(self.types):
             types = self.types.to_dict()
 
         objects: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.objects, Unset):
+        if is_given(self.objects):
             objects = self.objects.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -72,18 +84,18 @@ class WebhookResult:
         objects_completed = d.pop("objectsCompleted", UNSET)
 
         _types = d.pop("types", UNSET)
-        types: WebhookResultTypes | Unset
-        if isinstance(_types, Unset):
-            types = UNSET
-        else:
-            types = WebhookResultTypes.from_dict(_types)
+        types = (
+            _no_types()
+            if isinstance(_types, Unset)
+            else WebhookResultTypes.from_dict(_types)
+        )
 
         _objects = d.pop("objects", UNSET)
-        objects: WebhookResultObjects | Unset
-        if isinstance(_objects, Unset):
-            objects = UNSET
-        else:
-            objects = WebhookResultObjects.from_dict(_objects)
+        objects = (
+            _no_objects()
+            if isinstance(_objects, Unset)
+            else WebhookResultObjects.from_dict(_objects)
+        )
 
         webhook_result = cls(
             objects_requested=objects_requested,
@@ -100,13 +112,58 @@ class WebhookResult:
         return list(self.additional_properties.keys())
 
     def __getitem__(self, key: str) -> Any:
+        attribute = _WIRE_NAMES.get(key)
+        if attribute is not None:
+            value = getattr(self, attribute)
+            if is_given(value):
+                return value
         return self.additional_properties[key]
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
+        attribute = _WIRE_NAMES.get(key)
+        if attribute is not None:
+            self.additional_properties.pop(key, None)
+            setattr(self, attribute, value)
+        else:
+            self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
+        attribute = _WIRE_NAMES.get(key)
+        if attribute is not None and is_given(getattr(self, attribute)):
+            setattr(self, attribute, UNSET)
+        else:
+            del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
+        attribute = _WIRE_NAMES.get(key) if isinstance(key, str) else None
+        if attribute is not None and is_given(getattr(self, attribute)):
+            return True
         return key in self.additional_properties
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field named ``key`` on the wire, named or not, else ``default``."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __repr__(self) -> str:
+        return model_repr(
+            self,
+            {
+                "objects_requested": self.objects_requested,
+                "objects_completed": self.objects_completed,
+                "types": self.types,
+                "objects": self.objects,
+            },
+            self.additional_properties,
+        )
+
+
+#: Each named field's name on the wire, to its attribute.
+_WIRE_NAMES: dict[str, str] = {
+    "objectsRequested": "objects_requested",
+    "objectsCompleted": "objects_completed",
+    "types": "types",
+    "objects": "objects",
+}
