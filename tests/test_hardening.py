@@ -223,6 +223,56 @@ def test_the_http_stacks_log_no_secret(
     assert secrets_in(*messages) == []
 
 
+@pytest.mark.parametrize("echoed", ["token", "key"])
+def test_a_secret_echoed_in_a_response_header_is_masked_in_the_stacks_records(
+    make_client: MakeClient,
+    server: LoopbackServer,
+    caplog: pytest.LogCaptureFixture,
+    echoed: str,
+) -> None:
+    # httpcore logs each response's headers at DEBUG (receive_response_headers.complete);
+    # a server that echoes the task token (or the key) in a header must not show it.
+    secret = TOKEN if echoed == "token" else KEY
+    headers = {"X-Echo": secret, "X-Quoted": urllib.parse.quote(secret, safe="")}
+    server.script(respond(200, status_body(), headers=headers))
+    with caplog.at_level(logging.DEBUG):
+        client = make_client(KEY, base_url=server.url)
+        client.task(TOKEN, "cpu").get()
+        client.task(TOKEN, "cpu").delete()
+    messages = [r.getMessage() for r in caplog.records if r.name.split(".")[0] != "aparavi_dtc"]
+    assert any("X-Echo" in m for m in messages) or not any(
+        r.name.startswith("httpcore") for r in caplog.records
+    )  # the sync client's stack logs the headers; aiohttp logs none
+    assert secrets_in(*messages) == []
+
+
+def test_httpcore_shows_an_echoed_token_header_masked_on_both_clients(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The httpx stack, sync and async, logs response headers: both must be masked.
+    import asyncio
+
+    from aparavi_dtc import AparaviDTC, AsyncAparaviDTC
+
+    with loopback_server() as server:
+        server.script(respond(200, status_body(), headers={"X-Echo": TOKEN}))
+        with caplog.at_level(logging.DEBUG):
+            with AparaviDTC(KEY, base_url=server.url) as client:
+                client.task(TOKEN, "cpu").get()
+
+            async def poll() -> None:
+                transport = httpx.AsyncHTTPTransport()
+                async with AsyncAparaviDTC(KEY, base_url=server.url, transport=transport) as a:
+                    await a.task(TOKEN, "cpu").get()
+
+            asyncio.run(poll())
+    shown = [r.getMessage() for r in caplog.records if r.name.startswith("httpcore")]
+    headers = [m for m in shown if "receive_response_headers.complete" in m]
+    assert len(headers) == 2  # one for each client
+    assert all("X-Echo" in m and "***" in m for m in headers)
+    assert secrets_in(*shown) == []
+
+
 def test_httpx_own_request_line_is_masked(caplog: pytest.LogCaptureFixture) -> None:
     from aparavi_dtc import AparaviDTC
 

@@ -32,6 +32,7 @@ from ._config import (
     AuthScheme,
 )
 from ._exceptions import AparaviError, TaskNotFoundError
+from ._logging import SENDING
 from ._operations import Call
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
@@ -294,24 +295,28 @@ class AsyncAparaviDTC(BaseClient):
         await self._sender.aclose()
 
     async def _send(self, call: Call[M]) -> M:
-        attempt = 0
-        while True:
-            started = time.monotonic()
-            failure: httpx.HTTPError | None = None
-            try:
-                status, headers, content = await self._sender.send(call)
-            except httpx.HTTPError as exc:
-                failure = exc  # decided outside this block, so no error chains to the request
-            if failure is not None:
-                delay = self._retry_after_error(call, attempt, failure)
-            else:
-                self._log_response(call, attempt, status, time.monotonic() - started)
-                retry = self._retry_after_response(call, attempt, status, headers)
-                if retry is None:
-                    return self._handle(call, status, headers, content)
-                delay = retry
-            await asyncio.sleep(delay)
-            attempt += 1
+        sending = SENDING.set(call.redactor)  # what the stacks log meanwhile is masked with it
+        try:
+            attempt = 0
+            while True:
+                started = time.monotonic()
+                failure: httpx.HTTPError | None = None
+                try:
+                    status, headers, content = await self._sender.send(call)
+                except httpx.HTTPError as exc:
+                    failure = exc  # decided outside this block, so no error chains to the request
+                if failure is not None:
+                    delay = self._retry_after_error(call, attempt, failure)
+                else:
+                    self._log_response(call, attempt, status, time.monotonic() - started)
+                    retry = self._retry_after_response(call, attempt, status, headers)
+                    if retry is None:
+                        return self._handle(call, status, headers, content)
+                    delay = retry
+                await asyncio.sleep(delay)
+                attempt += 1
+        finally:
+            SENDING.reset(sending)
 
     async def _wait(self, task: AsyncTask, waiter: Waiter) -> TaskStatus:
         while True:

@@ -34,6 +34,7 @@ from ._config import (
 )
 from ._deadline import make_transport
 from ._exceptions import AparaviError, TaskNotFoundError
+from ._logging import SENDING
 from ._operations import Call, sync_content
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
@@ -316,40 +317,44 @@ class AparaviDTC(BaseClient):
         return parsed
 
     def _send(self, call: Call[M]) -> M:
-        attempt = 0
-        while True:
-            body, own_headers = sync_content(call)  # a streamed body afresh on each attempt
-            request = self._http.build_request(
-                call.method,
-                self._urls.get(call.url) or self._parse(call.url),
-                # The httpx client holds the client's own headers; pass only a call's own.
-                headers=None if own_headers is self._headers else own_headers,
-                content=body,
-                timeout=call.timeout,
-            )
-            started = time.monotonic()
-            failure: httpx.HTTPError | None = None
-            retry: float | None = None
-            try:
-                response = self._http.send(request, stream=True)
+        sending = SENDING.set(call.redactor)  # what the stacks log meanwhile is masked with it
+        try:
+            attempt = 0
+            while True:
+                body, own_headers = sync_content(call)  # a streamed body afresh on each attempt
+                request = self._http.build_request(
+                    call.method,
+                    self._urls.get(call.url) or self._parse(call.url),
+                    # The httpx client holds the client's own headers; pass only a call's own.
+                    headers=None if own_headers is self._headers else own_headers,
+                    content=body,
+                    timeout=call.timeout,
+                )
+                started = time.monotonic()
+                failure: httpx.HTTPError | None = None
+                retry: float | None = None
                 try:
-                    status, headers = response.status_code, response.headers
-                    self._log_response(call, attempt, status, time.monotonic() - started)
-                    retry = self._retry_after_response(call, attempt, status, headers)
-                    if retry is None:
-                        content = self._read(call, response)
-                finally:
-                    response.close()
-            except httpx.HTTPError as exc:
-                failure = exc  # decided outside this block, so no error chains to the request
-            if failure is not None:
-                delay = self._retry_after_error(call, attempt, failure)
-            elif retry is None:
-                return self._handle(call, status, headers, content)
-            else:
-                delay = retry
-            time.sleep(delay)
-            attempt += 1
+                    response = self._http.send(request, stream=True)
+                    try:
+                        status, headers = response.status_code, response.headers
+                        self._log_response(call, attempt, status, time.monotonic() - started)
+                        retry = self._retry_after_response(call, attempt, status, headers)
+                        if retry is None:
+                            content = self._read(call, response)
+                    finally:
+                        response.close()
+                except httpx.HTTPError as exc:
+                    failure = exc  # decided outside this block, so no error chains to the request
+                if failure is not None:
+                    delay = self._retry_after_error(call, attempt, failure)
+                elif retry is None:
+                    return self._handle(call, status, headers, content)
+                else:
+                    delay = retry
+                time.sleep(delay)
+                attempt += 1
+        finally:
+            SENDING.reset(sending)
 
     def _read(self, call: Call[M], response: httpx.Response) -> bytes:
         """The decoded body, read up to ``max_response_size`` and within one read timeout

@@ -2,13 +2,16 @@
 
 ``APARAVI_LOG=debug`` (or ``info``) makes the first client built attach a stderr handler.
 Whatever handlers an application adds, every record passes :class:`RedactingFilter`, which
-masks every API key of this process's clients and every ``token=...``. So do the records of
-the HTTP stacks the SDK sends through (httpx logs each request's URL, with its task token,
-at INFO): the filter sits on the httpx, httpcore and aiohttp loggers as well.
+masks every API key of this process's clients and every ``token=...``, and, while the SDK
+sends a request, every secret that request carries (its task token too). So do the records
+of the HTTP stacks the SDK sends through (httpx logs each request's URL at INFO, httpcore
+each response's headers at DEBUG, which a server may fill with an echoed token): the filter
+sits on the httpx, httpcore and aiohttp loggers as well.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 
@@ -21,15 +24,26 @@ logger = logging.getLogger("aparavi_dtc")
 #: caught where they are assigned (``token=...``), the only way they could reach a record.
 SECRETS = Redactor()
 
+#: The secrets of the request being sent in this thread or task, set by both clients'
+#: ``_send``: a record made meanwhile (a response header that echoes the task token) is
+#: masked with them.
+SENDING: contextvars.ContextVar[Redactor | None] = contextvars.ContextVar(
+    "aparavi_dtc_sending", default=None
+)
+
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
 
 
 class RedactingFilter(logging.Filter):
-    """Masks API keys and ``token=``/``apikey=`` values in a record's message."""
+    """Masks API keys, the secrets of the request being sent, and ``token=``/``apikey=``
+    values in a record's message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = SECRETS.text(message)
+        sending = SENDING.get()
+        if sending is not None:
+            masked = sending.text(masked)
         if masked != message or record.args:
             record.msg, record.args = masked, None
         return True
