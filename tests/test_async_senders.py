@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from aparavi_dtc import AparaviDTC, APIConnectionError, AsyncAparaviDTC
-from aparavi_dtc._aiohttp_sender import as_httpx_error, client_timeout
+from aparavi_dtc._aiohttp_sender import _Attempt, as_httpx_error, client_timeout
 from aparavi_dtc._url import env_proxy
 
 from .conftest import API_KEY, PIPELINE, TOKEN, started, status_body
@@ -231,12 +231,28 @@ def test_env_proxy(
     ],
 )
 def test_client_timeout(timeout: Any, connect: float | None, sock_connect: float | None) -> None:
-    # aiohttp bounds the connection; reading is bounded by each attempt's own clock, over
-    # the whole response (test_hardening.py's dripping servers).
+    # aiohttp bounds only making a new connection; getting one (pooled or new: pool plus
+    # connect), writing and the whole response are each attempt's one clock, a single
+    # timer (test_hardening.py's dripping servers).
     converted = client_timeout(timeout)
     assert converted.total is None
     assert converted.sock_read is None
-    assert (converted.connect, converted.sock_connect) == (connect, sock_connect)
+    assert (converted.connect, converted.sock_connect) == (None, sock_connect)
+
+    async def first_deadline() -> float | None:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        attempt = _Attempt(timeout)
+        when = attempt.timer.when()
+        assert attempt.connecting
+        assert isinstance(attempt.error(), httpx.ConnectTimeout)  # retried even for a PUT
+        return None if when is None else when - start
+
+    due = asyncio.run(first_deadline())
+    if connect is None:
+        assert due is None
+    else:
+        assert due == pytest.approx(connect, abs=0.5)
 
 
 class _Key:

@@ -48,7 +48,9 @@ def test_the_map_models_are_found() -> None:
 
 
 def _value_type(cls: type) -> Any:
-    hint = typing.get_type_hints(cls, localns=vars(models))["additional_properties"]
+    hint = typing.get_type_hints(cls, localns={n: getattr(models, n) for n in models.__all__})[
+        "additional_properties"
+    ]
     return typing.get_args(hint)[1]
 
 
@@ -164,7 +166,7 @@ def test_every_optional_map_field_reads_as_a_map() -> None:
     found = []
     for name in ALL_MODELS:
         cls = getattr(models, name)
-        hints = typing.get_type_hints(cls, localns=vars(models))
+        hints = typing.get_type_hints(cls, localns={n: getattr(models, n) for n in models.__all__})
         made = cls.from_dict({}) if not _has_required(cls) else None
         for field in attrs.fields(cls):
             hint = hints[field.name]

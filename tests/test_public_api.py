@@ -163,6 +163,30 @@ def test_a_sync_call_loads_neither_threads_nor_an_event_loop() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_a_first_answer_loads_only_the_models_and_endpoints_it_reaches() -> None:
+    # A first get_task(): the task status models and the one endpoint,
+    # not the other twelve endpoints nor the models of uploads, pipes and pipelines.
+    setup = (
+        "import httpx; from aparavi_dtc import AparaviDTC; "
+        "body = {'status': 'OK', 'data': {'status': 'Running', 'metrics': {'cpu': 1}}}; "
+        "answer = httpx.MockTransport(lambda request: httpx.Response(200, json=body)); "
+        "client = AparaviDTC('k' * 32, transport=answer); "
+        "assert client.task('tok-0123456789abcdef', 'cpu').get().data.status == 'Running'"
+    )
+    reached = "aparavi_dtc_api.models.task_status_response", "aparavi_dtc_api.api.tasks.get_task"
+    unreached = (
+        "aparavi_dtc_api.models.webhook_result",
+        "aparavi_dtc_api.models.processed_object",
+        "aparavi_dtc_api.models.pipe_created_response",
+        "aparavi_dtc_api.models.component",
+        "aparavi_dtc_api.api.pipes.create_pipe",
+        "aparavi_dtc_api.api.webhook.send_to_webhook",
+        "aparavi_dtc_api.api.tasks.start_task",
+    )
+    done = fresh_process_loads(setup, *reached, *unreached)
+    assert done.stdout.strip() == repr(sorted(reached))
+
+
 def test_every_model_gets_the_short_masked_repr_however_it_is_reached() -> None:
     # Before the SDK loads, after it, and for models nested in one built by from_dict.
     import subprocess

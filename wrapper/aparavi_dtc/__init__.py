@@ -74,7 +74,7 @@ _LAZY = {
     "PipelineInput": "._pipeline",
     "Progress": "._polling",
     "pipelines": ".pipelines",
-    # The generated models, with the repr and checks of ._models.
+    # The generated models, each loaded when first reached.
     **dict.fromkeys(
         [
             "Envelope",
@@ -87,7 +87,7 @@ _LAZY = {
             "WebhookResponse",
             "WebhookResult",
         ],
-        "._models",
+        "aparavi_dtc_api.models",
     ),
 }
 

@@ -26,43 +26,45 @@ from ._url import env_proxy, uses_tls
 
 
 def client_timeout(timeout: TimeoutTypes) -> aiohttp.ClientTimeout:
-    """The connection phases of ``timeout`` (as httpx takes it) in aiohttp's terms.
+    """What aiohttp bounds of ``timeout`` (as httpx takes it): making a new connection
+    (``sock_connect``, httpx's ``connect``), which happens only when none is pooled.
 
-    aiohttp's ``connect`` covers waiting for a pooled connection and making a new one,
-    which are httpx's ``pool`` and ``connect``. The rest is each attempt's own clock
-    (:class:`_Attempt`): aiohttp has no limit on writing, and its ``sock_read`` limits each
-    wait for data, where the SDK limits the whole response.
+    The rest is each attempt's own clock (:class:`_Attempt`), one timer rescheduled from
+    phase to phase: getting a connection, pooled or new, within httpx's ``pool`` plus
+    ``connect`` (aiohttp's ``connect`` would be a second timer on every request); writing,
+    where aiohttp has no limit; and the whole response, where aiohttp's ``sock_read``
+    limits only each wait for data.
     """
-    phases = httpx.Timeout(timeout)
-    pool, connect = phases.pool, phases.connect
     return aiohttp.ClientTimeout(
-        total=None,
-        connect=None if pool is None or connect is None else pool + connect,
-        sock_connect=connect,
+        total=None, connect=None, sock_connect=httpx.Timeout(timeout).connect
     )
 
 
 class _Attempt:
-    """One attempt's clock, after its connection is made: each chunk of a request body
-    within the write timeout of the last, then the whole response, from its first byte to
-    its last, within the read timeout of the request being written."""
+    """One attempt's clock, one timer rescheduled from phase to phase: a connection (pooled
+    or new) within the pool plus connect timeouts, then each chunk of a request body within
+    the write timeout of the last, then the whole response, from its first byte to its
+    last, within the read timeout of the request being written."""
 
-    __slots__ = ("_read", "_write", "timer", "writing")
+    __slots__ = ("_read", "_write", "connecting", "timer", "writing")
 
     def __init__(self, timeout: TimeoutTypes) -> None:
         phases = httpx.Timeout(timeout)
         self._read, self._write = phases.read, phases.write
-        self.timer = asyncio.timeout(None)
+        pool, connect = phases.pool, phases.connect
+        self.timer = asyncio.timeout(None if pool is None or connect is None else pool + connect)
+        self.connecting = True  # until the request's head is written
         self.writing = False
 
     def wrote(self) -> None:
         """A chunk of the body was taken: the next is due within the write timeout."""
+        self.connecting = False
         self.writing = True
         self._due(self._write)
 
     def sent(self) -> None:
         """The request is written: its response is due within the read timeout."""
-        self.writing = False
+        self.connecting = self.writing = False
         self._due(self._read)
 
     def _due(self, seconds: float | None) -> None:
@@ -70,7 +72,10 @@ class _Attempt:
         self.timer.reschedule(when)
 
     def error(self) -> httpx.TimeoutException:
-        """What the clock running out means."""
+        """What the clock running out means: only a request not yet written can be sent
+        again safely (``_retry.should_retry``)."""
+        if self.connecting:
+            return httpx.ConnectTimeout("timed out connecting")
         if self.writing:
             return httpx.WriteTimeout("timed out sending the request body")
         return httpx.ReadTimeout("timed out reading the response")

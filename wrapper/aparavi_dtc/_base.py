@@ -12,23 +12,10 @@ import logging
 import os
 import platform
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from aparavi_dtc_api.api.pipelines import validate_pipeline
-from aparavi_dtc_api.api.pipes import create_pipe, delete_pipe
-from aparavi_dtc_api.api.service import get_services, get_status, get_version
-from aparavi_dtc_api.api.tasks import delete_task, get_task, start_task
-from aparavi_dtc_api.models import (
-    Envelope,
-    PipeCreatedResponse,
-    ServicesResponse,
-    StartTaskResponse,
-    TaskStatusResponse,
-    VersionResponse,
-    WebhookResponse,
-)
 from aparavi_dtc_api.types import UNSET
 
 from . import _operations as ops
@@ -67,6 +54,26 @@ from ._sentinel import NotGiven
 from ._uploads import FileInput, pipe_request, read_files, read_upload, webhook_request
 from ._url import query
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from aparavi_dtc_api.api.pipelines import validate_pipeline
+    from aparavi_dtc_api.api.pipes import create_pipe, delete_pipe
+    from aparavi_dtc_api.api.service import get_services, get_status, get_version
+    from aparavi_dtc_api.api.tasks import delete_task, get_task, start_task
+    from aparavi_dtc_api.models import (
+        Envelope,
+        PipeCreatedResponse,
+        ServicesResponse,
+        StartTaskResponse,
+        TaskStatusResponse,
+        VersionResponse,
+        WebhookResponse,
+    )
+else:  # each generated endpoint module loads when first used
+    ops.endpoints(globals(), "pipelines", "validate_pipeline")
+    ops.endpoints(globals(), "pipes", "create_pipe", "delete_pipe")
+    ops.endpoints(globals(), "service", "get_services", "get_status", "get_version")
+    ops.endpoints(globals(), "tasks", "delete_task", "get_task", "start_task")
 
 M = TypeVar("M")
 

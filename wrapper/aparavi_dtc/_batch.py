@@ -18,12 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
 
-from aparavi_dtc_api.models import (
-    ProcessedObject,
-    WebhookResponse,
-    WebhookResult,
-    WebhookResultObjects,
-)
+from aparavi_dtc_api import models
 
 from . import _operations as ops
 from ._checks import check_seconds
@@ -38,6 +33,12 @@ from ._sentinel import NOT_GIVEN
 from ._uploads import BodyError, StreamedBody, content_disposition
 
 if TYPE_CHECKING:
+    from aparavi_dtc_api.models import (
+        ProcessedObject,
+        WebhookResponse,
+        WebhookResult,
+    )
+
     from ._base import BaseClient
 
 #: Uploads in flight at once by default, and at most: a client has this many connections.
@@ -79,7 +80,7 @@ class FileResult:
     def objects(self) -> list[ProcessedObject]:
         """The processed objects (a document, its attachments, ...), in the answer's order."""
         objects = getattr(self.results, "objects", None)
-        return list(objects.values()) if isinstance(objects, WebhookResultObjects) else []
+        return list(objects.values()) if isinstance(objects, models.WebhookResultObjects) else []
 
     @property
     def texts(self) -> dict[str, str]:

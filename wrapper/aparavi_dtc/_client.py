@@ -10,16 +10,6 @@ from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
-from aparavi_dtc_api.models import (
-    Envelope,
-    ServicesResponse,
-    TaskStatus,
-    TaskStatusResponse,
-    VersionResponse,
-    WebhookResponse,
-    WebhookResult,
-)
-
 from ._base import BaseClient
 from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
@@ -45,6 +35,16 @@ from ._sentinel import NOT_GIVEN, NotGiven
 from ._uploads import FileInput
 
 if TYPE_CHECKING:  # process() loads them on first use, so that a first client starts faster
+    from aparavi_dtc_api.models import (
+        Envelope,
+        ServicesResponse,
+        TaskStatus,
+        TaskStatusResponse,
+        VersionResponse,
+        WebhookResponse,
+        WebhookResult,
+    )
+
     from ._batch import Batch, BatchPlan, BatchProgress, FileResult, Outcome, Upload
     from ._inputs import ProcessInput
 

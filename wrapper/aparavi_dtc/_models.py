@@ -30,45 +30,29 @@ import attrs
 
 import aparavi_dtc_api.models
 import aparavi_dtc_api.types
-from aparavi_dtc_api.models import (  # the models aparavi_dtc re-exports, with this repr
-    Envelope,
-    ProcessedObject,
-    ServicesResponse,
-    StartTaskResponse,
-    TaskStatus,
-    TaskStatusResponse,
-    VersionResponse,
-    WebhookResponse,
-    WebhookResult,
-)
 
 from ._logging import logger
 
-__all__ = [
-    "Envelope",
-    "Misfit",
-    "ProcessedObject",
-    "ServicesResponse",
-    "StartTaskResponse",
-    "TaskStatus",
-    "TaskStatusResponse",
-    "VersionResponse",
-    "WebhookResponse",
-    "WebhookResult",
-    "parse",
-    "wire_names",
-]
+__all__ = ["Misfit", "parse", "wire_names"]
 
 M = TypeVar("M")
 UNSET = aparavi_dtc_api.types.UNSET
 _Unset = aparavi_dtc_api.types.Unset
 _EXTRA = "additional_properties"
 
-_NAMESPACE: dict[str, Any] = {
-    **vars(aparavi_dtc_api.models),
-    "Unset": _Unset,
-    "File": aparavi_dtc_api.types.File,
-}
+
+class _Names(dict[str, Any]):
+    """What the annotations of the generated models name: a model is loaded only when an
+    annotation names it (the models load one by one, on first use)."""
+
+    def __missing__(self, name: str) -> Any:
+        try:
+            return getattr(aparavi_dtc_api.models, name)
+        except AttributeError:
+            raise KeyError(name) from None  # a builtin or a name of the model's own module
+
+
+_NAMESPACE = _Names(Unset=_Unset, File=aparavi_dtc_api.types.File)
 
 
 class Misfit(ValueError):

@@ -7,21 +7,25 @@ disk as it is sent), produced afresh for every attempt."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from aparavi_dtc_api.models import (
-    Envelope,
-    PipeCreatedResponse,
-    ServicesResponse,
-    StartTaskResponse,
-    TaskStatusResponse,
-    VersionResponse,
-    WebhookResponse,
-)
+from aparavi_dtc_api import models
 
 from ._checks import TimeoutTypes
 from ._redact import Redactor
+
+if TYPE_CHECKING:
+    from aparavi_dtc_api.models import (
+        Envelope,
+        PipeCreatedResponse,
+        ServicesResponse,
+        StartTaskResponse,
+        TaskStatusResponse,
+        VersionResponse,
+        WebhookResponse,
+    )
 
 M = TypeVar("M")
 
@@ -31,22 +35,63 @@ class Operation(Generic[M]):
     """What the SDK knows about one API operation."""
 
     action: str  # completes "Error <action>: <reason>"
-    model: type[M]  # what a successful answer parses into
+    answer: str  # the name of the generated model a successful answer parses into
     idempotent: bool  # may be sent again after a failure that may have reached the server
     about_task: bool  # a "not found" means the task is gone
 
+    @property
+    def model(self) -> type[M]:
+        """The model a successful answer parses into, loaded on first use."""
+        model: type[M] = getattr(models, self.answer)
+        return model
 
-GET_TASK = Operation("getting task status", TaskStatusResponse, True, True)
-START_TASK = Operation("starting task", StartTaskResponse, False, False)
-DELETE_TASK = Operation("deleting task", Envelope, True, True)
-VALIDATE = Operation("validating pipeline", Envelope, True, False)
-SEND_TO_WEBHOOK = Operation("sending to webhook", WebhookResponse, False, True)
-GET_VERSION = Operation("getting version", VersionResponse, True, False)
-GET_STATUS = Operation("getting service status", Envelope, True, False)
-GET_SERVICES = Operation("getting services", ServicesResponse, True, False)
-CREATE_PIPE = Operation("creating pipe", PipeCreatedResponse, False, False)
-DELETE_PIPE = Operation("deleting pipe", Envelope, True, False)
-PROCESS_PIPE = Operation("processing files through pipe", WebhookResponse, False, False)
+
+GET_TASK: Operation[TaskStatusResponse] = Operation(
+    "getting task status", "TaskStatusResponse", True, True
+)
+START_TASK: Operation[StartTaskResponse] = Operation(
+    "starting task", "StartTaskResponse", False, False
+)
+DELETE_TASK: Operation[Envelope] = Operation("deleting task", "Envelope", True, True)
+VALIDATE: Operation[Envelope] = Operation("validating pipeline", "Envelope", True, False)
+SEND_TO_WEBHOOK: Operation[WebhookResponse] = Operation(
+    "sending to webhook", "WebhookResponse", False, True
+)
+GET_VERSION: Operation[VersionResponse] = Operation(
+    "getting version", "VersionResponse", True, False
+)
+GET_STATUS: Operation[Envelope] = Operation("getting service status", "Envelope", True, False)
+GET_SERVICES: Operation[ServicesResponse] = Operation(
+    "getting services", "ServicesResponse", True, False
+)
+CREATE_PIPE: Operation[PipeCreatedResponse] = Operation(
+    "creating pipe", "PipeCreatedResponse", False, False
+)
+DELETE_PIPE: Operation[Envelope] = Operation("deleting pipe", "Envelope", True, False)
+PROCESS_PIPE: Operation[WebhookResponse] = Operation(
+    "processing files through pipe", "WebhookResponse", False, False
+)
+
+
+class Endpoint:
+    """Stands for a generated endpoint module until its first use, then imports it and puts
+    it in its place in ``namespace``: a first answer loads only the endpoints (and their
+    models) it sends, not all thirteen."""
+
+    def __init__(self, namespace: dict[str, Any], name: str, module: str) -> None:
+        self._namespace, self._name, self._module = namespace, name, module
+
+    def __getattr__(self, attribute: str) -> Any:
+        module = importlib.import_module(self._module)
+        self._namespace[self._name] = module  # found directly from now on
+        return getattr(module, attribute)
+
+
+def endpoints(namespace: dict[str, Any], package: str, *names: str) -> None:
+    """Bind each of ``names`` in ``namespace`` to an :class:`Endpoint` of ``package``'s
+    module of that name."""
+    for name in names:
+        namespace[name] = Endpoint(namespace, name, f"aparavi_dtc_api.api.{package}.{name}")
 
 
 class Body(Protocol):

@@ -10,15 +10,17 @@ import dataclasses
 import math
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from aparavi_dtc_api.models import TaskStatus
 from aparavi_dtc_api.types import Unset
 
 from ._checks import check_seconds
 from ._config import FAILED_STATES, MAX_POLL_INTERVAL, POLL_BACKOFF, TERMINAL_STATES
 from ._exceptions import TaskFailedError, TaskTimeoutError
 from ._redact import Redactor
+
+if TYPE_CHECKING:
+    from aparavi_dtc_api.models import TaskStatus
 
 Target = Literal["finished", "running"]
 

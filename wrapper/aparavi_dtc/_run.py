@@ -9,21 +9,23 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aparavi_dtc_api.models import (
-    Envelope,
-    PipelineRequest,
-    TaskStatus,
-    WebhookResponse,
-    WebhookResult,
-    WebhookResultObjects,
-)
+from aparavi_dtc_api import models
 
 from ._exceptions import PipelineValidationError
 from ._pipeline import PipelineInput, wrap_pipeline
 from ._polling import Progress, check_wait_args
 from ._uploads import FileInput, read_upload
+
+if TYPE_CHECKING:
+    from aparavi_dtc_api.models import (
+        Envelope,
+        PipelineRequest,
+        TaskStatus,
+        WebhookResponse,
+        WebhookResult,
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -48,7 +50,7 @@ def texts_of(result: WebhookResult | None) -> dict[str, str]:
     Two objects of the same name are told apart by their ids: ``"a.pdf (<id>)"``.
     """
     texts: dict[str, str] = {}
-    if result is None or not isinstance(result.objects, WebhookResultObjects):
+    if result is None or not isinstance(result.objects, models.WebhookResultObjects):
         return texts
     for object_id, item in result.objects.items():
         name = item.name if isinstance(item.name, str) and item.name else object_id
@@ -61,7 +63,7 @@ def texts_of(result: WebhookResult | None) -> dict[str, str]:
 
 def results_of(answer: WebhookResponse) -> WebhookResult:
     """The results in an upload's answer; empty when the service sent none."""
-    return answer.data if isinstance(answer.data, WebhookResult) else WebhookResult()
+    return answer.data if isinstance(answer.data, models.WebhookResult) else models.WebhookResult()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -11,12 +11,20 @@ import re
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, TypeAlias
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
-from aparavi_dtc_api.api.pipes import process_pipe
-from aparavi_dtc_api.api.webhook import send_to_webhook
-from aparavi_dtc_api.models import WebhookFiles
+from aparavi_dtc_api import models
 from aparavi_dtc_api.types import File
+
+if TYPE_CHECKING:
+    from aparavi_dtc_api.api.pipes import process_pipe
+    from aparavi_dtc_api.api.webhook import send_to_webhook
+    from aparavi_dtc_api.models import WebhookFiles
+else:  # each generated endpoint module loads when first used
+    from ._operations import endpoints
+
+    endpoints(globals(), "pipes", "process_pipe")
+    endpoints(globals(), "webhook", "send_to_webhook")
 
 #: A file to upload: a path, or ``(filename, content)``, or ``(filename, content, type)``.
 FileInput: TypeAlias = str | os.PathLike[str] | tuple[str, bytes] | tuple[str, bytes, str]
@@ -90,7 +98,7 @@ def content_disposition(filename: str) -> str:
 
 
 def _parts(loaded: list[Loaded]) -> WebhookFiles:
-    return WebhookFiles(
+    return models.WebhookFiles(
         files=[File(payload=io.BytesIO(c), file_name=n, mime_type=k) for n, c, k in loaded]
     )
 
