@@ -1,10 +1,10 @@
 """Contains some shared types for properties"""
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, ClassVar, Generic, Literal, Self, TypeVar
 
-from attrs import define
+from attrs import define, fields
 
 
 class Unset:
@@ -65,7 +65,9 @@ def mask_secret(secret: str) -> str:
 
 def is_given(value: Any) -> bool:
     """False for ``UNSET`` and for an empty map standing for one the server did not send."""
-    return value is not UNSET and not (getattr(value, "_absent", False) and not value)
+    return value is not UNSET and not (
+        isinstance(value, MapModel) and value._absent and not value
+    )
 
 
 def _shown(name: str, value: Any) -> str:
@@ -74,35 +76,141 @@ def _shown(name: str, value: Any) -> str:
     return repr(value)
 
 
-def model_repr(
-    model: object, fields: Mapping[str, Any] | None, extra: Mapping[str, Any] | None
-) -> str:
-    """A model's repr: the fields present (``UNSET`` ones left out), then the extra ones,
-    each under a secret's name masked. A model with no named fields shows its map."""
-    name = type(model).__name__
-    if fields is None:
+class Model:
+    """What every generated model has beside its attrs fields: a short repr, showing the
+    fields present (``UNSET`` ones left out) and then the extra ones, secrets masked."""
+
+    __slots__ = ()
+
+    #: Each named field's name on the wire, to its attribute (every model sets its own).
+    _WIRE_NAMES: ClassVar[Mapping[str, str]] = {}
+
+    def __repr__(self) -> str:
+        shown = [
+            f"{field.name}={_shown(field.name, value)}"
+            for field in fields(type(self))
+            if field.name not in _NOT_SHOWN
+            and is_given(value := getattr(self, field.name))
+        ]
+        extra: Mapping[str, Any] = getattr(self, "additional_properties", {})
+        shown += [f"{key}={_shown(key, value)}" for key, value in extra.items()]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
+_NOT_SHOWN = frozenset({"additional_properties", "_absent"})
+
+
+class Fields(Model):
+    """A model with named fields and extra ones. Subscripting reads a field by its name on
+    the wire, named or not, so a field the generator renamed (``hash`` as ``hash_``,
+    ``totalCount`` as ``total_count``) is read by the name the server uses, and one that
+    did not fit its type keeps its raw value there."""
+
+    __slots__ = ()
+
+    additional_properties: dict[str, Any]
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        attribute = self._WIRE_NAMES.get(key)
+        if attribute is not None:
+            value = getattr(self, attribute)
+            if is_given(value):
+                return value
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        attribute = self._WIRE_NAMES.get(key)
+        if attribute is not None:
+            self.additional_properties.pop(key, None)
+            setattr(self, attribute, value)
+        else:
+            self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        attribute = self._WIRE_NAMES.get(key)
+        if attribute is not None and is_given(getattr(self, attribute)):
+            setattr(self, attribute, UNSET)
+        else:
+            del self.additional_properties[key]
+
+    def __contains__(self, key: object) -> bool:
+        attribute = self._WIRE_NAMES.get(key) if isinstance(key, str) else None
+        if attribute is not None and is_given(getattr(self, attribute)):
+            return True
+        return key in self.additional_properties
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field named ``key`` on the wire, named or not, else ``default``."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+V = TypeVar("V")
+
+
+class MapModel(MutableMapping[str, V], Model):
+    """A model of additional properties only: a MutableMapping of its values (iteration
+    over keys, len, keys/values/items, get, == with a dict of the same content)."""
+
+    __slots__ = ()
+
+    additional_properties: dict[str, V]
+    _absent: bool
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> V:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: V) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.additional_properties
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.additional_properties)
+
+    def __len__(self) -> int:
+        return len(self.additional_properties)
+
+    def __repr__(self) -> str:
         items = ", ".join(
-            f"{key!r}: {_shown(key, value)}" for key, value in (extra or {}).items()
+            f"{key!r}: {_shown(key, value)}" for key, value in self.items()
         )
-        return name + "({" + items + "})"
-    parts = [
-        f"{key}={_shown(key, value)}"
-        for key, value in fields.items()
-        if is_given(value)
-    ]
-    parts += [f"{key}={_shown(key, value)}" for key, value in (extra or {}).items()]
-    return f"{name}({', '.join(parts)})"
+        return type(self).__name__ + "({" + items + "})"
+
+    @classmethod
+    def absent(cls) -> Self:
+        """An empty map standing for one the server did not send: a model's ``to_dict()``
+        leaves it out for as long as it stays empty."""
+        made = cls()
+        made._absent = True
+        return made
 
 
 __all__ = [
     "SECRET_FIELDS",
     "UNSET",
+    "Fields",
     "File",
     "FileTypes",
+    "MapModel",
+    "Model",
     "RequestFiles",
     "Response",
     "Unset",
     "is_given",
     "mask_secret",
-    "model_repr",
 ]

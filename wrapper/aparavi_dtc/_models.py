@@ -75,39 +75,11 @@ def _required(cls: type) -> frozenset[str]:
     return frozenset(f.name for f in attrs.fields(cls) if f.init and f.default is attrs.NOTHING)
 
 
-class _Probe:
-    """Passes unchanged through any generated ``to_dict``: see :func:`wire_names`."""
-
-    def to_dict(self) -> _Probe:
-        return self
-
-    def to_tuple(self) -> _Probe:  # a File part of a multipart body
-        return self
-
-    def __iter__(self) -> typing.Iterator[_Probe]:
-        yield self
-
-
 @functools.cache
 def wire_names(cls: type) -> dict[str, str]:
-    """Attribute name to wire name for a generated model, read off its own ``to_dict``.
-
-    Every field is set to a distinct probe that ``to_dict`` hands through (as the value, as
-    a nested ``to_dict()`` or as the one item of a list); where each probe lands names its
-    field. So the mapping is exactly the generator's, whatever naming rules it follows.
-    """
-    probes = {name: _Probe() for name in _hints(cls) if name != _EXTRA}
-    instance: Any = object.__new__(cls)
-    for name, probe in probes.items():
-        object.__setattr__(instance, name, probe)
-    object.__setattr__(instance, _EXTRA, {})
-    owner = {id(probe): name for name, probe in probes.items()}
-    names: dict[str, str] = {}
-    for wire, value in instance.to_dict().items():
-        if isinstance(value, list) and len(value) == 1:
-            value = value[0]
-        names[owner[id(value)]] = wire
-    return names
+    """Attribute name to wire name for a generated model, as the models template wrote them
+    (``_WIRE_NAMES``): exactly the generator's, whatever naming rules it follows."""
+    return {attr: wire for wire, attr in getattr(cls, "_WIRE_NAMES", {}).items()}
 
 
 # -- the fast check: one compiled test per annotation, of the JSON as it came ------------

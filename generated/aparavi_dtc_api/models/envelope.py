@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, is_given, model_repr
+from ..types import UNSET, Fields, Unset
 
 if TYPE_CHECKING:
     from ..models.metrics import Metrics
@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Envelope")
 
 
-@_attrs_define
-class Envelope:
+@_attrs_define(repr=False)
+class Envelope(Fields):
     """A successful response of either envelope shape.
 
     Attributes:
@@ -31,6 +31,12 @@ class Envelope:
     message: str | Unset = UNSET
     metrics: Metrics | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _WIRE_NAMES = {
+        "status": "status",
+        "data": "data",
+        "message": "message",
+        "metrics": "metrics",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status
@@ -84,64 +90,3 @@ class Envelope:
 
         envelope.additional_properties = d
         return envelope
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None:
-            value = getattr(self, attribute)
-            if is_given(value):
-                return value
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None:
-            self.additional_properties.pop(key, None)
-            setattr(self, attribute, value)
-        else:
-            self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None and is_given(getattr(self, attribute)):
-            setattr(self, attribute, UNSET)
-        else:
-            del self.additional_properties[key]
-
-    def __contains__(self, key: object) -> bool:
-        attribute = _WIRE_NAMES.get(key) if isinstance(key, str) else None
-        if attribute is not None and is_given(getattr(self, attribute)):
-            return True
-        return key in self.additional_properties
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The field named ``key`` on the wire, named or not, else ``default``."""
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def __repr__(self) -> str:
-        return model_repr(
-            self,
-            {
-                "status": self.status,
-                "data": self.data,
-                "message": self.message,
-                "metrics": self.metrics,
-            },
-            self.additional_properties,
-        )
-
-
-#: Each named field's name on the wire, to its attribute.
-_WIRE_NAMES: dict[str, str] = {
-    "status": "status",
-    "data": "data",
-    "message": "message",
-    "metrics": "metrics",
-}

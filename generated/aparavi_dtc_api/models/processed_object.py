@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, is_given, model_repr
+from ..types import UNSET, Fields, Unset, is_given
 
 if TYPE_CHECKING:
     from ..models.processed_object_metadata import ProcessedObjectMetadata
@@ -28,8 +28,8 @@ def _no_field_types() -> ProcessedObjectTypes:
     return ProcessedObjectTypes.absent()
 
 
-@_attrs_define
-class ProcessedObject:
+@_attrs_define(repr=False)
+class ProcessedObject(Fields):
     """One processed object (a document, an image, a recording) and its text.
 
     Attributes:
@@ -46,6 +46,13 @@ class ProcessedObject:
     text: list[str] | Unset = UNSET
     field_types: ProcessedObjectTypes = _attrs_field(factory=_no_field_types)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _WIRE_NAMES = {
+        "name": "name",
+        "path": "path",
+        "metadata": "metadata",
+        "text": "text",
+        "__types": "field_types",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -116,66 +123,3 @@ class ProcessedObject:
 
         processed_object.additional_properties = d
         return processed_object
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None:
-            value = getattr(self, attribute)
-            if is_given(value):
-                return value
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None:
-            self.additional_properties.pop(key, None)
-            setattr(self, attribute, value)
-        else:
-            self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None and is_given(getattr(self, attribute)):
-            setattr(self, attribute, UNSET)
-        else:
-            del self.additional_properties[key]
-
-    def __contains__(self, key: object) -> bool:
-        attribute = _WIRE_NAMES.get(key) if isinstance(key, str) else None
-        if attribute is not None and is_given(getattr(self, attribute)):
-            return True
-        return key in self.additional_properties
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The field named ``key`` on the wire, named or not, else ``default``."""
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def __repr__(self) -> str:
-        return model_repr(
-            self,
-            {
-                "name": self.name,
-                "path": self.path,
-                "metadata": self.metadata,
-                "text": self.text,
-                "field_types": self.field_types,
-            },
-            self.additional_properties,
-        )
-
-
-#: Each named field's name on the wire, to its attribute.
-_WIRE_NAMES: dict[str, str] = {
-    "name": "name",
-    "path": "path",
-    "metadata": "metadata",
-    "text": "text",
-    "__types": "field_types",
-}

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, is_given, model_repr
+from ..types import UNSET, Fields, Unset, is_given
 
 if TYPE_CHECKING:
     from ..models.task_status_error_type_1 import TaskStatusErrorType1
@@ -29,8 +29,8 @@ def _no_metrics() -> TaskStatusMetrics:
     return TaskStatusMetrics.absent()
 
 
-@_attrs_define
-class TaskStatus:
+@_attrs_define(repr=False)
+class TaskStatus(Fields):
     """The status of a task. Names both the documented fields and those of the deployed
     service; only `status` is always present, and fields not named here are kept.
     Known `status` values: Created, Running, Completed, Failed, Cancelled, Paused, and
@@ -106,6 +106,41 @@ class TaskStatus:
     trace: list[Any] | Unset = UNSET
     metrics: TaskStatusMetrics = _attrs_field(factory=_no_metrics)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _WIRE_NAMES = {
+        "status": "status",
+        "id": "id",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+        "progress": "progress",
+        "files_processed": "files_processed",
+        "total_files": "total_files",
+        "error": "error",
+        "metadata": "metadata",
+        "completed": "completed",
+        "startTime": "start_time",
+        "endTime": "end_time",
+        "warnings": "warnings",
+        "errors": "errors",
+        "currentObject": "current_object",
+        "notes": "notes",
+        "totalCount": "total_count",
+        "completedCount": "completed_count",
+        "failedCount": "failed_count",
+        "totalSize": "total_size",
+        "completedSize": "completed_size",
+        "failedSize": "failed_size",
+        "wordsCount": "words_count",
+        "wordsSize": "words_size",
+        "rateCount": "rate_count",
+        "rateSize": "rate_size",
+        "serviceUp": "service_up",
+        "currentSize": "current_size",
+        "firstRunDownloadStatus": "first_run_download_status",
+        "exitCode": "exit_code",
+        "exitMsg": "exit_msg",
+        "trace": "trace",
+        "metrics": "metrics",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.task_status_error_type_1 import TaskStatusErrorType1
@@ -426,122 +461,3 @@ class TaskStatus:
 
         task_status.additional_properties = d
         return task_status
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None:
-            value = getattr(self, attribute)
-            if is_given(value):
-                return value
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None:
-            self.additional_properties.pop(key, None)
-            setattr(self, attribute, value)
-        else:
-            self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None and is_given(getattr(self, attribute)):
-            setattr(self, attribute, UNSET)
-        else:
-            del self.additional_properties[key]
-
-    def __contains__(self, key: object) -> bool:
-        attribute = _WIRE_NAMES.get(key) if isinstance(key, str) else None
-        if attribute is not None and is_given(getattr(self, attribute)):
-            return True
-        return key in self.additional_properties
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The field named ``key`` on the wire, named or not, else ``default``."""
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def __repr__(self) -> str:
-        return model_repr(
-            self,
-            {
-                "status": self.status,
-                "id": self.id,
-                "created_at": self.created_at,
-                "updated_at": self.updated_at,
-                "progress": self.progress,
-                "files_processed": self.files_processed,
-                "total_files": self.total_files,
-                "error": self.error,
-                "metadata": self.metadata,
-                "completed": self.completed,
-                "start_time": self.start_time,
-                "end_time": self.end_time,
-                "warnings": self.warnings,
-                "errors": self.errors,
-                "current_object": self.current_object,
-                "notes": self.notes,
-                "total_count": self.total_count,
-                "completed_count": self.completed_count,
-                "failed_count": self.failed_count,
-                "total_size": self.total_size,
-                "completed_size": self.completed_size,
-                "failed_size": self.failed_size,
-                "words_count": self.words_count,
-                "words_size": self.words_size,
-                "rate_count": self.rate_count,
-                "rate_size": self.rate_size,
-                "service_up": self.service_up,
-                "current_size": self.current_size,
-                "first_run_download_status": self.first_run_download_status,
-                "exit_code": self.exit_code,
-                "exit_msg": self.exit_msg,
-                "trace": self.trace,
-                "metrics": self.metrics,
-            },
-            self.additional_properties,
-        )
-
-
-#: Each named field's name on the wire, to its attribute.
-_WIRE_NAMES: dict[str, str] = {
-    "status": "status",
-    "id": "id",
-    "created_at": "created_at",
-    "updated_at": "updated_at",
-    "progress": "progress",
-    "files_processed": "files_processed",
-    "total_files": "total_files",
-    "error": "error",
-    "metadata": "metadata",
-    "completed": "completed",
-    "startTime": "start_time",
-    "endTime": "end_time",
-    "warnings": "warnings",
-    "errors": "errors",
-    "currentObject": "current_object",
-    "notes": "notes",
-    "totalCount": "total_count",
-    "completedCount": "completed_count",
-    "failedCount": "failed_count",
-    "totalSize": "total_size",
-    "completedSize": "completed_size",
-    "failedSize": "failed_size",
-    "wordsCount": "words_count",
-    "wordsSize": "words_size",
-    "rateCount": "rate_count",
-    "rateSize": "rate_size",
-    "serviceUp": "service_up",
-    "currentSize": "current_size",
-    "firstRunDownloadStatus": "first_run_download_status",
-    "exitCode": "exit_code",
-    "exitMsg": "exit_msg",
-    "trace": "trace",
-    "metrics": "metrics",
-}

@@ -1,18 +1,18 @@
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import MapModel
 
 T = TypeVar("T", bound="TaskStatusMetadata")
 
 
-@_attrs_define(eq=False)
-class TaskStatusMetadata(MutableMapping[str, "Any"]):
+@_attrs_define(eq=False, repr=False)
+class TaskStatusMetadata(MapModel["Any"]):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _absent: bool = _attrs_field(init=False, default=False, eq=False)
 
@@ -30,36 +30,3 @@ class TaskStatusMetadata(MutableMapping[str, "Any"]):
 
         task_status_metadata.additional_properties = d
         return task_status_metadata
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.additional_properties
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.additional_properties)
-
-    def __len__(self) -> int:
-        return len(self.additional_properties)
-
-    def __repr__(self) -> str:
-        return model_repr(self, None, self.additional_properties)
-
-    @classmethod
-    def absent(cls) -> Self:
-        """An empty map standing for one the server did not send: a model's ``to_dict()``
-        leaves it out for as long as it stays empty."""
-        made = cls()
-        made._absent = True
-        return made

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, is_given, model_repr
+from ..types import Fields
 
 if TYPE_CHECKING:
     from ..models.validation_issue import ValidationIssue
@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ValidationErrorResponse")
 
 
-@_attrs_define
-class ValidationErrorResponse:
+@_attrs_define(repr=False)
+class ValidationErrorResponse(Fields):
     """FastAPI's request validation failure.
 
     Attributes:
@@ -25,6 +25,9 @@ class ValidationErrorResponse:
 
     detail: list[ValidationIssue]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _WIRE_NAMES = {
+        "detail": "detail",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         detail = []
@@ -60,58 +63,3 @@ class ValidationErrorResponse:
 
         validation_error_response.additional_properties = d
         return validation_error_response
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None:
-            value = getattr(self, attribute)
-            if is_given(value):
-                return value
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None:
-            self.additional_properties.pop(key, None)
-            setattr(self, attribute, value)
-        else:
-            self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None and is_given(getattr(self, attribute)):
-            setattr(self, attribute, UNSET)
-        else:
-            del self.additional_properties[key]
-
-    def __contains__(self, key: object) -> bool:
-        attribute = _WIRE_NAMES.get(key) if isinstance(key, str) else None
-        if attribute is not None and is_given(getattr(self, attribute)):
-            return True
-        return key in self.additional_properties
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The field named ``key`` on the wire, named or not, else ``default``."""
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def __repr__(self) -> str:
-        return model_repr(
-            self,
-            {
-                "detail": self.detail,
-            },
-            self.additional_properties,
-        )
-
-
-#: Each named field's name on the wire, to its attribute.
-_WIRE_NAMES: dict[str, str] = {
-    "detail": "detail",
-}

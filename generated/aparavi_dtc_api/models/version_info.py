@@ -6,13 +6,13 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, is_given, model_repr
+from ..types import UNSET, Fields, Unset
 
 T = TypeVar("T", bound="VersionInfo")
 
 
-@_attrs_define
-class VersionInfo:
+@_attrs_define(repr=False)
+class VersionInfo(Fields):
     """The service's version (`3.0.0.9999`), commit hash and build date.
 
     Attributes:
@@ -25,6 +25,11 @@ class VersionInfo:
     hash_: str | Unset = UNSET
     stamp: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _WIRE_NAMES = {
+        "version": "version",
+        "hash": "hash_",
+        "stamp": "stamp",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         version = self.version
@@ -62,62 +67,3 @@ class VersionInfo:
 
         version_info.additional_properties = d
         return version_info
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None:
-            value = getattr(self, attribute)
-            if is_given(value):
-                return value
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None:
-            self.additional_properties.pop(key, None)
-            setattr(self, attribute, value)
-        else:
-            self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None and is_given(getattr(self, attribute)):
-            setattr(self, attribute, UNSET)
-        else:
-            del self.additional_properties[key]
-
-    def __contains__(self, key: object) -> bool:
-        attribute = _WIRE_NAMES.get(key) if isinstance(key, str) else None
-        if attribute is not None and is_given(getattr(self, attribute)):
-            return True
-        return key in self.additional_properties
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The field named ``key`` on the wire, named or not, else ``default``."""
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def __repr__(self) -> str:
-        return model_repr(
-            self,
-            {
-                "version": self.version,
-                "hash_": self.hash_,
-                "stamp": self.stamp,
-            },
-            self.additional_properties,
-        )
-
-
-#: Each named field's name on the wire, to its attribute.
-_WIRE_NAMES: dict[str, str] = {
-    "version": "version",
-    "hash": "hash_",
-    "stamp": "stamp",
-}

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, is_given, model_repr
+from ..types import UNSET, Fields, Unset, is_given
 
 if TYPE_CHECKING:
     from ..models.webhook_result_objects import WebhookResultObjects
@@ -28,8 +28,8 @@ def _no_objects() -> WebhookResultObjects:
     return WebhookResultObjects.absent()
 
 
-@_attrs_define
-class WebhookResult:
+@_attrs_define(repr=False)
+class WebhookResult(Fields):
     """What the pipeline produced for one upload. `objects` maps an id the service gives
     each processed object (a UUID, not the file name) to what was extracted from it.
 
@@ -45,6 +45,12 @@ class WebhookResult:
     types: WebhookResultTypes = _attrs_field(factory=_no_types)
     objects: WebhookResultObjects = _attrs_field(factory=_no_objects)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _WIRE_NAMES = {
+        "objectsRequested": "objects_requested",
+        "objectsCompleted": "objects_completed",
+        "types": "types",
+        "objects": "objects",
+    }
 
     def to_dict(self) -> dict[str, Any]:
         objects_requested = self.objects_requested
@@ -106,64 +112,3 @@ class WebhookResult:
 
         webhook_result.additional_properties = d
         return webhook_result
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None:
-            value = getattr(self, attribute)
-            if is_given(value):
-                return value
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None:
-            self.additional_properties.pop(key, None)
-            setattr(self, attribute, value)
-        else:
-            self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        attribute = _WIRE_NAMES.get(key)
-        if attribute is not None and is_given(getattr(self, attribute)):
-            setattr(self, attribute, UNSET)
-        else:
-            del self.additional_properties[key]
-
-    def __contains__(self, key: object) -> bool:
-        attribute = _WIRE_NAMES.get(key) if isinstance(key, str) else None
-        if attribute is not None and is_given(getattr(self, attribute)):
-            return True
-        return key in self.additional_properties
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The field named ``key`` on the wire, named or not, else ``default``."""
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def __repr__(self) -> str:
-        return model_repr(
-            self,
-            {
-                "objects_requested": self.objects_requested,
-                "objects_completed": self.objects_completed,
-                "types": self.types,
-                "objects": self.objects,
-            },
-            self.additional_properties,
-        )
-
-
-#: Each named field's name on the wire, to its attribute.
-_WIRE_NAMES: dict[str, str] = {
-    "objectsRequested": "objects_requested",
-    "objectsCompleted": "objects_completed",
-    "types": "types",
-    "objects": "objects",
-}

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import MapModel
 
 if TYPE_CHECKING:
     from ..models.processed_object import ProcessedObject
@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="WebhookResultObjects")
 
 
-@_attrs_define(eq=False)
-class WebhookResultObjects(MutableMapping[str, "ProcessedObject"]):
+@_attrs_define(eq=False, repr=False)
+class WebhookResultObjects(MapModel["ProcessedObject"]):
     additional_properties: dict[str, ProcessedObject] = _attrs_field(
         init=False, factory=dict
     )
@@ -45,36 +45,3 @@ class WebhookResultObjects(MutableMapping[str, "ProcessedObject"]):
 
         webhook_result_objects.additional_properties = additional_properties
         return webhook_result_objects
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> ProcessedObject:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: ProcessedObject) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.additional_properties
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.additional_properties)
-
-    def __len__(self) -> int:
-        return len(self.additional_properties)
-
-    def __repr__(self) -> str:
-        return model_repr(self, None, self.additional_properties)
-
-    @classmethod
-    def absent(cls) -> Self:
-        """An empty map standing for one the server did not send: a model's ``to_dict()``
-        leaves it out for as long as it stays empty."""
-        made = cls()
-        made._absent = True
-        return made
