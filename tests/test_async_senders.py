@@ -242,7 +242,7 @@ def test_client_timeout(timeout: Any, connect: float | None, sock_connect: float
     async def first_deadline() -> float | None:
         loop = asyncio.get_running_loop()
         start = loop.time()
-        attempt = _Attempt(timeout)
+        attempt = _Attempt(httpx.Timeout(timeout))
         when = attempt.timer.when()
         assert attempt.connecting
         assert isinstance(attempt.error(), httpx.ConnectTimeout)  # retried even for a PUT

@@ -48,8 +48,7 @@ class _Attempt:
 
     __slots__ = ("_read", "_write", "connecting", "timer", "writing")
 
-    def __init__(self, timeout: TimeoutTypes) -> None:
-        phases = httpx.Timeout(timeout)
+    def __init__(self, phases: httpx.Timeout) -> None:
         self._read, self._write = phases.read, phases.write
         pool, connect = phases.pool, phases.connect
         self.timer = asyncio.timeout(None if pool is None or connect is None else pool + connect)
@@ -232,6 +231,7 @@ class AiohttpSender:
         self._limit = limit
         self._timeout = timeout
         self._default_timeout = client_timeout(timeout)
+        self._default_phases = httpx.Timeout(timeout)
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
@@ -266,13 +266,13 @@ class AiohttpSender:
 
     async def send(self, call: Call[Any]) -> Reply:
         session = self._open()
-        timeout = (
-            self._default_timeout
-            if call.timeout is self._timeout
-            else client_timeout(call.timeout)
-        )
-        attempt = _Attempt(call.timeout)
+        if call.timeout is self._timeout:
+            timeout, attempt = self._default_timeout, _Attempt(self._default_phases)
+        else:
+            timeout, attempt = client_timeout(call.timeout), _Attempt(httpx.Timeout(call.timeout))
         content, length = async_content(call)
+        # Each request's own headers, never the session's: aiohttp would send those to a
+        # proxy too, in its CONNECT, API key and all.
         headers, body = call.headers, None
         if content is not None:
             # A known length, so that the paced body is not sent chunked.
