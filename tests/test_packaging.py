@@ -38,6 +38,7 @@ def test_wheel_contents(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "aparavi_dtc/__init__.py" in names
     assert "aparavi_dtc/py.typed" in names
+    assert "aparavi_dtc_api/py.typed" in names  # the models are typed for users' checkers
     assert "aparavi_dtc_api/models/task_status.py" in names
     assert not any(n.startswith(("tests/", "tools/")) for n in names)
     metadata = next(n for n in names if n.endswith("METADATA"))
@@ -110,6 +111,39 @@ def test_wheel_installs_into_a_clean_venv(wheel: Path, tmp_path: Path) -> None:
     )
     assert cli.stdout.strip() == "aparavi-dtc 0.1.0"
     assert async_stack(python) == "HttpxSender False"  # no aiohttp: httpx's async stack
+    # A user's type checker, reading the installed wheel (not this repository's paths),
+    # sees the results' types, not Any.
+    (tmp_path / "user.py").write_text(USER_TYPES)
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental"]
+    checked = subprocess.run(
+        [*mypy, "--python-executable", str(python), "user.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    revealed = [
+        line.split("Revealed type is ", 1)[1]
+        for line in checked.stdout.splitlines()
+        if "Revealed type is" in line
+    ]
+    assert revealed == [
+        '"str"',
+        '"aparavi_dtc_api.models.processed_object.ProcessedObject"',
+        '"str"',
+    ], checked.stdout
+
+
+#: What a user writes and a type checker reads: each revealed type must be the model's.
+USER_TYPES = """
+from aparavi_dtc import AparaviDTC, pipelines
+
+def use(client: AparaviDTC) -> None:
+    reveal_type(client.get_task().data.status)
+    with client.create_pipe(pipelines.simple_parser()) as pipe:
+        for object_id, obj in pipe.process(["a.txt"]).objects.items():
+            reveal_type(obj)
+            reveal_type(object_id)
+"""
 
 
 USER_TESTS = """
