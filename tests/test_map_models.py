@@ -201,6 +201,19 @@ def test_every_field_reads_by_its_wire_name(name: str, data: st.DataObject) -> N
     assert model.get("no such field", 0) == 0
 
 
+@pytest.mark.parametrize("name", [n for n in ALL_MODELS if n not in MAP_MODELS])
+def test_a_model_of_named_fields_is_no_mapping_and_says_so(name: str) -> None:
+    cls = getattr(models, name)
+    assert not isinstance(cls.__new__(cls), Mapping)
+    with pytest.raises(TypeError, match="not iterable"):
+        iter(cls.__new__(cls))  # not KeyError: 0 from the old iteration protocol
+
+
+def test_unset_shows_as_unset() -> None:
+    assert repr(UNSET) == str(UNSET) == "UNSET"
+    assert repr(models.VersionInfo(version=UNSET)) == "VersionInfo()"
+
+
 def test_a_renamed_field_reads_by_its_spec_name() -> None:
     version = models.VersionInfo.from_dict({"version": "3.0", "hash": "abc", "extra": 1})
     assert version["hash"] == version.get("hash") == version.hash_ == "abc"

@@ -11,6 +11,9 @@ class Unset:
     def __bool__(self) -> Literal[False]:
         return False
 
+    def __repr__(self) -> str:  # aparavi-dtc: not <... object at 0x...>
+        return "UNSET"
+
 
 UNSET: Unset = Unset()
 
@@ -109,6 +112,9 @@ class Fields(Model):
     __slots__ = ()
 
     additional_properties: dict[str, Any]
+
+    #: Not a mapping: without this, iterating would call ``__getitem__(0)``, ``KeyError: 0``.
+    __iter__ = None
 
     @property
     def additional_keys(self) -> list[str]:
