@@ -6,11 +6,14 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from aparavi_dtc_api.models import PipelineRequest
+from aparavi_dtc_api import models
 
 from ._models import Misfit, parse
+
+if TYPE_CHECKING:
+    from aparavi_dtc_api.models import PipelineRequest
 
 #: A pipeline as a mapping, a JSON string, or a path to a JSON file; inner or wrapped.
 PipelineInput: TypeAlias = Mapping[str, Any] | str | os.PathLike[str]
@@ -66,7 +69,7 @@ def wrap_pipeline(pipeline: PipelineInput) -> PipelineRequest:
             "component, each with a 'provider' (see aparavi_dtc.pipelines for examples)"
         )
     try:
-        return parse(PipelineRequest, body, strict=True)
+        return parse(models.PipelineRequest, body, strict=True)
     except Misfit as exc:
         where, _, what = str(exc).partition(": ")
         raise ValueError(f"the pipeline is not usable: {where} is {_plain(what)}") from None

@@ -1,12 +1,16 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.validation_error_response import ValidationErrorResponse
 from ...types import UNSET, Response
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.validation_error_response import ValidationErrorResponse
 
 
 def _get_kwargs(
@@ -38,6 +42,9 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Any | ValidationErrorResponse | None:
+
+    from ...models.validation_error_response import ValidationErrorResponse
+
     if response.status_code == 302:
         response_302 = cast(Any, None)
         return response_302

@@ -1,16 +1,20 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import ErrorEnvelope
-from ...models.error_response import ErrorResponse
-from ...models.validation_error_response import ValidationErrorResponse
-from ...models.webhook_files import WebhookFiles
-from ...models.webhook_response import WebhookResponse
 from ...types import UNSET, Response
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.error_envelope import ErrorEnvelope
+    from ...models.error_response import ErrorResponse
+    from ...models.validation_error_response import ValidationErrorResponse
+    from ...models.webhook_files import WebhookFiles
+    from ...models.webhook_response import WebhookResponse
 
 
 def _get_kwargs(
@@ -18,6 +22,7 @@ def _get_kwargs(
     body: WebhookFiles,
     token: str,
 ) -> dict[str, Any]:
+
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
@@ -43,6 +48,12 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse | None:
+
+    from ...models.error_envelope import ErrorEnvelope
+    from ...models.error_response import ErrorResponse
+    from ...models.validation_error_response import ValidationErrorResponse
+    from ...models.webhook_response import WebhookResponse
+
     if response.status_code == 200:
 
         def _parse_response_200(data: object) -> ErrorEnvelope | WebhookResponse:

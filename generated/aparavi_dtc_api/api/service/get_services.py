@@ -1,21 +1,27 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import ErrorEnvelope
-from ...models.error_response import ErrorResponse
-from ...models.services_response import ServicesResponse
-from ...models.validation_error_response import ValidationErrorResponse
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.error_envelope import ErrorEnvelope
+    from ...models.error_response import ErrorResponse
+    from ...models.services_response import ServicesResponse
+    from ...models.validation_error_response import ValidationErrorResponse
+    from ...types import UNSET, Unset
 
 
 def _get_kwargs(
     *,
     service: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    from ...types import UNSET
 
     params: dict[str, Any] = {}
 
@@ -35,6 +41,12 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorEnvelope | ServicesResponse | ErrorResponse | ValidationErrorResponse | None:
+
+    from ...models.error_envelope import ErrorEnvelope
+    from ...models.error_response import ErrorResponse
+    from ...models.services_response import ServicesResponse
+    from ...models.validation_error_response import ValidationErrorResponse
+
     if response.status_code == 200:
 
         def _parse_response_200(data: object) -> ErrorEnvelope | ServicesResponse:

@@ -1,15 +1,19 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.envelope import Envelope
-from ...models.error_envelope import ErrorEnvelope
-from ...models.error_response import ErrorResponse
-from ...models.validation_error_response import ValidationErrorResponse
 from ...types import UNSET, Response
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.envelope import Envelope
+    from ...models.error_envelope import ErrorEnvelope
+    from ...models.error_response import ErrorResponse
+    from ...models.validation_error_response import ValidationErrorResponse
 
 
 def _get_kwargs(
@@ -38,6 +42,12 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Envelope | ErrorEnvelope | ErrorResponse | ValidationErrorResponse | None:
+
+    from ...models.envelope import Envelope
+    from ...models.error_envelope import ErrorEnvelope
+    from ...models.error_response import ErrorResponse
+    from ...models.validation_error_response import ValidationErrorResponse
+
     if response.status_code == 200:
 
         def _parse_response_200(data: object) -> Envelope | ErrorEnvelope:

@@ -1,16 +1,21 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import ErrorEnvelope
-from ...models.error_response import ErrorResponse
-from ...models.pipeline_request import PipelineRequest
-from ...models.start_task_response import StartTaskResponse
-from ...models.validation_error_response import ValidationErrorResponse
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.error_envelope import ErrorEnvelope
+    from ...models.error_response import ErrorResponse
+    from ...models.pipeline_request import PipelineRequest
+    from ...models.start_task_response import StartTaskResponse
+    from ...models.validation_error_response import ValidationErrorResponse
+    from ...types import UNSET, Unset
 
 
 def _get_kwargs(
@@ -19,6 +24,8 @@ def _get_kwargs(
     name: str | Unset = UNSET,
     threads: int | Unset = UNSET,
 ) -> dict[str, Any]:
+    from ...types import UNSET
+
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
@@ -46,6 +53,12 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorEnvelope | StartTaskResponse | ErrorResponse | ValidationErrorResponse | None:
+
+    from ...models.error_envelope import ErrorEnvelope
+    from ...models.error_response import ErrorResponse
+    from ...models.start_task_response import StartTaskResponse
+    from ...models.validation_error_response import ValidationErrorResponse
+
     if response.status_code == 200:
 
         def _parse_response_200(data: object) -> ErrorEnvelope | StartTaskResponse:

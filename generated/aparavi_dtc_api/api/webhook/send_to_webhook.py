@@ -1,17 +1,22 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import ErrorEnvelope
-from ...models.error_response import ErrorResponse
-from ...models.send_to_webhook_json_body import SendToWebhookJsonBody
-from ...models.validation_error_response import ValidationErrorResponse
-from ...models.webhook_files import WebhookFiles
-from ...models.webhook_response import WebhookResponse
-from ...types import UNSET, File, Response, Unset
+from ...types import UNSET, Response
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.error_envelope import ErrorEnvelope
+    from ...models.error_response import ErrorResponse
+    from ...models.send_to_webhook_json_body import SendToWebhookJsonBody
+    from ...models.validation_error_response import ValidationErrorResponse
+    from ...models.webhook_files import WebhookFiles
+    from ...models.webhook_response import WebhookResponse
+    from ...types import UNSET, File, Unset
 
 
 def _get_kwargs(
@@ -22,6 +27,11 @@ def _get_kwargs(
     apikey: str | Unset = UNSET,
     content_disposition: str | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    from ...models.send_to_webhook_json_body import SendToWebhookJsonBody
+    from ...models.webhook_files import WebhookFiles
+    from ...types import UNSET, File, Unset
+
     headers: dict[str, Any] = {}
     if not isinstance(content_disposition, Unset):
         headers["Content-Disposition"] = content_disposition
@@ -61,6 +71,12 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorEnvelope | WebhookResponse | ErrorResponse | ValidationErrorResponse | None:
+
+    from ...models.error_envelope import ErrorEnvelope
+    from ...models.error_response import ErrorResponse
+    from ...models.validation_error_response import ValidationErrorResponse
+    from ...models.webhook_response import WebhookResponse
+
     if response.status_code == 200:
 
         def _parse_response_200(data: object) -> ErrorEnvelope | WebhookResponse:
