@@ -273,6 +273,30 @@ def test_httpcore_shows_an_echoed_token_header_masked_on_both_clients(
     assert secrets_in(*shown) == []
 
 
+@pytest.mark.parametrize(
+    "token",
+    ["tok\\0123456789abcdef", "tok'\"0123456789abcdef", "tökén-0123456789abcdef"],
+    ids=["backslash", "quotes", "non-ascii"],
+)
+def test_a_token_httpcore_shows_escaped_is_masked_as_shown(
+    caplog: pytest.LogCaptureFixture, token: str
+) -> None:
+    # httpcore logs headers as raw bytes, so a token is shown as repr() spells it there.
+    from aparavi_dtc import AparaviDTC
+
+    shown = repr(token.encode())[2:-1]
+    assert shown != token
+    with loopback_server() as server:
+        server.script(respond(200, status_body(), headers={"X-Echo": token}))
+        with caplog.at_level(logging.DEBUG), AparaviDTC(KEY, base_url=server.url) as client:
+            client.task(token, "cpu").get()
+    records = [r.getMessage() for r in caplog.records if r.name.startswith("httpcore")]
+    headers = [m for m in records if "receive_response_headers.complete" in m]
+    assert len(headers) == 1
+    assert "X-Echo" in headers[0]
+    assert all(shown not in m and token not in m for m in records)
+
+
 def test_httpx_own_request_line_is_masked(caplog: pytest.LogCaptureFixture) -> None:
     from aparavi_dtc import AparaviDTC
 

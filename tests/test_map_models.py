@@ -7,6 +7,9 @@ the spec adds later is held to the same rules.
 
 from __future__ import annotations
 
+import copy
+import json
+import pickle
 import typing
 from collections.abc import Mapping, MutableMapping
 from typing import Any
@@ -224,12 +227,46 @@ def test_a_renamed_field_reads_by_its_spec_name() -> None:
     status = models.TaskStatus.from_dict({"status": "Running", "totalCount": 4})
     assert status["totalCount"] == status.total_count == 4
     assert status.get("completedCount") is None
-    status["totalCount"] = 5  # writes the typed attribute, so both read alike
-    assert status.total_count == 5
+    status["totalCount"] = 5  # kept as the server would send it; the typed one is absent
+    assert status["totalCount"] == 5
+    assert status.total_count is UNSET
     assert status.to_dict()["totalCount"] == 5
     del status["totalCount"]
     assert status.total_count is UNSET
     assert "totalCount" not in status
+    with pytest.raises(KeyError):
+        del status["totalCount"]
+
+
+def test_writing_by_wire_name_keeps_to_dict_whole_and_map_fields_maps() -> None:
+    status = models.TaskStatus.from_dict({"status": "Running", "metrics": {"cpu": 1}})
+    del status["metrics"]
+    assert status.metrics == {}  # a map field reads as a map still, not UNSET
+    assert status.to_dict() == {"status": "Running"}
+    status["metrics"] = {"cpu": 2}  # a plain dict, kept raw
+    assert status["metrics"] == {"cpu": 2}
+    assert status.metrics == {}
+    assert status.to_dict() == {"status": "Running", "metrics": {"cpu": 2}}
+    status["metrics"] = None
+    assert json.dumps(status.to_dict()) == '{"metrics": null, "status": "Running"}'
+
+
+def test_a_map_with_a_key_that_is_no_string_still_shows() -> None:
+    metadata = models.ProcessedObjectMetadata()
+    metadata[1] = "x"
+    assert repr(metadata) == "ProcessedObjectMetadata({1: 'x'})"
+    assert repr(models.ProcessedObject(metadata=metadata)).startswith("ProcessedObject(")
+
+
+@pytest.mark.parametrize("clone", [copy.deepcopy, lambda m: pickle.loads(pickle.dumps(m))])
+def test_a_copied_model_keeps_unset_unset(clone: Any) -> None:
+    version = models.VersionInfo.from_dict({"version": "1"})
+    again = clone(version)
+    assert again.hash_ is UNSET
+    assert again == version
+    assert "hash" not in again
+    assert again.to_dict() == {"version": "1"}
+    assert repr(again) == "VersionInfo(version='1')"
 
 
 def test_what_run_returns_iterates_as_python() -> None:

@@ -14,6 +14,9 @@ class Unset:
     def __repr__(self) -> str:  # aparavi-dtc: not <... object at 0x...>
         return "UNSET"
 
+    def __reduce__(self) -> str:  # aparavi-dtc: pickled and copied, still the one UNSET
+        return "UNSET"
+
 
 UNSET: Unset = Unset()
 
@@ -73,8 +76,12 @@ def is_given(value: Any) -> bool:
     )
 
 
-def _shown(name: str, value: Any) -> str:
-    if isinstance(value, str) and name.lower() in SECRET_FIELDS:
+def _shown(name: object, value: Any) -> str:
+    if (
+        isinstance(value, str)
+        and isinstance(name, str)
+        and name.lower() in SECRET_FIELDS
+    ):
         value = mask_secret(value)
     return repr(value)
 
@@ -129,19 +136,33 @@ class Fields(Model):
         return self.additional_properties[key]
 
     def __setitem__(self, key: str, value: Any) -> None:
-        attribute = self._WIRE_NAMES.get(key)
-        if attribute is not None:
-            self.additional_properties.pop(key, None)
-            setattr(self, attribute, value)
-        else:
-            self.additional_properties[key] = value
+        """Keep ``value`` as the server would send it under ``key``: a named field's typed
+        attribute then reads as absent, as for a value that did not fit its type (set the
+        attribute to set a typed value)."""
+        self._clear(key)
+        self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:
-        attribute = self._WIRE_NAMES.get(key)
-        if attribute is not None and is_given(getattr(self, attribute)):
-            setattr(self, attribute, UNSET)
-        else:
+        found = self._clear(key)
+        if key in self.additional_properties:
             del self.additional_properties[key]
+        elif not found:
+            raise KeyError(key)
+
+    def _clear(self, key: str) -> bool:
+        """Make the named field ``key`` (a wire name) absent; whether it was given."""
+        attribute = self._WIRE_NAMES.get(key)
+        if attribute is None:
+            return False
+        value = getattr(self, attribute)
+        if not is_given(value):
+            return False
+        setattr(
+            self,
+            attribute,
+            type(value).absent() if isinstance(value, MapModel) else UNSET,
+        )
+        return True
 
     def __contains__(self, key: object) -> bool:
         attribute = self._WIRE_NAMES.get(key) if isinstance(key, str) else None

@@ -77,6 +77,9 @@ class Redactor:
             return
         masked = mask(secret)
         forms = {secret: masked}
+        shown = repr(secret.encode())[2:-1]  # as a record of raw bytes shows it (httpcore's)
+        if shown != secret:
+            forms[shown] = masked
         if not unreserved(secret):  # else every encoding leaves it as it is
             forms.update(dict.fromkeys(_encodings(secret), masked))
         # Longest first, so that a secret is not half-masked by a shorter one inside it.
