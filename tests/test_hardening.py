@@ -496,6 +496,34 @@ def test_timeout_bounds_a_dripping_status_line_and_headers(
         streaming.close()
 
 
+def _late() -> Iterator[tuple[bytes, float]]:
+    body = b'{"status": "OK", "data": {"version": "1"}}'
+    yield b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body), 0.6
+
+
+def test_each_phase_has_its_own_bound(make_client: MakeClient) -> None:
+    # The write timeout bounds writing a body, not the wait for an answer: a GET whose
+    # answer takes longer than the write timeout, and less than the read timeout, is fine.
+    streaming = StreamingServer(b"", _late)
+    try:
+        timeout = httpx.Timeout(3.0, write=0.2)
+        client = make_client(KEY, base_url=streaming.url, timeout=timeout, max_retries=0)
+        assert client.version().data.version == "1"
+    finally:
+        streaming.close()
+    # ... and the read timeout still bounds that answer, once the write phase is over.
+    streaming = StreamingServer(HEAD, _drip)
+    try:
+        timeout = httpx.Timeout(1.0, write=0.2)
+        client = make_client(KEY, base_url=streaming.url, timeout=timeout, max_retries=0)
+        began = time.monotonic()
+        with pytest.raises(APITimeoutError):
+            client.version()
+        assert 0.9 < time.monotonic() - began < 1.0 + 1.0  # the drip alone would take 11 s
+    finally:
+        streaming.close()
+
+
 def test_each_response_on_a_kept_alive_connection_gets_its_own_read_timeout(
     make_client: MakeClient, server: LoopbackServer
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import ssl
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -41,19 +41,44 @@ def client_timeout(timeout: TimeoutTypes) -> aiohttp.ClientTimeout:
 
 
 class _Attempt:
-    """One attempt's clock, one timer rescheduled from phase to phase: a connection (pooled
-    or new) within the pool plus connect timeouts, then each chunk of a request body within
-    the write timeout of the last, then the whole response, from its first byte to its
-    last, within the read timeout of the request being written."""
+    """One attempt's clock: a connection (pooled or new) within the pool plus connect
+    timeouts, then each chunk of a request body within the write timeout of the last,
+    then the whole response, from its first byte to its last, within the read timeout of
+    the request being written.
 
-    __slots__ = ("_read", "_write", "connecting", "timer", "writing")
+    Each phase's deadline is its start plus its bound, and phases only start later, so
+    the earliest any deadline can fall is the attempt's start plus its smallest bound. One
+    event-loop timer is set there; when it fires before the deadline of the phase then
+    running, it is set again for that deadline. An attempt that ends in time (nearly all
+    of them) costs one timer, however many phases it went through; ``timer`` (entered
+    around the attempt) stays unarmed until the deadline has passed, then cancels it.
+    """
+
+    __slots__ = (
+        "_deadline",
+        "_handle",
+        "_loop",
+        "_read",
+        "_write",
+        "connecting",
+        "timer",
+        "writing",
+    )
 
     def __init__(self, phases: httpx.Timeout) -> None:
+        self._loop = loop = asyncio.get_running_loop()
         self._read, self._write = phases.read, phases.write
         pool, connect = phases.pool, phases.connect
-        self.timer = asyncio.timeout(None if pool is None or connect is None else pool + connect)
+        first = None if pool is None or connect is None else pool + connect
+        now = loop.time()
+        self._deadline = None if first is None else now + first
+        self.timer = asyncio.timeout(None)
         self.connecting = True  # until the request's head is written
         self.writing = False
+        bounds = [b for b in (first, self._read, self._write) if b is not None]
+        self._handle: asyncio.TimerHandle | None = (
+            loop.call_at(now + min(bounds), self._check) if bounds else None
+        )
 
     def wrote(self) -> None:
         """A chunk of the body was taken: the next is due within the write timeout."""
@@ -66,9 +91,38 @@ class _Attempt:
         self.connecting = self.writing = False
         self._due(self._read)
 
+    def when(self) -> float | None:
+        """The deadline of the phase running, in the event loop's time; None for none."""
+        return self._deadline
+
     def _due(self, seconds: float | None) -> None:
-        when = None if seconds is None else asyncio.get_running_loop().time() + seconds
-        self.timer.reschedule(when)
+        if seconds is None:
+            self._deadline = None
+            return
+        self._deadline = deadline = self._loop.time() + seconds
+        handle = self._handle
+        if handle is None or handle.when() > deadline:
+            if handle is not None:
+                handle.cancel()
+            self._handle = self._loop.call_at(deadline, self._check)
+
+    def _check(self) -> None:
+        """The timer fired: end the attempt if its phase is past its deadline, else wait
+        for that deadline."""
+        self._handle = None
+        deadline = self._deadline
+        if deadline is None:
+            return  # a phase without a bound; a later phase sets a timer of its own
+        if self._loop.time() >= deadline:
+            self.timer.reschedule(deadline)  # cancels the attempt as asyncio.timeout does
+        else:
+            self._handle = self._loop.call_at(deadline, self._check)
+
+    def done(self) -> None:
+        """The attempt ended: its timer is not needed any more."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
 
     def error(self) -> httpx.TimeoutException:
         """What the clock running out means: only a request not yet written can be sent
@@ -181,39 +235,6 @@ def _target(url: str) -> yarl.URL:
     return parsed
 
 
-async def _exchange(
-    session: aiohttp.ClientSession,
-    call: Call[Any],
-    headers: Mapping[str, str],
-    body: AsyncIterator[bytes] | None,
-    timeout: aiohttp.ClientTimeout,
-    limit: int | None,
-) -> Reply:
-    try:
-        async with session.request(
-            call.method,
-            _target(call.url),
-            headers=headers,
-            data=body,
-            allow_redirects=False,
-            timeout=timeout,
-        ) as response:
-            if response.content.is_eof():  # the whole body came with the headers
-                content = await response.read()
-                if limit is not None and len(content) > limit:
-                    raise too_large(call, response.status, limit)
-            else:
-                chunks = response.content.iter_chunked(CHUNK)
-                # No timer of its own: the attempt's clock bounds the whole response.
-                content = await read_capped(chunks, call, response.status, limit, None)
-            return Reply(response.status, response.headers, content)
-    except (TimeoutError, aiohttp.ClientError) as exc:
-        failure = _body_error(exc)
-        if failure is not None:
-            raise failure from None
-        raise as_httpx_error(exc) from None
-
-
 class AiohttpSender:
     """Sends over one aiohttp session, made on first use inside the running event loop.
 
@@ -279,12 +300,39 @@ class AiohttpSender:
             headers = {**call.headers, "Content-Length": str(length)}
             body = paced_body(content, attempt)
         current = _ATTEMPT.set(attempt)
+        # One coroutine from here to aiohttp: a poll is resumed three times, and each
+        # frame between costs on every resumption.
         try:
-            async with attempt.timer:
-                return await _exchange(session, call, headers, body, timeout, self._max_size)
-        except TimeoutError:  # the attempt's clock: _exchange raises aiohttp's as httpx's
-            raise attempt.error() from None
+            async with (
+                attempt.timer,
+                session.request(
+                    call.method,
+                    _target(call.url),
+                    headers=headers,
+                    data=body,
+                    allow_redirects=False,
+                    timeout=timeout,
+                ) as response,
+            ):
+                limit = self._max_size
+                if response.content.is_eof():  # the whole body came with the headers
+                    content = await response.read()
+                    if limit is not None and len(content) > limit:
+                        raise too_large(call, response.status, limit)
+                else:
+                    chunks = response.content.iter_chunked(CHUNK)
+                    # No timer of its own: the attempt's clock bounds the whole response.
+                    content = await read_capped(chunks, call, response.status, limit, None)
+                return Reply(response.status, response.headers, content)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            if attempt.timer.expired():  # the attempt's clock ran out
+                raise attempt.error() from None
+            failure = _body_error(exc)
+            if failure is not None:
+                raise failure from None
+            raise as_httpx_error(exc) from None
         finally:
+            attempt.done()
             _ATTEMPT.reset(current)
 
     async def aclose(self) -> None:

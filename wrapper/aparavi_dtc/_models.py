@@ -130,28 +130,56 @@ def _check(hint: Any) -> Check:
     return lambda value: True  # a construct the generator does not use for these models
 
 
+_SIMPLE = {
+    str: "type(v) is str",
+    int: "type(v) is int",
+    bool: "type(v) is bool",
+    float: "(type(v) is float or type(v) is int)",
+    type(None): "v is None",
+}
+
+
+def _test(hint: Any, names: dict[str, Any]) -> str:
+    """A Python expression of ``v`` that is true when ``v`` fits ``hint``; the checks it
+    calls are put in ``names``."""
+    simple = _SIMPLE.get(hint) if isinstance(hint, type) else None
+    if simple is not None:
+        return simple
+    if hint is Any:
+        return "True"
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [_test(o, names) for o in typing.get_args(hint) if o is not _Unset]
+        return options[0] if len(options) == 1 else "(" + " or ".join(options) + ")"
+    name = f"check_{len(names)}"
+    names[name] = _check(hint)
+    return f"{name}(v)"
+
+
 def _check_object(cls: type) -> Check:
+    """The check of one model, written out as one function (as attrs writes ``__init__``):
+    a status payload has a score of fields, and a call per field would cost more than the
+    generated ``from_dict`` itself (BENCHMARKS.md)."""
     hints, names, required = _hints(cls), wire_names(cls), _required(cls)
-    fields = [(wire, _check(hints[attr]), attr in required) for attr, wire in names.items()]
+    scope: dict[str, Any] = {"_MISSING": _MISSING}
+    lines = ["def check_object(value):", "    if type(value) is not dict: return False"]
+    for attr, wire in names.items():
+        test = _test(hints[attr], scope)
+        lines.append(f"    v = value.get({wire!r}, _MISSING)")
+        if attr in required:
+            lines.append(f"    if v is _MISSING or not {test}: return False")
+        else:
+            lines.append(f"    if v is not _MISSING and not {test}: return False")
     item = (typing.get_args(hints[_EXTRA]) or (str, Any))[1]
-    extra = None if item is Any else _check(item)  # a map of typed values
-    known = set(names.values())
-
-    def check_object(value: Any) -> bool:
-        if type(value) is not dict:
-            return False
-        for wire, check, needed in fields:
-            field = value.get(wire, _MISSING)
-            if field is _MISSING:
-                if needed:
-                    return False
-            elif not check(field):
-                return False
-        if extra is not None:
-            return all(extra(v) for k, v in value.items() if k not in known)
-        return True
-
-    return check_object
+    if item is not Any:  # a map of typed values: every entry not named must fit
+        scope["_KNOWN"] = frozenset(names.values())
+        test = _test(item, scope)
+        lines.append("    for k, v in value.items():")
+        lines.append(f"        if k not in _KNOWN and not {test}: return False")
+    lines.append("    return True")
+    exec(compile("\n".join(lines), f"<check of {cls.__name__}>", "exec"), scope)
+    check: Check = scope["check_object"]
+    return check
 
 
 # -- parsing ----------------------------------------------------------------------------

@@ -53,6 +53,10 @@ def _encodings(secret: str) -> set[str]:
     return (spelled | lower) - {secret}
 
 
+def _longest_first(item: tuple[str, str]) -> int:
+    return -len(item[0])
+
+
 class Redactor:
     """Masks a few known secrets (and every ``token=...``) wherever they appear.
 
@@ -76,15 +80,13 @@ class Redactor:
         if len(secret) < MIN_SECRET_LENGTH:
             return
         masked = mask(secret)
-        forms = {secret: masked}
-        shown = repr(secret.encode())[2:-1]  # as a record of raw bytes shows it (httpcore's)
-        if shown != secret:
+        forms = {**self._forms, secret: masked}
+        if not unreserved(secret):  # else it is spelled only one way (a task token is)
+            shown = repr(secret.encode())[2:-1]  # as a record of raw bytes shows it (httpcore)
             forms[shown] = masked
-        if not unreserved(secret):  # else every encoding leaves it as it is
             forms.update(dict.fromkeys(_encodings(secret), masked))
         # Longest first, so that a secret is not half-masked by a shorter one inside it.
-        merged = {**self._forms, **forms}
-        self._forms = dict(sorted(merged.items(), key=lambda item: -len(item[0])))
+        self._forms = dict(sorted(forms.items(), key=_longest_first))
         self._raw_forms = [form.encode() for form in self._forms]
 
     def plus(self, secret: str) -> Redactor:
