@@ -23,7 +23,7 @@ import pytest
 from prism import PRISM, free_port, running_prism
 
 from aparavi_dtc import AparaviDTC, AuthenticationError, Progress, pipelines
-from aparavi_dtc._display import BarDisplay, LineDisplay, NullDisplay, display_for
+from aparavi_dtc._cli.display import BarDisplay, LineDisplay, NullDisplay, display_for
 from aparavi_dtc.testing import FakeAparavi
 from aparavi_dtc_api.models import TaskStatus
 
@@ -985,7 +985,7 @@ def test_process_refuses_bad_arguments_before_sending(
 
 def test_batch_display_choice_and_bar() -> None:
     from aparavi_dtc import BatchProgress
-    from aparavi_dtc._batch_output import (
+    from aparavi_dtc._cli.process import (
         BarBatchDisplay,
         LineBatchDisplay,
         NullBatchDisplay,

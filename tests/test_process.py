@@ -524,9 +524,10 @@ def test_a_timeout_abandons_uploads_in_flight_and_deletes_the_task(
 ) -> None:
     fake.delay("sendToWebhook", 5.0)
     began = time.monotonic()
-    with pytest.raises(TaskTimeoutError, match="0 of 3 files"):
+    with pytest.raises(TaskTimeoutError, match="0 of 3 files") as info:
         process_all(kind, url, [(f"f{i}.txt", b"x") for i in range(3)], timeout=0.5)
     assert time.monotonic() - began < 3.0  # not held until the answers come
+    assert info.value.left_running is False
     assert fake.tasks == {}
 
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from aparavi_dtc import _session
-from aparavi_dtc._session import (
+from aparavi_dtc._cli import session as _session
+from aparavi_dtc._cli.session import (
     SESSION_LIMIT,
     SESSION_MARK,
     SessionError,

@@ -134,6 +134,8 @@ def test_timeout_leaves_the_task_and_says_how_to_resume(client: Any, router: Any
     )
     assert not delete.called
     assert info.value.task.token == TOKEN  # the handle the message points to
+    assert info.value.left_running is True
+    assert info.value.reason == "Task did not finish within 0.05s (last status: Running)."
     assert client.token == TOKEN
 
 
@@ -389,6 +391,7 @@ def test_run_deletes_on_timeout_and_says_so(client: Any, router: Any) -> None:
     with pytest.raises(TaskTimeoutError, match="has been deleted") as info:
         client.run(NOT_WEBHOOK, timeout=0.05, poll_interval=0.01)
     assert "wait again" not in str(info.value)
+    assert info.value.left_running is False
     assert delete.call_count == 1
 
 

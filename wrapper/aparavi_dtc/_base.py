@@ -42,7 +42,7 @@ from ._config import (
     DEFAULT_TIMEOUT,
     AuthScheme,
 )
-from ._exceptions import APIConnectionError, APITimeoutError, NoActiveTaskError
+from ._exceptions import APIConnectionError, APITimeoutError, NoActiveTaskError, request_error
 from ._logging import SECRETS, configure, logger
 from ._operations import Call, Operation
 from ._pipeline import PipelineInput, wrap_pipeline
@@ -384,8 +384,8 @@ class BaseClient:
         action = call.operation.action
         detail = call.redactor.text(str(exc) or type(exc).__name__)
         if isinstance(exc, httpx.TimeoutException):
-            raise APITimeoutError(f"Error {action}: timed out ({detail})") from None
-        raise APIConnectionError(f"Error {action}: {detail}") from None
+            raise request_error(APITimeoutError, action, f"timed out ({detail})") from None
+        raise request_error(APIConnectionError, action, detail) from None
 
     def _retry_after_response(
         self, call: Call[Any], attempt: int, status: int, headers: Mapping[str, str]

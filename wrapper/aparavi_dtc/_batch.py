@@ -342,6 +342,7 @@ class BatchPlan:
             "cancelled and the task deleted.",
             task=task,
             status=None,
+            left_running=False,
         )
 
     @property

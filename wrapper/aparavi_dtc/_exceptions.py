@@ -19,11 +19,15 @@
 
 Misuse of the client (a bad argument) raises the built-in ``ValueError`` or ``TypeError``
 before anything is sent. Messages never contain the API key or a task token.
+
+An error of a request says ``Error <action>: <reason>`` and carries both parts as fields
+(``action``, ``reason``), with ``status_code`` where the service answered: code that
+reports errors builds its words from the fields, never from the message.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from aparavi_dtc_api.models import TaskStatus
@@ -47,13 +51,23 @@ __all__ = [
 
 
 class AparaviError(Exception):
-    """Base class of every error the SDK raises on purpose."""
+    """Base class of every error the SDK raises on purpose.
+
+    ``action`` is what the SDK was doing (``"getting task status"``) and ``reason`` what
+    went wrong, masked, when the error is about a request; both are None otherwise.
+    """
 
     message: str
+    action: str | None
+    reason: str | None
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self, message: str, *, action: str | None = None, reason: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.action = action
+        self.reason = reason
 
 
 class NoActiveTaskError(AparaviError):
@@ -67,22 +81,34 @@ class TaskFailedError(AparaviError):
     """
 
     def __init__(self, message: str, *, status: TaskStatus, errors: list[str]) -> None:
-        super().__init__(message)
+        super().__init__(message, reason=message)
         self.status = status
         self.errors = errors
 
 
 class TaskTimeoutError(AparaviError):
-    """Raised by waiting at its deadline. The task is left running.
+    """Raised by waiting at its deadline.
 
-    ``task`` is a handle on it (resume with ``task.wait()``, cancel with ``task.delete()``);
-    ``status`` is the last status seen, or None if none was.
+    ``left_running`` tells whether the task is still running (``wait()`` leaves it so) or
+    has been deleted (``run()`` and ``process()`` delete it). ``task`` is a handle on it
+    (resume with ``task.wait()``, cancel with ``task.delete()``); ``status`` is the last
+    status seen, or None if none was; ``reason`` says what did not happen in time, without
+    the advice on how to go on that the message adds.
     """
 
-    def __init__(self, message: str, *, task: Any, status: TaskStatus | None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        task: Any,
+        status: TaskStatus | None,
+        left_running: bool = True,
+        reason: str | None = None,
+    ) -> None:
+        super().__init__(message, reason=message if reason is None else reason)
         self.task = task
         self.status = status
+        self.left_running = left_running
 
 
 class APIConnectionError(AparaviError):
@@ -99,8 +125,16 @@ class APIResponseValidationError(AparaviError):
     HTML instead of JSON, truncated JSON, missing fields or wrong types.
     """
 
-    def __init__(self, message: str, *, status_code: int, body: Any) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        body: Any,
+        action: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        super().__init__(message, action=action, reason=reason)
         self.status_code = status_code
         self.body = body
 
@@ -118,9 +152,16 @@ class APIStatusError(AparaviError):
     """
 
     def __init__(
-        self, message: str, *, status_code: int, body: Any, request_id: str | None = None
+        self,
+        message: str,
+        *,
+        status_code: int,
+        body: Any,
+        request_id: str | None = None,
+        action: str | None = None,
+        reason: str | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, action=action, reason=reason)
         self.status_code = status_code
         self.body = body
         self.request_id = request_id
@@ -144,3 +185,11 @@ class RateLimitError(APIStatusError):
 
 class ServerError(APIStatusError):
     """Raised on HTTP 5xx once retries are used up."""
+
+
+E = TypeVar("E", bound=AparaviError)
+
+
+def request_error(cls: type[E], action: str, reason: str, **fields: Any) -> E:
+    """``cls`` for a request that failed: ``Error <action>: <reason>``, both kept as fields."""
+    return cls(f"Error {action}: {reason}", action=action, reason=reason, **fields)

@@ -56,11 +56,21 @@ _NAMESPACE = _Names(Unset=_Unset, File=aparavi_dtc_api.types.File)
 
 
 class Misfit(ValueError):
-    """A value that does not fit the spec; ``path`` names it by its wire names."""
+    """A value that does not fit the spec: ``path`` names it by its wire names, ``reason``
+    says why; for a value of the wrong kind, ``expected`` and ``got`` name both kinds."""
 
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path or 'value'}: {message}")
+    def __init__(
+        self, path: str, reason: str, *, expected: str | None = None, got: str | None = None
+    ) -> None:
+        super().__init__(f"{path or 'value'}: {reason}")
         self.path = path
+        self.reason = reason
+        self.expected = expected
+        self.got = got
+
+    @classmethod
+    def wrong_kind(cls, path: str, expected: str, got: str) -> Misfit:
+        return cls(path, f"expected {expected}, got {got}", expected=expected, got=got)
 
 
 @functools.cache
@@ -225,7 +235,7 @@ def _convert(value: Any, hint: Any, path: str, strict: bool) -> Any:
         return _model(hint, value, path, strict)
     if not (origin is list or attrs.has(hint)) and _check(hint)(value):
         return value
-    raise Misfit(path, f"expected {_name(hint)}, got {_kind(value)}")
+    raise Misfit.wrong_kind(path, _name(hint), _kind(value))
 
 
 def _model(cls: type, raw: dict[str, Any], path: str, strict: bool) -> Any:
@@ -243,7 +253,7 @@ def _model(cls: type, raw: dict[str, Any], path: str, strict: bool) -> Any:
         except Misfit as exc:
             if strict or attr in required:
                 raise
-            logger.debug("ignored the response field %s (%s)", where, str(exc).partition(": ")[2])
+            logger.debug("ignored the response field %s (%s)", where, exc.reason)
             continue  # the raw value stays readable under its wire name
         del extra[wire]
     item = (typing.get_args(hints[_EXTRA]) or (str, Any))[1]

@@ -71,13 +71,6 @@ def wrap_pipeline(pipeline: PipelineInput) -> PipelineRequest:
     try:
         return parse(models.PipelineRequest, body, strict=True)
     except Misfit as exc:
-        where, _, what = str(exc).partition(": ")
-        raise ValueError(f"the pipeline is not usable: {where} is {_plain(what)}") from None
-
-
-def _plain(what: str) -> str:
-    """A :class:`Misfit` reason as the end of a sentence: "missing", "a list, not an int"."""
-    if what.startswith("expected "):
-        wanted, _, got = what[len("expected ") :].partition(", got ")
-        return f"{got} where {wanted} belongs" if got else wanted
-    return what
+        where = exc.path or "value"
+        what = f"{exc.got} where {exc.expected} belongs" if exc.expected else exc.reason
+        raise ValueError(f"the pipeline is not usable: {where} is {what}") from None

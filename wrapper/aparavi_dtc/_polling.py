@@ -201,7 +201,8 @@ class Waiter:
         """The error for a deadline that has passed; says how to resume or cancel."""
         last = self.last.status if self.last is not None else "unknown"
         what = "did not finish" if self._target == "finished" else "was not Running"
-        message = f"Task {what} within {duration(self._timeout or 0.0)} (last status: {last})."
+        reason = f"Task {what} within {duration(self._timeout or 0.0)} (last status: {last})."
+        message = reason
         if self._left_running:
             # The token in a message is masked, so a handle cannot be pasted from it: the
             # exception carries the handle instead.
@@ -211,7 +212,13 @@ class Waiter:
             )
         else:
             message += " The task has been deleted."
-        return TaskTimeoutError(message, task=self._task, status=self.last)
+        return TaskTimeoutError(
+            message,
+            task=self._task,
+            status=self.last,
+            left_running=self._left_running,
+            reason=reason,
+        )
 
 
 def duration(seconds: float) -> str:

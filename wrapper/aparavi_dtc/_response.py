@@ -17,6 +17,7 @@ from ._exceptions import (
     ResponseTooLargeError,
     ServerError,
     TaskNotFoundError,
+    request_error,
 )
 from ._models import Misfit, parse
 from ._operations import Call
@@ -53,8 +54,10 @@ def handle(call: Call[M], status: int, headers: Mapping[str, str], raw: bytes, s
         what = "not JSON" if not parsed else f"a JSON {type(body).__name__}"
         what = "nested too deeply to read" if deep else what
         shown = _text(call, raw)
-        raise APIResponseValidationError(
-            f"Error {action}: the response is {what}, not a JSON object: {shown!r:.120}",
+        raise request_error(
+            APIResponseValidationError,
+            action,
+            f"the response is {what}, not a JSON object: {shown!r:.120}",
             status_code=status,
             body=body if parsed else shown,
         )
@@ -63,14 +66,18 @@ def handle(call: Call[M], status: int, headers: Mapping[str, str], raw: bytes, s
     try:
         return parse(call.operation.model, body, strict=strict)
     except RecursionError:
-        raise APIResponseValidationError(
-            f"Error {action}: the response nests too deeply to read",
+        raise request_error(
+            APIResponseValidationError,
+            action,
+            "the response nests too deeply to read",
             status_code=status,
             body=None,
         ) from None
     except Misfit as exc:
-        raise APIResponseValidationError(
-            f"Error {action}: unexpected response: {redactor.text(str(exc))}",
+        raise request_error(
+            APIResponseValidationError,
+            action,
+            f"unexpected response: {redactor.text(str(exc))}",
             status_code=status,
             body=body,
         ) from None
@@ -78,9 +85,10 @@ def handle(call: Call[M], status: int, headers: Mapping[str, str], raw: bytes, s
 
 def too_large(call: Call[Any], status: int, limit: int) -> ResponseTooLargeError:
     """The error for a body that grew past ``limit`` bytes; reading has stopped."""
-    return ResponseTooLargeError(
-        f"Error {call.operation.action}: the response is larger than {limit:,} bytes "
-        "(the client's max_response_size)",
+    return request_error(
+        ResponseTooLargeError,
+        call.operation.action,
+        f"the response is larger than {limit:,} bytes (the client's max_response_size)",
         status_code=status,
         body=None,
     )
@@ -109,7 +117,6 @@ def status_error(
         reason = reason[:_PREVIEW] + "…"
     if 300 <= status < 400:
         reason = f"redirect (HTTP {status}) not followed"
-    message = f"Error {call.operation.action}: {reason}"
     cls: type[APIStatusError]
     if status == 401:
         cls = AuthenticationError
@@ -124,7 +131,9 @@ def status_error(
     request_id = headers.get("x-request-id")
     if request_id is not None:
         request_id = call.redactor.text(request_id)[:_PREVIEW]
-    return cls(message, status_code=status, body=body, request_id=request_id)
+    return request_error(
+        cls, call.operation.action, reason, status_code=status, body=body, request_id=request_id
+    )
 
 
 def _reason(body: Any, status_code: int) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from aparavi_dtc_api import models
 
-from ._exceptions import PipelineValidationError
+from ._exceptions import PipelineValidationError, request_error
 from ._pipeline import PipelineInput, wrap_pipeline
 from ._polling import Progress, check_wait_args
 from ._uploads import FileInput, read_upload
@@ -123,8 +123,10 @@ def check_validation(result: Envelope) -> None:
     data = result.data
     errors = data.get("errors") if isinstance(data, dict) else None
     if isinstance(errors, list) and errors:
-        raise PipelineValidationError(
-            f"Error validating pipeline: {'; '.join(map(str, errors))[:500]}",
+        raise request_error(
+            PipelineValidationError,
+            "validating pipeline",
+            "; ".join(map(str, errors))[:500],
             status_code=200,
             body=result.to_dict(),
         )

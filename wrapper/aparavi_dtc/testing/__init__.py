@@ -11,6 +11,8 @@
   schemathesis or your own contract tests.
 * :class:`FakeAparavi`: the service's behaviour in memory, as an httpx transport or a
   loopback server (``aparavi-dtc mock`` runs it from the command line).
+* :func:`running_prism`: Prism serving the shipped spec on a free loopback port, and
+  :func:`stop_on_signals`, which makes SIGTERM and SIGHUP stop a mock as Ctrl-C does.
 * The pytest plugin (installed with ``aparavi-dtc[testing]``): fixtures ``aparavi_fake``,
   ``aparavi_client``, ``aparavi_async_client``, ``aparavi_server`` and ``aparavi_prism``.
 
@@ -22,9 +24,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._fake import FakeAparavi, Received
-from ._prism import PrismUnavailable, running_prism
+from ._prism import PrismUnavailable, running_prism, stop_on_signals
 
-__all__ = ["FakeAparavi", "PrismUnavailable", "Received", "running_prism", "spec_path"]
+__all__ = [
+    "FakeAparavi",
+    "PrismUnavailable",
+    "Received",
+    "running_prism",
+    "spec_path",
+    "stop_on_signals",
+]
 
 
 def spec_path() -> Path:

@@ -286,12 +286,12 @@ class FakeAparavi:
     def _startTask(self, query: Mapping[str, str], headers: Any, body: bytes) -> Any:
         pipeline, problem = _pipeline(body)
         if problem:
-            return _unprocessable(problem)
+            return _unprocessable(*problem)
         threads = query.get("threads")
         if threads is not None and not (
             threads.isascii() and threads.isdigit() and 1 <= int(threads) <= 16
         ):
-            return _unprocessable("query.threads: Input should be between 1 and 16")
+            return _unprocessable("query.threads", "Input should be between 1 and 16")
         token = uuid.uuid4().hex
         webhook = _is_webhook(pipeline)
         states = [_state("Running", serviceUp=1)] if webhook else _batch_states()
@@ -318,7 +318,7 @@ class FakeAparavi:
     def _validatePipeline(self, query: Mapping[str, str], headers: Any, body: bytes) -> Any:
         pipeline, problem = _pipeline(body)
         if problem:
-            return _unprocessable(problem)
+            return _unprocessable(*problem)
         errors = [
             f"component {c.get('id', i)!r} has no provider"
             for i, c in enumerate(pipeline["components"])
@@ -336,13 +336,13 @@ class FakeAparavi:
             task.uploads += 1
         files = _uploaded(headers, body)
         if not files:
-            return _unprocessable("body: Field required")
+            return _unprocessable("body", "Field required")
         return _ok(_results(files))
 
     def _createPipe(self, query: Mapping[str, str], headers: Any, body: bytes) -> Any:
         pipeline, problem = _pipeline(body)
         if problem:
-            return _unprocessable(problem)
+            return _unprocessable(*problem)
         token = uuid.uuid4().hex
         with self._lock:
             self._pipes[token] = pipeline
@@ -360,7 +360,7 @@ class FakeAparavi:
                 return _error(200, "Pipe not found")
         files = _uploaded(headers, body)
         if not files:
-            return _unprocessable("body.files: Field required")
+            return _unprocessable("body.files", "Field required")
         return _ok(_results(files))
 
     def _getServices(self, query: Mapping[str, str], headers: Any, body: bytes) -> Any:
@@ -388,12 +388,12 @@ class FakeAparavi:
         # a wrong key and an unknown task are all FastAPI-style 422s.
         for name in ("type", "token", "apikey"):
             if not query.get(name):
-                return _unprocessable(f"query.{name}: Field required")
+                return _unprocessable(f"query.{name}", "Field required")
         if query["apikey"] != self.api_key:
-            return _unprocessable("query.apikey: Invalid API key")
+            return _unprocessable("query.apikey", "Invalid API key")
         with self._lock:
             if self._task(query) is None:
-                return _unprocessable("query.token: Task not found")
+                return _unprocessable("query.token", "Task not found")
         return 302, {"Location": f"/{page}/pages/index.html"}, b""
 
     def _task(self, query: Mapping[str, str]) -> _Task | None:
@@ -471,26 +471,25 @@ def _not_found() -> tuple[int, dict[str, str], bytes]:
     return _error(200, "Task not found")
 
 
-def _unprocessable(message: str) -> tuple[int, dict[str, str], bytes]:
-    where, _, msg = message.partition(": ")
+def _unprocessable(where: str, msg: str) -> tuple[int, dict[str, str], bytes]:
     detail = {"loc": where.split("."), "msg": msg, "type": "value_error"}
     return _json(422, {"detail": [detail]})
 
 
-def _pipeline(body: bytes) -> tuple[dict[str, Any], str | None]:
+def _pipeline(body: bytes) -> tuple[dict[str, Any], tuple[str, str] | None]:
     try:
         wrapped = json.loads(body) if body else None
     except ValueError:
-        return {}, "body: JSON decode error"
+        return {}, ("body", "JSON decode error")
     pipeline = wrapped.get("pipeline") if isinstance(wrapped, dict) else None
     if not isinstance(pipeline, dict):
-        return {}, "body.pipeline: Field required"
+        return {}, ("body.pipeline", "Field required")
     components = pipeline.get("components")
     if not isinstance(components, list):
-        return {}, "body.pipeline.components: Field required"
+        return {}, ("body.pipeline.components", "Field required")
     for index, component in enumerate(components):
         if not isinstance(component, dict):
-            return {}, f"body.pipeline.components.{index}: Input should be a valid dictionary"
+            return {}, (f"body.pipeline.components.{index}", "Input should be a valid dictionary")
     return pipeline, None
 
 

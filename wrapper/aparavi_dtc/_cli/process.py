@@ -14,14 +14,18 @@ import os
 import re
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from ._display import clean, to_json
+from .display import clean, to_json
+from .status import CLIError, ExitCode, file_error
 
 if TYPE_CHECKING:  # the models load only when a command runs, not for --help
-    from ._batch import BatchProgress, FileResult
+    from aparavi_dtc import BatchProgress, FileResult
+
+    from .context import Context
 
 Mask = Callable[[str], str]
 
@@ -262,3 +266,80 @@ def batch_display_for(
         except ImportError:
             pass
     return LineBatchDisplay(stream)
+
+
+# -- the command ------------------------------------------------------------------------
+
+
+def cmd_process(ctx: Context) -> ExitCode:
+    """Each file its own upload to one task; results written as files finish."""
+    args, report = ctx.args, ctx.report
+    named = args.pipeline is not None or args.pipeline_name is not None
+    pipeline = ctx.pipeline() if named else None  # None: the simple parser
+    display = batch_display_for(sys.stderr, quiet=report.json_mode, stdout=sys.stdout)
+    try:
+        batch = ctx.client.process(
+            args.paths,
+            pipeline,
+            concurrency=args.concurrency,
+            threads=args.threads,
+            timeout=args.timeout,
+            on_progress=display.update,
+        )
+        sink: Sink
+        try:
+            if args.out is not None:
+                sink = JsonLinesSink(Path(args.out), report.redactor.text)
+            elif args.out_dir is not None:
+                sink = DirectorySink(Path(args.out_dir), report.redactor.text)
+            else:
+                sink = PrintSink(report.json_mode, report.redactor.text)
+        except OSError as exc:
+            raise CLIError(f"cannot write {exc.filename}: {exc.strerror}") from None
+    except BaseException:
+        display.close()
+        raise
+    done = failed = 0
+    began = time.monotonic()
+
+    def kept() -> str:
+        if sink.where is None:
+            return f"{done} of {batch.total} files were done and printed"
+        return f"{done} of {batch.total} files were done; their results are in {sink.where}"
+
+    try:
+        with batch:
+            for result in batch:
+                error = None
+                if result.error is not None:
+                    error = report.redactor.text(file_error(result.error, report.base_url))
+                sink.write(result, file_record(result, error))
+                done += 1
+                failed += not result.ok
+                shown = str(result.path) if result.path is not None else result.name
+                outcome = f"failed: {error}" if error else "ok"
+                line = f"[{done}/{batch.total}] {shown}: {outcome}"
+                display.file_done(report.redactor.text(clean(line)), failed=not result.ok)
+    except KeyboardInterrupt:
+        raise CLIError(
+            f"interrupted: the task was deleted; {kept()}", ExitCode.INTERRUPTED
+        ) from None
+    except BaseException:
+        if done:
+            report.note(kept())
+        raise
+    finally:
+        display.close()
+        sink.close()
+    elapsed = time.monotonic() - began
+    summary: dict[str, Any] = {"total": batch.total, "succeeded": done - failed}
+    summary |= {"failed": failed, "elapsed": round(elapsed, 3), "out": sink.where}
+    if report.json_mode:
+        if sink.where is not None:  # stdout is free for one summary object
+            ctx.out("", summary)
+    else:
+        line = f"Processed {done - failed} of {batch.total} files"
+        line += f" ({failed} failed)" if failed else ""
+        line += f" in {elapsed:.1f}s" + (f"; results in {sink.where}" if sink.where else "")
+        report.note(line)
+    return ExitCode.FILES_FAILED if failed else ExitCode.OK

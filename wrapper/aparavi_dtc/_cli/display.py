@@ -11,9 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:  # the models load only when a command runs, not for --help
-    from aparavi_dtc import WebhookResult
-
-    from ._polling import Progress
+    from aparavi_dtc import Progress, WebhookResult
 
 # Characters a terminal acts on instead of showing: C0 controls (ESC starts escape
 # sequences, CR rewrites the line, BS erases), DEL, C1 controls (CSI and OSC in one byte),

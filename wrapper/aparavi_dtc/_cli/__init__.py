@@ -1,0 +1,13 @@
+"""The ``aparavi-dtc`` command, one concern a module: exit codes and error lines
+(``status``), the arguments (``definition``), output (``output``), the context every
+command gets (``context``), the commands (``commands``, and ``process`` with its sinks and
+progress), how things are shown (``display``) and the current task between invocations
+(``session``). It drives the SDK through its public API only.
+
+The client (httpx, the generated models) loads only when a command runs, so that
+``aparavi-dtc --help`` and usage errors answer at once.
+"""
+
+from .core import main
+
+__all__ = ["main"]

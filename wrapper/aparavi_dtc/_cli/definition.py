@@ -1,0 +1,188 @@
+"""The arguments ``aparavi-dtc`` takes: its options, commands and usage errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+import aparavi_dtc
+
+from .commands import (
+    cmd_delete,
+    cmd_mock,
+    cmd_pipelines,
+    cmd_run,
+    cmd_start,
+    cmd_status,
+    cmd_upload,
+    cmd_validate,
+    cmd_version,
+)
+from .context import Context
+from .display import to_json
+from .process import cmd_process
+from .status import ExitCode
+
+__all__ = ["parser", "wants_json"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as a JSON object on stderr when ``--json`` was given."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if self.json_errors:
+            code = ExitCode.USAGE
+            report = {"error": f"{self.prog}: {message}", "code": int(code), "exit": code.name}
+            print(to_json(report), file=sys.stderr)
+            sys.exit(code)
+        super().error(message)
+
+
+def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """The options every command takes, before or after its name.
+
+    The top-level parser gives the defaults; the subcommands' copies leave an option
+    unset unless it is given there (``argparse.SUPPRESS``), so neither overrides the other.
+    """
+
+    def default(value: Any) -> Any:
+        return value if defaults else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--api-key",
+        default=default(None),
+        help="the API key; prefer APARAVI_API_KEY: other users can see a process's arguments",
+    )
+    parser.add_argument(
+        "--base-url", default=default(None), help="the service URL (default: $APARAVI_BASE_URL)"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=default(False),
+        help="print machine-readable JSON (errors too, on stderr)",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", default=default(False), help="show details of errors"
+    )
+
+
+def parser(json_errors: bool = False) -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="aparavi-dtc",
+        description="Start, watch, feed and delete Aparavi Data Toolchain tasks.",
+        epilog=(
+            "The API key comes from APARAVI_API_KEY and the service URL from "
+            "APARAVI_BASE_URL. Exit codes: 0 ok, 1 task failed, 2 usage, "
+            "3 authentication, 4 not found, 5 network or timeout, 6 other API error, "
+            "7 some files failed (process), 130 interrupted."
+        ),
+    )
+    parser.json_errors = json_errors
+    _global_options(parser, defaults=True)
+    parser.add_argument(
+        "--version", action="version", version=f"aparavi-dtc {aparavi_dtc.__version__}"
+    )
+    shared = _Parser(add_help=False)
+    _global_options(shared, defaults=False)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, run: Callable[[Context], ExitCode], help: str) -> Any:
+        sub = commands.add_parser(name, help=help, description=help, parents=[shared])
+        sub.json_errors = json_errors
+        sub.set_defaults(run=run)
+        return sub
+
+    def pipeline_options(sub: Any, *, then_files: bool = False) -> None:
+        what = "a pipeline JSON file"
+        if then_files:
+            what += " (with --pipeline, every argument is a file to process)"
+        sub.add_argument("pipeline", nargs="?", metavar="PIPELINE", help=what)
+        sub.add_argument(
+            "--pipeline",
+            dest="pipeline_name",
+            metavar="NAME",
+            help="a predefined pipeline instead of a file (`aparavi-dtc pipelines` lists them)",
+        )
+
+    def task_options(sub: Any) -> None:
+        sub.add_argument("--token", help="act on this task instead of the current one")
+        sub.add_argument("--type", help="the task type that goes with --token")
+
+    sub = command("validate", cmd_validate, "check a pipeline without running it")
+    pipeline_options(sub)
+    sub = command("start", cmd_start, "start a task; it becomes the current task")
+    pipeline_options(sub)
+    sub.add_argument("--name", help="a name for the task")
+    sub.add_argument("--threads", type=int, help="threads for the task, 1 to 16")
+    sub.add_argument("--wait", action="store_true", help="wait for it, showing progress")
+    sub.add_argument(
+        "--replace",
+        action="store_true",
+        help="delete the current task first (without it, start refuses while one exists)",
+    )
+    sub = command("status", cmd_status, "show the status of the current task")
+    sub.add_argument("--watch", action="store_true", help="follow it until it finishes")
+    task_options(sub)
+    sub = command("delete", cmd_delete, "cancel and delete the current task")
+    task_options(sub)
+    sub = command(
+        "upload", cmd_upload, "send files or text to the current (webhook) task; show the results"
+    )
+    sub.add_argument("files", nargs="*", metavar="FILE", help="files to send")
+    sub.add_argument("--text", help="text to send instead of files")
+    task_options(sub)
+    sub = command(
+        "run", cmd_run, "validate, start, upload (or wait), delete in one go; show the results"
+    )
+    pipeline_options(sub, then_files=True)
+    sub.add_argument("files", nargs="*", metavar="FILE", help="files for a webhook pipeline")
+    sub.add_argument("--text", help="text for a webhook pipeline instead of files")
+    sub = command(
+        "process",
+        cmd_process,
+        "process files, directories and glob patterns through one task, a file per upload",
+    )
+    sub.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a file, a directory (walked; hidden files skipped) or a quoted glob pattern",
+    )
+    which = sub.add_mutually_exclusive_group()
+    which.add_argument(
+        "--pipeline",
+        dest="pipeline_name",
+        metavar="NAME",
+        help="a predefined pipeline (default: simple-parser; `aparavi-dtc pipelines` lists them)",
+    )
+    which.add_argument("--pipeline-file", dest="pipeline", metavar="FILE", help="a pipeline file")
+    where = sub.add_mutually_exclusive_group()
+    where.add_argument(
+        "--out", metavar="FILE", help="write one JSON object per file (JSON Lines) as each ends"
+    )
+    where.add_argument("--out-dir", metavar="DIR", help="write each file's text to DIR/NAME.txt")
+    sub.add_argument(
+        "--concurrency", type=int, default=4, help="uploads in flight at once, 1 to 32 (4)"
+    )
+    sub.add_argument("--threads", type=int, help="threads for the task, 1 to 16")
+    sub.add_argument("--timeout", type=float, help="seconds the whole batch may take")
+    command("version", cmd_version, "show the service's version")
+    sub = command("pipelines", cmd_pipelines, "list the predefined pipelines, or print one")
+    sub.add_argument("name", nargs="?", metavar="NAME", help="print this pipeline's JSON")
+    sub = command("mock", cmd_mock, "serve a fake of the service on loopback, for tests")
+    sub.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    sub.add_argument(
+        "--prism", action="store_true", help="run Prism on the shipped spec instead (needs npx)"
+    )
+    return parser
+
+
+def wants_json(argv: Sequence[str]) -> bool:
+    """Whether ``--json`` is among the options (before a ``--``), for usage errors."""
+    options = argv[: list(argv).index("--")] if "--" in argv else argv
+    return "--json" in options
