@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from aparavi_dtc import AparaviDTC, APIConnectionError, AsyncAparaviDTC
-from aparavi_dtc._aiohttp_sender import _Attempt, as_httpx_error, client_timeout
+from aparavi_dtc._transports.aiohttp_sender import _Attempt, as_httpx_error, client_timeout
 from aparavi_dtc._url import env_proxy
 
 from .conftest import API_KEY, PIPELINE, TOKEN, started, status_body
@@ -143,6 +143,25 @@ def test_many_calls_share_kept_alive_connections(server: LoopbackServer) -> None
     asyncio.run(scenario())
     assert len(server.requests) == 20
     assert server.connections - before == 1
+
+
+def test_each_client_keeps_its_own_bounded_url_cache(server: LoopbackServer) -> None:
+    from aparavi_dtc._config import CACHED_TASKS
+
+    server.script(respond(200, status_body()))
+
+    async def scenario() -> tuple[int, int]:
+        async with (
+            AsyncAparaviDTC(API_KEY, base_url=server.url) as first,
+            AsyncAparaviDTC(API_KEY, base_url=server.url) as second,
+        ):
+            for index in range(CACHED_TASKS + 5):
+                await first.task(f"token-{index:05d}-abcdefgh", "cpu").get()
+            return len(first._sender._targets), len(second._sender._targets)
+
+    kept, other = asyncio.run(scenario())
+    assert 0 < kept <= CACHED_TASKS
+    assert other == 0  # nothing shared between clients
 
 
 def test_environment_proxy_carries_https_requests_without_the_key(
@@ -310,9 +329,10 @@ def test_without_aiohttp_the_async_client_sends_through_httpx_with_the_same_beha
     import sys
 
     from aparavi_dtc import APITimeoutError, ResponseTooLargeError, ServerError
-    from aparavi_dtc._senders import HttpxSender
+    from aparavi_dtc._transports import HttpxSender
 
-    monkeypatch.setitem(sys.modules, "aparavi_dtc._aiohttp_sender", None)  # not installed
+    # aiohttp not installed:
+    monkeypatch.setitem(sys.modules, "aparavi_dtc._transports.aiohttp_sender", None)
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.9:9")  # a loopback service skips it
     big = {"status": "OK", "data": {"version": "x" * 5000}}
     server.script(

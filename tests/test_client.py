@@ -814,4 +814,4 @@ def test_sync_client_keeps_a_bounded_number_of_parsed_urls(router: Any) -> None:
     sent = [call.request.url.params["token"] for call in route.calls]
     assert sent[:3] == ["token-0000-abcdefgh", "token-0001-abcdefgh", "token-0002-abcdefgh"]
     assert route.calls.last.request.url.params["type"] == "gpu"
-    assert len(client._urls) <= CACHED_TASKS
+    assert len(client._sender._urls) <= CACHED_TASKS

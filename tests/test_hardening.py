@@ -626,9 +626,10 @@ def test_without_aiohttp_the_async_client_bounds_a_dripping_response_too(
     import sys
 
     from aparavi_dtc import AsyncAparaviDTC
-    from aparavi_dtc._senders import HttpxSender
+    from aparavi_dtc._transports import HttpxSender
 
-    monkeypatch.setitem(sys.modules, "aparavi_dtc._aiohttp_sender", None)  # not installed
+    # aiohttp not installed:
+    monkeypatch.setitem(sys.modules, "aparavi_dtc._transports.aiohttp_sender", None)
     streaming = StreamingServer(head, _drip_all if not head else _drip)
 
     async def call() -> None:

@@ -28,8 +28,8 @@ from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
 from ._run import RunResult, check_validation, plan_run, results_of
-from ._senders import HttpxSender, Sender, default_sender
 from ._sentinel import NOT_GIVEN, NotGiven
+from ._transports import HttpxSender, Sender, default_sender
 from ._uploads import FileInput
 
 if TYPE_CHECKING:  # process() loads them on first use, so that a first client starts faster

@@ -13,7 +13,6 @@ import httpx
 from ._base import BaseClient
 from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
-    CACHED_TASKS,
     DEFAULT_AUTH_SCHEME,
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
@@ -22,16 +21,15 @@ from ._config import (
     POLL_INTERVAL,
     AuthScheme,
 )
-from ._deadline import make_transport
 from ._exceptions import AparaviError, TaskNotFoundError
 from ._logging import SENDING
-from ._operations import Call, sync_content
+from ._operations import Call
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
-from ._response import response_budget, too_large
 from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
+from ._transports import SyncSender, default_sync_sender
 from ._uploads import FileInput
 
 if TYPE_CHECKING:  # process() loads them on first use, so that a first client starts faster
@@ -279,19 +277,9 @@ class AparaviDTC(BaseClient):
             strict=strict,
             max_response_size=max_response_size,
         )
-        if transport is None:
-            transport = make_transport(httpx.HTTPTransport, self.base_url)
-        self._http = httpx.Client(
-            headers=self._headers,
-            timeout=self.timeout,
-            follow_redirects=False,
-            # Proxies come from env_proxy(), as for the async client; the transport still
-            # reads SSL_CERT_FILE / SSL_CERT_DIR. No .netrc, and a given transport is used
-            # for every URL.
-            trust_env=False,
-            transport=transport,
+        self._sender: SyncSender = default_sync_sender(
+            self.base_url, self._headers, self.timeout, self.max_response_size, transport
         )
-        self._urls: dict[str, httpx.URL] = {}
 
     def __enter__(self) -> Self:
         return self
@@ -306,71 +294,31 @@ class AparaviDTC(BaseClient):
 
     def close(self) -> None:
         """Close the client's connections. The client cannot be used afterwards."""
-        self._http.close()
-
-    def _parse(self, url: str) -> httpx.URL:
-        # httpx parses a URL given as a string on every request, a tenth of a poll's cost
-        # (BENCHMARKS.md); a task's status URL is the same every time it is polled.
-        if len(self._urls) >= CACHED_TASKS:
-            self._urls.clear()  # one call, so threads sharing the client cannot trip on it
-        parsed = self._urls[url] = httpx.URL(url)
-        return parsed
+        self._sender.close()
 
     def _send(self, call: Call[M]) -> M:
         sending = SENDING.set(call.redactor)  # what the stacks log meanwhile is masked with it
         try:
             attempt = 0
             while True:
-                body, own_headers = sync_content(call)  # a streamed body afresh on each attempt
-                request = self._http.build_request(
-                    call.method,
-                    self._urls.get(call.url) or self._parse(call.url),
-                    # The httpx client holds the client's own headers; pass only a call's own.
-                    headers=None if own_headers is self._headers else own_headers,
-                    content=body,
-                    timeout=call.timeout,
-                )
                 started = time.monotonic()
                 failure: httpx.HTTPError | None = None
-                retry: float | None = None
                 try:
-                    response = self._http.send(request, stream=True)
-                    try:
-                        status, headers = response.status_code, response.headers
-                        self._log_response(call, attempt, status, time.monotonic() - started)
-                        retry = self._retry_after_response(call, attempt, status, headers)
-                        if retry is None:
-                            content = self._read(call, response)
-                    finally:
-                        response.close()
+                    status, headers, content = self._sender.send(call)
                 except httpx.HTTPError as exc:
                     failure = exc  # decided outside this block, so no error chains to the request
                 if failure is not None:
                     delay = self._retry_after_error(call, attempt, failure)
-                elif retry is None:
-                    return self._handle(call, status, headers, content)
                 else:
+                    self._log_response(call, attempt, status, time.monotonic() - started)
+                    retry = self._retry_after_response(call, attempt, status, headers)
+                    if retry is None:
+                        return self._handle(call, status, headers, content)
                     delay = retry
                 time.sleep(delay)
                 attempt += 1
         finally:
             SENDING.reset(sending)
-
-    def _read(self, call: Call[M], response: httpx.Response) -> bytes:
-        """The decoded body, read up to ``max_response_size`` and within one read timeout
-        as a whole: bounded in memory and in time, however the server sends it."""
-        limit, budget = self.max_response_size, response_budget(call)
-        deadline = None if budget is None else time.monotonic() + budget
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            chunks.append(chunk)
-            size += len(chunk)
-            if limit is not None and size > limit:
-                raise too_large(call, response.status_code, limit)
-            if deadline is not None and time.monotonic() > deadline:
-                raise httpx.ReadTimeout("timed out reading the response")
-        return b"".join(chunks)
 
     def _wait(self, task: Task, waiter: Waiter) -> TaskStatus:
         while True:

@@ -1,7 +1,7 @@
 """The async client's default HTTP stack: aiohttp, when installed (``aparavi-dtc[aiohttp]``).
 
 aiohttp costs about a third of httpx's async stack per request (BENCHMARKS.md). Its
-failures are raised as httpx's exception types, as :mod:`._senders` explains.
+failures are raised as httpx's exception types, as the package explains.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import aiohttp
 import httpx
 import yarl
 
-from ._checks import TimeoutTypes
-from ._config import CACHED_TASKS
-from ._operations import Call, async_content
-from ._response import too_large
-from ._senders import CHUNK, CLOSED_MESSAGE, Reply, read_capped
-from ._uploads import BodyError
-from ._url import env_proxy, uses_tls
+from .._checks import TimeoutTypes
+from .._config import CACHED_TASKS
+from .._operations import Call, async_content
+from .._response import too_large
+from .._uploads import BodyError
+from .._url import env_proxy, uses_tls
+from .base import CHUNK, CLOSED_MESSAGE, Reply, read_capped
 
 
 def client_timeout(timeout: TimeoutTypes) -> aiohttp.ClientTimeout:
@@ -220,21 +220,6 @@ def _body_error(exc: BaseException) -> BodyError | None:
     return None
 
 
-_TARGETS: dict[str, yarl.URL] = {}
-
-
-def _target(url: str) -> yarl.URL:
-    """``url`` parsed, kept for the URLs used last: a task polled again is not parsed again."""
-    parsed = _TARGETS.get(url)
-    if parsed is None:
-        if len(_TARGETS) >= CACHED_TASKS:
-            _TARGETS.clear()  # one call, so concurrent tasks cannot trip on it
-        # The base client has already encoded the query; yarl need not check it again.
-        parsed = yarl.URL(url, encoded=True) if url.isascii() else yarl.URL(url)
-        _TARGETS[url] = parsed
-    return parsed
-
-
 class AiohttpSender:
     """Sends over one aiohttp session, made on first use inside the running event loop.
 
@@ -253,6 +238,7 @@ class AiohttpSender:
         self._timeout = timeout
         self._default_timeout = client_timeout(timeout)
         self._default_phases = httpx.Timeout(timeout)
+        self._targets: dict[str, yarl.URL] = {}
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
@@ -279,6 +265,18 @@ class AiohttpSender:
                 "make one client per event loop"
             )
         return self._session
+
+    def _target(self, url: str) -> yarl.URL:
+        """``url`` parsed, kept for the URLs used last: a task polled again is not parsed
+        again."""
+        parsed = self._targets.get(url)
+        if parsed is None:
+            if len(self._targets) >= CACHED_TASKS:
+                self._targets.clear()  # one call, so concurrent tasks cannot trip on it
+            # The base client has already encoded the query; yarl need not check it again.
+            parsed = yarl.URL(url, encoded=True) if url.isascii() else yarl.URL(url)
+            self._targets[url] = parsed
+        return parsed
 
     def _ssl_context(self) -> ssl.SSLContext | bool:
         # httpx's context: certifi's CA bundle, or SSL_CERT_FILE / SSL_CERT_DIR. Loading it
@@ -307,7 +305,7 @@ class AiohttpSender:
                 attempt.timer,
                 session.request(
                     call.method,
-                    _target(call.url),
+                    self._target(call.url),
                     headers=headers,
                     data=body,
                     allow_redirects=False,

@@ -7,7 +7,7 @@ headers, before the client sees the response at all. Here, the connections of th
 transport give a response, from its first byte to its last, the read timeout in all: the
 clock starts at the first read after the request was written, and every later wait for data
 gets only what is left of it. This serves the sync client, and the async client without
-the aiohttp extra; over aiohttp, ``_aiohttp_sender.py`` does the same.
+the aiohttp extra; over aiohttp, ``aiohttp_sender.py`` does the same.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from collections.abc import Iterable
 import httpcore
 import httpx
 
-from ._config import DEFAULT_LIMITS
-from ._url import env_proxy, trust_nothing, uses_tls
+from .._config import DEFAULT_LIMITS
+from .._url import env_proxy, trust_nothing, uses_tls
 
 __all__ = ["bound_responses", "make_transport"]
 
