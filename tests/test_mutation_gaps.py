@@ -39,6 +39,7 @@ from aparavi_dtc._exceptions import (
     TaskNotFoundError,
     TaskTimeoutError,
 )
+from aparavi_dtc._operations import pipe_request, webhook_request
 from aparavi_dtc._redact import Redactor
 from aparavi_dtc._response import (
     _text,
@@ -53,11 +54,9 @@ from aparavi_dtc._uploads import (
     FileChangedError,
     StreamedBody,
     content_disposition,
-    pipe_request,
     read_file,
     read_files,
     read_upload,
-    webhook_request,
 )
 
 from .conftest import API_KEY, BASE_URL
@@ -574,17 +573,17 @@ def sync_client() -> Any:
 def test_next_upload_sets_empty_files_aside_and_goes_on(sync_client: Any) -> None:
     inputs = [("e.txt", b""), ("a.txt", b"x"), ("b.bin", b"yy")]
     batch = plan_batch(inputs, None, 4, None, None, None)
-    upload = batch.next_upload(sync_client, TOKEN, "cpu")
+    upload = batch.next_upload(sync_client._streamed_upload_call(TOKEN, "cpu"))
     assert upload is not None
     assert upload.source.name == "a.txt"
     [empty] = batch.ready
     assert (empty.name, empty.elapsed, empty.ok) == ("e.txt", 0.0, False)
     assert str(empty.error) == "file 'e.txt' is empty: the service needs something to process"
     assert type(empty.error) is ValueError
-    second = batch.next_upload(sync_client, TOKEN, "cpu")
+    second = batch.next_upload(sync_client._streamed_upload_call(TOKEN, "cpu"))
     assert second is not None
     assert second.source.name == "b.bin"
-    assert batch.next_upload(sync_client, TOKEN, "cpu") is None
+    assert batch.next_upload(sync_client._streamed_upload_call(TOKEN, "cpu")) is None
 
 
 def test_each_upload_is_the_batch_request_with_its_own_file(
@@ -599,8 +598,9 @@ def test_each_upload_is_the_batch_request_with_its_own_file(
 
     monkeypatch.setattr(sync_client, "_call", counted)
     batch = plan_batch([("a.txt", b"x"), ("é.pdf", b"yy")], None, 4, None, None, None)
-    first = batch.next_upload(sync_client, TOKEN, "gpu")
-    second = batch.next_upload(sync_client, TOKEN, "gpu")
+    template = sync_client._streamed_upload_call(TOKEN, "gpu")
+    first = batch.next_upload(template)
+    second = batch.next_upload(template)
     assert first is not None
     assert second is not None
     assert built == [ops.SEND_TO_WEBHOOK]  # the request is built once for the batch
@@ -685,11 +685,11 @@ def test_progress_waits_for_a_report_at_most_a_quarter_second(clock: Clock) -> N
 def test_a_batch_is_not_stopped_until_stop(sync_client: Any) -> None:
     batch = plan()
     assert batch.stopped is False
-    upload = batch.next_upload(sync_client, TOKEN, "cpu")
+    upload = batch.next_upload(sync_client._streamed_upload_call(TOKEN, "cpu"))
     assert upload is not None
     batch.stop()
     assert batch.stopped is True
-    assert batch.next_upload(sync_client, TOKEN, "cpu") is None
+    assert batch.next_upload(sync_client._streamed_upload_call(TOKEN, "cpu")) is None
 
 
 @pytest.mark.parametrize(

@@ -729,7 +729,7 @@ def test_a_files_request_shows_neither_key_nor_token(tmp_path: Path) -> None:
     token = "tok-0123456789abcdef0123456789abcdef"
     plan = plan_batch(tmp_path, None, 1, None, None, None)
     with AparaviDTC(API_KEY, base_url="http://127.0.0.1:9") as client:
-        upload = plan.next_upload(client, token, "cpu")
+        upload = plan.next_upload(client._streamed_upload_call(token, "cpu"))
     assert upload is not None
     for shown in (repr(upload), repr(upload.call), str(upload)):
         assert API_KEY not in shown

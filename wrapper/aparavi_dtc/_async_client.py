@@ -553,10 +553,9 @@ class AsyncAparaviDTC(BaseClient):
             )
             await self._wait(task, waiter)
             plan.tick(task)
+            template = self._streamed_upload_call(task.token, task.type)
             while True:
-                while len(running) < plan.concurrency and (
-                    upload := plan.next_upload(self, task.token, task.type)
-                ):
+                while len(running) < plan.concurrency and (upload := plan.next_upload(template)):
                     running[asyncio.create_task(self._upload(upload))] = upload
                 finished = list(plan.ready)
                 plan.ready.clear()

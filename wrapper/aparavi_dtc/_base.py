@@ -50,8 +50,8 @@ from ._polling import Progress, Target, Waiter
 from ._redact import Redactor, mask
 from ._response import handle
 from ._run import RunPlan
-from ._sentinel import NotGiven
-from ._uploads import FileInput, pipe_request, read_files, read_upload, webhook_request
+from ._sentinel import NOT_GIVEN, NotGiven
+from ._uploads import FileInput, read_files, read_upload
 from ._url import query
 from ._version import __version__
 
@@ -78,14 +78,6 @@ else:  # each generated endpoint module loads when first used
 M = TypeVar("M")
 
 NO_TASK_MESSAGE = "Token and type are not available. Please run start_task() first."
-
-
-def _plain(headers: httpx.Headers) -> dict[str, str]:
-    """``headers`` as a plain dict, names as given: one entry per name, last value wins."""
-    return {
-        name.decode(headers.encoding): value.decode(headers.encoding)
-        for name, value in headers.raw
-    }
 
 
 class BaseClient:
@@ -148,7 +140,7 @@ class BaseClient:
         )
         merged.update(check_headers(headers))
         merged["Authorization"] = key if auth_scheme == "raw" else f"Bearer {key}"
-        self._headers = _plain(merged)
+        self._headers = ops.plain_headers(merged)
         self.token = None
         self.type = None
 
@@ -184,35 +176,14 @@ class BaseClient:
             check_max_retries(max_retries)
         if not isinstance(timeout, NotGiven):
             check_timeout(timeout)
-        method = kwargs.pop("method").upper()
-        path = kwargs.pop("url")
-        params = kwargs.pop("params", None)
-        own_headers = kwargs.pop("headers", None)
-        # One absolute URL string: httpx parses it once, where base_url + params costs it
-        # three parses per request (measured in BENCHMARKS.md).
-        url = self.base_url + path
-        if params:
-            url = f"{url}?{query(params)}"
-        headers: Mapping[str, str] = self._headers
-        content = None
-        if kwargs or own_headers:  # a body (json, files or content) and its headers
-            encoded = httpx.Request(method, url, headers=own_headers, **kwargs)
-            content = encoded.read()
-            merged = httpx.Headers(self._headers)
-            merged.update(encoded.headers)
-            for computed in ("host", "content-length"):  # each HTTP stack sets these
-                merged.pop(computed, None)
-            headers = _plain(merged)
-        return Call(
+        return ops.build(
             operation,
-            method,
-            url,
-            headers,
-            content,
-            self.timeout if isinstance(timeout, NotGiven) else timeout,
-            self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
-            self._redactor if token is None else self._redactor_for(token),
-            path,
+            kwargs,
+            base_url=self.base_url,
+            headers=self._headers,
+            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            redactor=self._redactor if token is None else self._redactor_for(token),
         )
 
     def _redactor_for(self, token: str) -> Redactor:
@@ -269,8 +240,14 @@ class BaseClient:
         retries: int | NotGiven,
     ) -> Call[WebhookResponse]:
         loaded, text = read_upload(files, text)
-        kwargs = webhook_request(token, type_, loaded, text)
+        kwargs = ops.webhook_request(token, type_, loaded, text)
         return self._call(ops.SEND_TO_WEBHOOK, kwargs, timeout, retries, token)
+
+    def _streamed_upload_call(self, token: str, type_: str) -> Call[WebhookResponse]:
+        """PUT /webhook of one file, raw and streamed: what ``process()`` sends for each
+        file, its name, type and body put in by the batch (:meth:`BatchPlan.next_upload`)."""
+        kwargs = ops.streamed_upload_request(token, type_)
+        return self._call(ops.SEND_TO_WEBHOOK, kwargs, NOT_GIVEN, NOT_GIVEN, token)
 
     def _version_call(
         self, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
@@ -316,7 +293,7 @@ class BaseClient:
         timeout: TimeoutTypes | NotGiven,
         retries: int | NotGiven,
     ) -> Call[WebhookResponse]:
-        kwargs = pipe_request(token, read_files(files))
+        kwargs = ops.pipe_request(token, read_files(files))
         return self._call(ops.PROCESS_PIPE, kwargs, timeout, retries, token)
 
     @staticmethod

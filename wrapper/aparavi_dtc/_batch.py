@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 from aparavi_dtc_api import models
 
-from . import _operations as ops
 from ._checks import check_seconds
 from ._config import MAX_CONNECTIONS
 from ._exceptions import AuthenticationError, TaskNotFoundError, TaskTimeoutError
@@ -29,7 +28,6 @@ from ._operations import Call
 from ._pipeline import PipelineInput, wrap_pipeline
 from ._polling import duration
 from ._run import is_webhook, results_of, texts_of
-from ._sentinel import NOT_GIVEN
 from ._uploads import BodyError, StreamedBody, content_disposition
 
 if TYPE_CHECKING:
@@ -39,7 +37,6 @@ if TYPE_CHECKING:
         WebhookResult,
     )
 
-    from ._base import BaseClient
 
 #: Uploads in flight at once by default, and at most: a client has this many connections.
 DEFAULT_CONCURRENCY: Final = 4
@@ -176,8 +173,7 @@ class BatchPlan:
         self._deadline: float | None = None
         self._reported: tuple[int, int] | None = None
         self._last_report = 0.0
-        self._template: Call[WebhookResponse] | None = None
-        self._header_names = ("Content-Disposition", "Content-Type")
+        self._header_names: tuple[str, str] | None = None  # as the template spells them
         self.ready: deque[FileResult] = deque()
         """Results known without sending anything (an empty file), for the client to yield."""
 
@@ -207,8 +203,9 @@ class BatchPlan:
 
     # -- uploads ----------------------------------------------------------------------
 
-    def next_upload(self, client: BaseClient, token: str, type_: str) -> Upload | None:
-        """The next file to send and its request; None when every file has been started.
+    def next_upload(self, template: Call[WebhookResponse]) -> Upload | None:
+        """The next file to send and its request, made from ``template`` (the task's PUT
+        /webhook of one streamed file); None when every file has been started.
 
         A file that need not be sent (an empty one) goes to :attr:`ready` instead.
         """
@@ -220,29 +217,20 @@ class BatchPlan:
                 )
                 self.ready.append(self._result(source, None, error, 0.0))
                 continue
-            call = self._upload_call(client, token, type_, source)
+            call = self._upload_call(template, source)
             assert isinstance(call.content, StreamedBody)
             return Upload(source, call, call.content)
         return None
 
     def _upload_call(
-        self, client: BaseClient, token: str, type_: str, source: Source
+        self, template: Call[WebhookResponse], source: Source
     ) -> Call[WebhookResponse]:
         """PUT /webhook with the file as the raw body, streamed: one file, one request.
 
         The client builds the batch's request once; each file changes only its two headers
         and its body (building a request costs a tenth of sending a small file).
         """
-        template = self._template
-        if template is None:
-            from aparavi_dtc_api.api.webhook import send_to_webhook
-
-            kwargs = send_to_webhook._get_kwargs(
-                token=token, type_=type_, content_disposition="attachment"
-            )
-            kwargs["headers"]["Content-Type"] = "application/octet-stream"
-            template = client._call(ops.SEND_TO_WEBHOOK, kwargs, NOT_GIVEN, NOT_GIVEN, token)
-            self._template = template
+        if self._header_names is None:
             names = {name.lower(): name for name in template.headers}
             self._header_names = (names["content-disposition"], names["content-type"])
         disposition, kind = self._header_names

@@ -590,10 +590,9 @@ class AparaviDTC(BaseClient):
             )
             self._wait(task, waiter)
             plan.tick(task)
+            template = self._streamed_upload_call(task.token, task.type)
             while True:
-                while running < plan.concurrency and (
-                    upload := plan.next_upload(self, task.token, task.type)
-                ):
+                while running < plan.concurrency and (upload := plan.next_upload(template)):
                     pool.submit(self._upload_to, upload, ended)
                     running += 1
                 finished = list(plan.ready)

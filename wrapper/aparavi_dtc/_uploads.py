@@ -1,5 +1,5 @@
 """Uploads: checking and reading files and text, and encoding them as the service takes
-them (one raw file, several as multipart parts named ``files``, or text); and bodies
+them (a file's name as a header, several files as multipart parts named ``files``); and bodies
 streamed from disk a chunk at a time, afresh on every attempt (``process()``)."""
 
 from __future__ import annotations
@@ -11,25 +11,18 @@ import re
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeAlias
+from typing import IO, TYPE_CHECKING, TypeAlias
 
 from aparavi_dtc_api import models
 from aparavi_dtc_api.types import File
 
-if TYPE_CHECKING:
-    from aparavi_dtc_api.api.pipes import process_pipe
-    from aparavi_dtc_api.api.webhook import send_to_webhook
-    from aparavi_dtc_api.models import WebhookFiles
-else:  # each generated endpoint module loads when first used
-    from ._operations import endpoints
+from ._operations import Loaded
 
-    endpoints(globals(), "pipes", "process_pipe")
-    endpoints(globals(), "webhook", "send_to_webhook")
+if TYPE_CHECKING:
+    from aparavi_dtc_api.models import WebhookFiles
 
 #: A file to upload: a path, or ``(filename, content)``, or ``(filename, content, type)``.
 FileInput: TypeAlias = str | os.PathLike[str] | tuple[str, bytes] | tuple[str, bytes, str]
-#: A file once read: name, content, content type.
-Loaded: TypeAlias = tuple[str, bytes, str]
 
 
 def read_file(item: FileInput) -> Loaded:
@@ -97,35 +90,11 @@ def content_disposition(filename: str) -> str:
     return value
 
 
-def _parts(loaded: list[Loaded]) -> WebhookFiles:
+def multipart(loaded: list[Loaded]) -> WebhookFiles:
+    """Files as the multipart body of an upload: every file a part named ``files``."""
     return models.WebhookFiles(
         files=[File(payload=io.BytesIO(c), file_name=n, mime_type=k) for n, c, k in loaded]
     )
-
-
-def webhook_request(
-    token: str, type_: str, loaded: list[Loaded], text: str | None
-) -> dict[str, Any]:
-    """The request kwargs of PUT /webhook for text, one raw file, or several files."""
-    if text is not None:
-        kwargs = send_to_webhook._get_kwargs(token=token, type_=type_)
-        kwargs["content"] = text.encode("utf-8")
-        kwargs["headers"]["Content-Type"] = "text/plain; charset=utf-8"
-        return kwargs
-    if len(loaded) == 1:
-        ((name, content, kind),) = loaded
-        kwargs = send_to_webhook._get_kwargs(
-            token=token, type_=type_, content_disposition=content_disposition(name)
-        )
-        kwargs["headers"]["Content-Type"] = kind
-        kwargs["content"] = content  # bytes, so that a retry can send it again
-        return kwargs
-    return send_to_webhook._get_kwargs(body=_parts(loaded), token=token, type_=type_)
-
-
-def pipe_request(token: str, loaded: list[Loaded]) -> dict[str, Any]:
-    """The request kwargs of PUT /pipe/process: every file a part named ``files``."""
-    return process_pipe._get_kwargs(body=_parts(loaded), token=token)
 
 
 # -- streamed bodies ----------------------------------------------------------------------
