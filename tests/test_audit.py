@@ -519,13 +519,13 @@ def test_progress_fields(
 )
 def test_wait_arguments_are_checked(timeout: Any, interval: Any) -> None:
     with pytest.raises(ValueError, match=r"^(timeout|poll_interval) must be finite seconds >= 0"):
-        _polling.check_wait_args(timeout, interval)
+        _checks.check_wait_args(timeout, interval)
 
 
 def test_wait_arguments_at_their_bounds_are_accepted() -> None:
-    _polling.check_wait_args(None, 0)
-    _polling.check_wait_args(0, 0.0)
-    _polling.check_wait_args(2.5, 15)
+    _checks.check_wait_args(None, 0)
+    _checks.check_wait_args(0, 0.0)
+    _checks.check_wait_args(2.5, 15)
 
 
 def test_poll_intervals_grow_by_the_backoff_to_the_cap() -> None:

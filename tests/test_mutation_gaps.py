@@ -27,13 +27,14 @@ from aparavi_dtc._batch import (
     BatchPlan,
     FileResult,
     Upload,
-    check_concurrency,
     plan_batch,
 )
+from aparavi_dtc._checks import check_concurrency
 from aparavi_dtc._exceptions import (
     APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
+    FileChangedError,
     RateLimitError,
     ServerError,
     TaskNotFoundError,
@@ -51,7 +52,6 @@ from aparavi_dtc._response import (
 )
 from aparavi_dtc._uploads import (
     BodyError,
-    FileChangedError,
     StreamedBody,
     content_disposition,
     read_file,

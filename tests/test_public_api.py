@@ -72,6 +72,15 @@ def test_every_exception_is_an_aparavi_error() -> None:
         assert cls.__doc__, name
 
 
+def test_a_file_that_changed_is_an_sdk_error_and_an_os_error() -> None:
+    assert issubclass(aparavi_dtc.FileChangedError, aparavi_dtc.AparaviError)
+    assert issubclass(aparavi_dtc.FileChangedError, OSError)  # as every unreadable file
+
+
+def test_uploads_and_process_take_one_input_type() -> None:
+    assert aparavi_dtc.ProcessInput is aparavi_dtc.FileInput
+
+
 def test_status_errors_share_a_base() -> None:
     for cls in (
         aparavi_dtc.AuthenticationError,

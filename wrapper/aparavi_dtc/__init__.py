@@ -17,6 +17,7 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
+    FileChangedError,
     NoActiveTaskError,
     PipelineValidationError,
     RateLimitError,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from ._pipeline import PipelineInput
     from ._polling import Progress
     from ._run import RunResult
-    from ._uploads import FileChangedError, FileInput
+    from ._uploads import FileInput
 
 # The clients and models load on first use, so that `import aparavi_dtc` (and the
 # command line's --help) do not pay for httpx, attrs and the generated models up front.
@@ -63,7 +64,6 @@ _LAZY = {
     "AsyncPipe": "._async_client",
     "AsyncTask": "._async_client",
     "FileInput": "._uploads",
-    "FileChangedError": "._uploads",
     "Batch": "._batch",
     "AsyncBatch": "._batch",
     "BatchProgress": "._batch",

@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 from aparavi_dtc_api import models
 
-from ._checks import check_seconds
-from ._config import MAX_CONNECTIONS
+from ._checks import check_concurrency, check_seconds
 from ._exceptions import AuthenticationError, TaskNotFoundError, TaskTimeoutError
 from ._inputs import ProcessInput, Source, resolve_inputs
 from ._operations import Call
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
 
 #: Uploads in flight at once by default, and at most: a client has this many connections.
 DEFAULT_CONCURRENCY: Final = 4
-MAX_CONCURRENCY: Final = MAX_CONNECTIONS
 #: Seconds between progress reports while bytes are being sent.
 PROGRESS_INTERVAL: Final = 0.25
 #: Errors that concern the batch, not one file: every later upload would meet them too.
@@ -342,18 +340,6 @@ class BatchPlan:
         """End the batch: nothing new starts and every streamed body stops at its next
         chunk (the sync client cannot interrupt a request otherwise)."""
         self._stopped = True
-
-
-def check_concurrency(concurrency: object) -> int:
-    """``concurrency`` once checked: an int from 1 to :data:`MAX_CONCURRENCY`."""
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int):
-        raise TypeError(f"concurrency must be an int, not {type(concurrency).__name__}")
-    if not 1 <= concurrency <= MAX_CONCURRENCY:
-        raise ValueError(
-            f"concurrency must be from 1 to {MAX_CONCURRENCY} (a client's connections), "
-            f"not {concurrency}"
-        )
-    return concurrency
 
 
 def plan_batch(

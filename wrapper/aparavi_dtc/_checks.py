@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
+import mimetypes
 import re
 import urllib.parse
 from collections.abc import Mapping
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 import httpx
+
+from ._config import MAX_CONNECTIONS
 
 #: A timeout as httpx takes it: seconds for every phase, an ``httpx.Timeout``, or None.
 TimeoutTypes: TypeAlias = float | httpx.Timeout | None
@@ -184,3 +188,46 @@ def check_threads(threads: object) -> int | None:
     if not 1 <= threads <= 16:
         raise ValueError(f"threads must be from 1 to 16, not {threads}")
     return threads
+
+
+def check_wait_args(timeout: object, poll_interval: object) -> None:
+    """Raise ``ValueError`` for a timeout or poll interval that is not finite seconds >= 0."""
+    check_seconds(timeout, "timeout", none_allowed=True)
+    check_seconds(poll_interval, "poll_interval", none_allowed=False)
+
+
+#: The most uploads ``process()`` keeps in flight: a client's connections.
+MAX_CONCURRENCY: Final = MAX_CONNECTIONS
+
+
+def check_concurrency(concurrency: object) -> int:
+    """``concurrency`` once checked: an int from 1 to :data:`MAX_CONCURRENCY`."""
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int):
+        raise TypeError(f"concurrency must be an int, not {type(concurrency).__name__}")
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise ValueError(
+            f"concurrency must be from 1 to {MAX_CONCURRENCY} (a client's connections), "
+            f"not {concurrency}"
+        )
+    return concurrency
+
+
+def check_file_name(name: object) -> str:
+    """A file's name as the service is told it: a string, not empty, no control character
+    (it travels in a header)."""
+    if not isinstance(name, str):
+        raise TypeError(f"a file's name must be a string, not {type(name).__name__}")
+    if not name or _CONTROL.search(name):
+        raise ValueError(f"file name {name!r} is empty or has a line break or control character")
+    return name
+
+
+def guess_content_type(name: str) -> str:
+    """The content type a file's name suggests (``application/octet-stream`` for none)."""
+    return _content_type(name[name.find(".") :] if "." in name else "")
+
+
+@functools.lru_cache(maxsize=256)
+def _content_type(suffixes: str) -> str:
+    # The same for every file of a kind (``.pdf``, ``.tar.gz``), so guessed once per kind.
+    return mimetypes.guess_type("file" + suffixes)[0] or "application/octet-stream"

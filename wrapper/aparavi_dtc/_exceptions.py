@@ -6,6 +6,7 @@
     ├── NoActiveTaskError            the client has no task to act on
     ├── TaskFailedError              a waited-for task failed, was cancelled or had errors
     ├── TaskTimeoutError             a waited-for task did not finish before the deadline
+    ├── FileChangedError             process(): a file changed between listing and sending
     ├── APIConnectionError           the service could not be reached
     │   └── APITimeoutError          ... or did not answer in time
     ├── APIResponseValidationError   the service answered something the spec does not allow
@@ -39,6 +40,7 @@ __all__ = [
     "APITimeoutError",
     "AparaviError",
     "AuthenticationError",
+    "FileChangedError",
     "NoActiveTaskError",
     "PipelineValidationError",
     "RateLimitError",
@@ -109,6 +111,12 @@ class TaskTimeoutError(AparaviError):
         self.task = task
         self.status = status
         self.left_running = left_running
+
+
+class FileChangedError(AparaviError, OSError):
+    """Raised as one file's error by ``process()`` when the file changed size between being
+    listed and being sent: what the service got would not be the file that was listed.
+    Also an ``OSError``, as every other failure to read a file is."""
 
 
 class APIConnectionError(AparaviError):

@@ -4,19 +4,19 @@ glob patterns and ``(name, bytes)`` tuples, each file becoming one :class:`Sourc
 from __future__ import annotations
 
 import dataclasses
-import functools
 import glob
-import mimetypes
 import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeAlias
 
-#: One input of ``process()``: a file, a directory (walked recursively), a glob pattern
-#: (``"scans/**/*.pdf"``), or a file in memory as ``(name, bytes)`` or
-#: ``(name, bytes, content type)``.
-ProcessInput: TypeAlias = str | os.PathLike[str] | tuple[str, bytes] | tuple[str, bytes, str]
+from ._checks import check_file_name, guess_content_type
+from ._uploads import FileInput
+
+#: One input of ``process()``: the type of an upload's file (:data:`FileInput`), where a
+#: path may also be a directory (walked recursively) or a glob pattern (``"scans/**/*.pdf"``).
+ProcessInput: TypeAlias = FileInput
 
 _MAGIC = frozenset("*?[")
 
@@ -53,14 +53,6 @@ def _items(inputs: object) -> list[object]:
     return items
 
 
-def _check_name(name: object) -> str:
-    if not isinstance(name, str):
-        raise TypeError(f"a file's name must be a string, not {type(name).__name__}")
-    if not name or any(ord(c) < 0x20 or c == "\x7f" for c in name):
-        raise ValueError(f"file name {name!r} is empty or has a line break or control character")
-    return name
-
-
 class _Resolver:
     """Collects sources in input order, each file once (by device and inode)."""
 
@@ -69,7 +61,7 @@ class _Resolver:
         self._seen: set[tuple[int, int]] = set()
 
     def add_bytes(self, item: tuple[str, bytes] | tuple[str, bytes, str]) -> None:
-        name = _check_name(item[0])
+        name = check_file_name(item[0])
         data = item[1]
         kind = item[2] if len(item) == 3 else None
         if kind is not None and not isinstance(kind, str):
@@ -150,15 +142,8 @@ class _Resolver:
     def _append(
         self, name: str, path: Path | None, size: int, kind: str | None, data: bytes | None
     ) -> None:
-        kind = kind or _content_type(name[name.find(".") :] if "." in name else "")
+        kind = kind or guess_content_type(name)
         self.sources.append(Source(len(self.sources), name, path, size, kind, data))
-
-
-@functools.lru_cache(maxsize=256)
-def _content_type(suffixes: str) -> str:
-    """The content type of a name ending in ``suffixes`` (``.pdf``, ``.tar.gz``): the same
-    for every file of a kind, so guessed once per kind."""
-    return mimetypes.guess_type("file" + suffixes)[0] or "application/octet-stream"
 
 
 def resolve_inputs(inputs: ProcessInput | Iterable[ProcessInput]) -> list[Source]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from aparavi_dtc_api.types import Unset
 
-from ._checks import check_seconds
+from ._checks import check_wait_args
 from ._config import FAILED_STATES, MAX_POLL_INTERVAL, POLL_BACKOFF, TERMINAL_STATES
 from ._exceptions import TaskFailedError, TaskTimeoutError
 from ._redact import Redactor
@@ -122,12 +122,6 @@ def failure(status: TaskStatus) -> list[str] | None:
                     break
         return errors or [f"the task ended {status.status}"]
     return errors or None
-
-
-def check_wait_args(timeout: object, poll_interval: object) -> None:
-    """Raise ``ValueError`` for a timeout or poll interval that is not finite seconds >= 0."""
-    check_seconds(timeout, "timeout", none_allowed=True)
-    check_seconds(poll_interval, "poll_interval", none_allowed=False)
 
 
 class Waiter:

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from aparavi_dtc_api import models
 
+from ._checks import check_wait_args
 from ._exceptions import PipelineValidationError, request_error
 from ._pipeline import PipelineInput, wrap_pipeline
-from ._polling import Progress, check_wait_args
+from ._polling import Progress
 from ._uploads import FileInput, read_upload
 
 if TYPE_CHECKING:

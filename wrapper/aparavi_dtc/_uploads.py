@@ -5,7 +5,6 @@ streamed from disk a chunk at a time, afresh on every attempt (``process()``).""
 from __future__ import annotations
 
 import io
-import mimetypes
 import os
 import re
 import urllib.parse
@@ -16,6 +15,8 @@ from typing import IO, TYPE_CHECKING, TypeAlias
 from aparavi_dtc_api import models
 from aparavi_dtc_api.types import File
 
+from ._checks import check_file_name, guess_content_type
+from ._exceptions import FileChangedError
 from ._operations import Loaded
 
 if TYPE_CHECKING:
@@ -42,11 +43,10 @@ def read_file(item: FileInput) -> Loaded:
         name, kind = path.name, None
     else:
         raise TypeError(f"a file must be a path or a (filename, bytes) tuple, not {item!r:.80}")
-    if not name or any(ord(c) < 0x20 or c == "\x7f" for c in name):
-        raise ValueError(f"file name {name!r} is empty or has a line break or control character")
+    check_file_name(name)
     if not content:
         raise ValueError(f"file {name!r} is empty: the service needs something to process")
-    return name, content, kind or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return name, content, kind or guess_content_type(name)
 
 
 def read_files(files: FileInput | Sequence[FileInput]) -> list[Loaded]:
@@ -102,11 +102,6 @@ def multipart(loaded: list[Loaded]) -> WebhookFiles:
 #: Bytes read from a file at a time while it is sent: the memory one upload in flight holds.
 #: A mebibyte sends a large file faster than smaller reads (BENCHMARKS.md), on both clients.
 CHUNK = 1024 * 1024
-
-
-class FileChangedError(OSError):
-    """Raised as one file's error by ``process()`` when the file changed size between being
-    listed and being sent: what the service got would not be the file that was listed."""
 
 
 class BodyError(Exception):
