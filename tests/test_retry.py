@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import email.utils
+import time
 
 import httpx
 import pytest
 
-from aparavi_dtc import _retry
+from aparavi_dtc import (
+    _retry,
+)
 from aparavi_dtc._config import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 
 REQUEST = httpx.Request("GET", "https://api.test/task")
@@ -97,3 +100,34 @@ def test_backoff_grows_and_is_capped() -> None:
     assert max(delays) == MAX_RETRY_DELAY
     assert delays == sorted(delays)
     assert _retry.retry_delay(1, jitter=1.0) == pytest.approx(0.75 * 2 * INITIAL_RETRY_DELAY)
+
+
+# -- retry timing (pure) ------------------------------------------------------------------
+
+
+@pytest.mark.real_delays
+def test_retry_after_is_read_trimmed_and_against_the_clock() -> None:
+    assert _retry.parse_retry_after({"retry-after": " 3 "}) == 3.0
+    soon = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert _retry.parse_retry_after({"retry-after": soon}) == pytest.approx(30, abs=2)
+    assert _retry.retry_delay(0, {"retry-after": soon}) == pytest.approx(30, abs=2)
+    assert _retry.retry_delay(0, {"retry-after": "61"}) == MAX_RETRY_AFTER
+    assert _retry.retry_delay(0, {"retry-after": "59"}) == 59.0
+
+
+@pytest.mark.real_delays
+def test_backoff_jitter_takes_off_at_most_a_quarter() -> None:
+    for attempt in range(6):
+        base = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
+        delays = {_retry.retry_delay(attempt) for _ in range(50)}
+        assert all(0.75 * base <= d <= base for d in delays)
+        assert len(delays) > 1  # random, so that clients do not retry in step
+    assert _retry.retry_delay(2, {}, jitter=0.5) == pytest.approx(4 * INITIAL_RETRY_DELAY * 0.875)
+    assert _retry.retry_delay(10, None, jitter=0.0) == MAX_RETRY_DELAY
+
+
+def test_retries_stop_after_max_retries_for_errors_too() -> None:
+    refused = httpx.ConnectError("refused", request=httpx.Request("GET", "https://api.test"))
+    assert _retry.should_retry(idempotent=False, attempt=2, max_retries=3, error=refused)
+    assert not _retry.should_retry(idempotent=False, attempt=3, max_retries=3, error=refused)
+    assert not _retry.should_retry(idempotent=True, attempt=0, max_retries=2)
