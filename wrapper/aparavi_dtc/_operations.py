@@ -7,10 +7,9 @@ disk as it is sent), produced afresh for every attempt."""
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeAlias, TypeVar
 
 import httpx
 
@@ -36,9 +35,11 @@ if TYPE_CHECKING:
 M = TypeVar("M")
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Operation(Generic[M]):
-    """What the SDK knows about one API operation."""
+class Operation(NamedTuple, Generic[M]):
+    """What the SDK knows about one API operation.
+
+    Named tuples, this and :class:`Call`: immutable, and a tenth of a frozen dataclass's
+    cost to define when the SDK is imported (BENCHMARKS.md, the first answer)."""
 
     action: str  # completes "Error <action>: <reason>"
     answer: str  # the name of the generated model a successful answer parses into
@@ -121,8 +122,7 @@ class Body(Protocol):
         ...
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Call(Generic[M]):
+class Call(NamedTuple, Generic[M]):
     """One operation ready to send, body encoded once, and its per-call options.
 
     Both clients send exactly these bytes and headers, on every attempt.
@@ -144,19 +144,8 @@ class Call(Generic[M]):
         return f"Call({self.method} {self.path}, {self.operation.action}, {body})"
 
     def with_body(self, headers: Mapping[str, str], content: bytes | Body) -> Call[M]:
-        """This call with other headers and body (half the cost of ``dataclasses.replace``;
-        ``process()`` makes one per file)."""
-        return Call(
-            self.operation,
-            self.method,
-            self.url,
-            headers,
-            content,
-            self.timeout,
-            self.max_retries,
-            self.redactor,
-            self.path,
-        )
+        """This call with other headers and body (``process()`` makes one per file)."""
+        return self._replace(headers=headers, content=content)
 
 
 def sync_content(call: Call[M]) -> tuple[bytes | Iterator[bytes] | None, Mapping[str, str]]:
