@@ -77,10 +77,12 @@ def test_a_batch_knows_its_total() -> None:
         for _ in ():
             yield
 
-    assert Batch(results(), 3).total == 3
-    assert repr(Batch(results(), 3)) == "Batch(total=3)"
-    assert AsyncBatch(aresults(), 2).total == 2
-    assert repr(AsyncBatch(aresults(), 2)) == "AsyncBatch(total=2)"
+    three = plan_batch([("a", b"x"), ("b", b"y"), ("c", b"z")], None, 4, None, None, None)
+    two = plan_batch([("a", b"x"), ("b", b"y")], None, 4, None, None, None)
+    assert Batch(results(), three).total == 3
+    assert repr(Batch(results(), three)) == "Batch(total=3, skipped=0)"
+    assert AsyncBatch(aresults(), two).total == 2
+    assert repr(AsyncBatch(aresults(), two)) == "AsyncBatch(total=2, skipped=0)"
 
 
 TOKEN = "tok-0123456789abcdef"

@@ -892,10 +892,42 @@ def test_process_exits_7_when_some_files_failed(
     assert len(failed) == 1
     assert failed[0]["error"]["type"] == "ServerError"
     assert failed[0]["error"]["status_code"] == 500
-    assert "HTTP 500" in failed[0]["error"]["message"]
+    assert failed[0]["error"]["message"] == (
+        "Error sending to webhook: scripted failure of sendToWebhook"
+    )
     assert "(1 failed)" in done.stderr
     assert "failed: Error sending to webhook (HTTP 500)" in done.stderr
     no_secrets(done)
+
+
+def test_process_resume_sends_only_what_the_results_file_lacks(
+    fake: tuple[FakeAparavi, str], folder: Path, home: Path, tmp_path: Path
+) -> None:
+    service, url = fake
+    out = tmp_path / "results.jsonl"
+    first = cli("process", str(folder), "--out", str(out), home=home, url=url)
+    assert first.returncode == 0, first.stderr
+    (folder / "late.txt").write_text("a late one")
+    sent = sum(r.operation == "sendToWebhook" for r in service.requests)
+    again = cli("process", str(folder), "--out", str(out), "--resume", home=home, url=url)
+    assert again.returncode == 0, again.stderr
+    assert sum(r.operation == "sendToWebhook" for r in service.requests) == sent + 1
+    assert "Processed 1 of 1 files (5 more were done in an earlier run)" in again.stderr
+    assert sorted(r["name"] for r in lines_of(out))[-1] == "late.txt"
+    assert len(lines_of(out)) == 6
+    afresh = cli("process", str(folder), "--out", str(out), "--json", home=home, url=url)
+    assert json.loads(afresh.stdout)["skipped"] == 0  # without --resume, the file restarts
+    assert len(lines_of(out)) == 6
+
+
+def test_process_resume_needs_a_results_file(
+    fake: tuple[FakeAparavi, str], folder: Path, home: Path
+) -> None:
+    service, url = fake
+    done = cli("process", str(folder), "--resume", home=home, url=url)
+    assert done.returncode == 2
+    assert "--resume goes with --out FILE" in done.stderr
+    assert service.requests == []
 
 
 def test_process_out_dir_writes_a_text_file_per_input(

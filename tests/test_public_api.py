@@ -40,6 +40,7 @@ PUBLIC = [
     "Progress",
     "RateLimitError",
     "ResponseTooLargeError",
+    "ResultsFileInUseError",
     "RunResult",
     "ServerError",
     "ServicesResponse",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
@@ -529,6 +530,8 @@ class AsyncAparaviDTC(BaseClient):
         threads: int | None = None,
         timeout: float | None = None,
         on_progress: Callable[[BatchProgress], object] | None = None,
+        results: str | os.PathLike[str] | None = None,
+        resume: bool = True,
     ) -> AsyncBatch:
         """Process many files through one webhook task; see :meth:`AparaviDTC.process`.
 
@@ -539,10 +542,14 @@ class AsyncAparaviDTC(BaseClient):
         """
         from ._batch import AsyncBatch, plan_batch
 
-        plan = plan_batch(inputs, pipeline, concurrency, threads, timeout, on_progress)
-        return AsyncBatch(self._process_files(plan), plan.total)
+        plan = plan_batch(
+            inputs, pipeline, concurrency, threads, timeout, on_progress, results, resume
+        )
+        return AsyncBatch(self._process_files(plan), plan)
 
     async def _process_files(self, plan: BatchPlan) -> AsyncGenerator[FileResult, None]:
+        if not plan.sources:  # a resumed run with nothing left: no task is started
+            return
         plan.begin()
         check_validation(await self.validate(plan.body))
         task = await self.start_task(plan.body, threads=plan.threads)

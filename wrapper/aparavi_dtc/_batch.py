@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import time
 from collections import deque
 from collections.abc import AsyncGenerator, Callable, Generator, Iterable
@@ -26,6 +27,7 @@ from ._inputs import ProcessInput, Source, resolve_inputs
 from ._operations import Call
 from ._pipeline import PipelineInput, wrap_pipeline
 from ._polling import duration
+from ._resume import ResultsLog, open_results
 from ._run import is_webhook, results_of, texts_of
 from ._uploads import BodyError, StreamedBody, content_disposition
 
@@ -65,6 +67,11 @@ class FileResult:
     :class:`FileChangedError`)."""
     elapsed: float
     """Seconds from the start of its upload to the answer (0 for a file never sent)."""
+    input: str = ""
+    """The file as the inputs listed it: its path, or the name of a file given as bytes."""
+    version: str = ""
+    """What identifies this state of the file for a resumed run: its size and modification
+    time, or a digest of a file given as bytes."""
 
     @property
     def ok(self) -> bool:
@@ -86,6 +93,32 @@ class FileResult:
     def text(self) -> str:
         """The text of every processed object, joined by blank lines."""
         return "\n\n".join(self.texts.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """This result as a JSON object: what a results file holds, one per line.
+
+        ``error`` is None, or the error's ``type``, ``message`` (masked) and, for an answer
+        of the service, ``status_code``.
+        """
+        failure: dict[str, Any] | None = None
+        if self.error is not None:
+            failure = {"type": type(self.error).__name__, "message": str(self.error)}
+            status = getattr(self.error, "status_code", None)
+            if isinstance(status, int):
+                failure["status_code"] = status
+        return {
+            "input": self.input,
+            "version": self.version,
+            "name": self.name,
+            "path": None if self.path is None else str(self.path),
+            "index": self.index,
+            "size": self.size,
+            "ok": self.ok,
+            "elapsed": round(self.elapsed, 3),
+            "text": self.text if self.ok else None,
+            "results": None if self.results is None else self.results.to_dict(),
+            "error": failure,
+        }
 
     def __repr__(self) -> str:
         outcome = f"error={self.error!r}" if self.error else f"objects={len(self.objects)}"
@@ -154,6 +187,8 @@ class BatchPlan:
         threads: int | None,
         timeout: float | None,
         on_progress: Callable[[BatchProgress], object] | None,
+        log: ResultsLog | None = None,
+        skipped: int = 0,
     ) -> None:
         self.sources = sources
         self.body = body
@@ -162,7 +197,11 @@ class BatchPlan:
         self.timeout = timeout
         self._on_progress = on_progress
         self._pending = deque(sources)
-        self._sent = [0] * len(sources)  # per file, so that threads never share a counter
+        # Per file, so that threads never share a counter.
+        self._sent = dict.fromkeys((source.index for source in sources), 0)
+        self._log = log
+        self.skipped = skipped
+        """Inputs an earlier run with the same results file had processed: not sent."""
         self._bytes_total = sum(source.size for source in sources)
         self._done = 0
         self._failed = 0
@@ -286,9 +325,20 @@ class BatchPlan:
         self._done += 1
         self._failed += error is not None
         results = results_of(answer) if answer is not None else None
-        return FileResult(
-            source.name, source.path, source.index, source.size, results, error, elapsed
+        result = FileResult(
+            source.name,
+            source.path,
+            source.index,
+            source.size,
+            results,
+            error,
+            elapsed,
+            source.input,
+            source.version,
         )
+        if self._log is not None:
+            self._log.write(result.to_dict())
+        return result
 
     # -- while waiting ----------------------------------------------------------------
 
@@ -298,7 +348,7 @@ class BatchPlan:
             done=self._done,
             failed=self._failed,
             total=len(self.sources),
-            bytes_sent=sum(self._sent),
+            bytes_sent=sum(self._sent.values()),
             bytes_total=self._bytes_total,
             elapsed=time.monotonic() - self._started,
         )
@@ -341,6 +391,12 @@ class BatchPlan:
         chunk (the sync client cannot interrupt a request otherwise)."""
         self._stopped = True
 
+    def close(self) -> None:
+        """The batch has ended: release its results file, if it has one."""
+        self._stopped = True
+        if self._log is not None:
+            self._log.close()
+
 
 def plan_batch(
     inputs: ProcessInput | Iterable[ProcessInput],
@@ -349,8 +405,13 @@ def plan_batch(
     threads: int | None,
     timeout: float | None,
     on_progress: Callable[[BatchProgress], object] | None,
+    results: str | os.PathLike[str] | None = None,
+    resume: bool = True,
 ) -> BatchPlan:
     """Check everything ``process()`` was given and list its files, before anything is sent.
+
+    With ``results``, the results file is opened and locked, and (``resume``) the inputs
+    it already holds a successful line for are left out.
 
     Raises:
         ValueError: A bad option, a pipeline whose source is not a webhook, or an input
@@ -374,8 +435,19 @@ def plan_batch(
     check_seconds(timeout, "timeout", none_allowed=True)
     if on_progress is not None and not callable(on_progress):
         raise TypeError("on_progress must be callable")
-    sources = resolve_inputs(inputs)
-    return BatchPlan(sources, body.to_dict(), concurrency, threads, timeout, on_progress)
+    if not isinstance(resume, bool):
+        raise TypeError(f"resume must be True or False, not {resume!r}")
+    if results is not None and not isinstance(results, str | os.PathLike):
+        raise TypeError(f"results must be a path, not {type(results).__name__}")
+    sources = resolve_inputs(inputs, None if results is None else Path(results))
+    if results is None:
+        return BatchPlan(sources, body.to_dict(), concurrency, threads, timeout, on_progress)
+    log = open_results(results, resume=resume)
+    left = [source for source in sources if not log.finished(source.input, source.version)]
+    skipped = len(sources) - len(left)
+    return BatchPlan(
+        left, body.to_dict(), concurrency, threads, timeout, on_progress, log, skipped
+    )
 
 
 # -- what process() returns ---------------------------------------------------------------
@@ -390,23 +462,33 @@ class Batch:
     batch: uploads in flight stop and the task is deleted.
     """
 
-    def __init__(self, results: Generator[FileResult, None, None], total: int) -> None:
+    def __init__(self, results: Generator[FileResult, None, None], plan: BatchPlan) -> None:
         self._results = results
-        self.total = total
-        """How many files the batch has."""
+        self._plan = plan
+        self.total = plan.total
+        """How many files the batch has (those an earlier run finished not counted)."""
+        self.skipped = plan.skipped
+        """Inputs left out because the results file shows them processed already."""
 
     def __repr__(self) -> str:
-        return f"Batch(total={self.total})"
+        return f"Batch(total={self.total}, skipped={self.skipped})"
 
     def __iter__(self) -> Self:
         return self
 
     def __next__(self) -> FileResult:
-        return next(self._results)
+        try:
+            return next(self._results)
+        except BaseException:  # the end, an error or an interruption: the batch is over
+            self._plan.close()
+            raise
 
     def close(self) -> None:
         """Stop the batch: uploads in flight end, nothing new starts, the task is deleted."""
-        self._results.close()
+        try:
+            self._results.close()
+        finally:
+            self._plan.close()
 
     def __enter__(self) -> Self:
         return self
@@ -430,23 +512,33 @@ class AsyncBatch:
     garbage-collected, or on :meth:`aclose`.
     """
 
-    def __init__(self, results: AsyncGenerator[FileResult, None], total: int) -> None:
+    def __init__(self, results: AsyncGenerator[FileResult, None], plan: BatchPlan) -> None:
         self._results = results
-        self.total = total
-        """How many files the batch has."""
+        self._plan = plan
+        self.total = plan.total
+        """How many files the batch has (those an earlier run finished not counted)."""
+        self.skipped = plan.skipped
+        """Inputs left out because the results file shows them processed already."""
 
     def __repr__(self) -> str:
-        return f"AsyncBatch(total={self.total})"
+        return f"AsyncBatch(total={self.total}, skipped={self.skipped})"
 
     def __aiter__(self) -> Self:
         return self
 
     async def __anext__(self) -> FileResult:
-        return await self._results.__anext__()
+        try:
+            return await self._results.__anext__()
+        except BaseException:  # the end, an error or a cancellation: the batch is over
+            self._plan.close()
+            raise
 
     async def aclose(self) -> None:
         """Stop the batch: uploads in flight are cancelled, the task is deleted."""
-        await self._results.aclose()
+        try:
+            await self._results.aclose()
+        finally:
+            self._plan.close()
 
     async def __aenter__(self) -> Self:
         return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from queue import Empty, SimpleQueue
@@ -538,6 +539,8 @@ class AparaviDTC(BaseClient):
         threads: int | None = None,
         timeout: float | None = None,
         on_progress: Callable[[BatchProgress], object] | None = None,
+        results: str | os.PathLike[str] | None = None,
+        resume: bool = True,
     ) -> Batch:
         """Process many files through one webhook task, each file its own upload.
 
@@ -563,8 +566,16 @@ class AparaviDTC(BaseClient):
             on_progress: Called with a :class:`BatchProgress` (files done, failed and in
                 all, bytes sent and in all, elapsed time) as files finish and while bytes
                 are being sent, on the thread that iterates.
+            results: A results file (JSON Lines) that makes the run resumable: one line per
+                finished file, written and flushed as it finishes (``FileResult.to_dict()``
+                with the input and its version). With ``resume`` (the default), inputs
+                whose input and version (size and modification time, or a digest of bytes)
+                already have a successful line are skipped (``Batch.skipped``); failed ones
+                are sent again. The file is locked while the batch runs.
+            resume: False to start the results file afresh.
 
         Raises:
+            ResultsFileInUseError: Another run is writing ``results`` (raised here).
             PipelineValidationError: The service found errors in the pipeline.
             AuthenticationError: The key was refused (also mid-batch: it ends the batch).
             TaskNotFoundError: The task disappeared mid-batch.
@@ -572,10 +583,14 @@ class AparaviDTC(BaseClient):
         """
         from ._batch import Batch, plan_batch
 
-        plan = plan_batch(inputs, pipeline, concurrency, threads, timeout, on_progress)
-        return Batch(self._process_files(plan), plan.total)
+        plan = plan_batch(
+            inputs, pipeline, concurrency, threads, timeout, on_progress, results, resume
+        )
+        return Batch(self._process_files(plan), plan)
 
     def _process_files(self, plan: BatchPlan) -> Generator[FileResult, None, None]:
+        if not plan.sources:  # a resumed run with nothing left: no task is started
+            return
         plan.begin()
         check_validation(self.validate(plan.body))
         task = self.start_task(plan.body, threads=plan.threads)

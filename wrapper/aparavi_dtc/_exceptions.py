@@ -7,6 +7,7 @@
     ├── TaskFailedError              a waited-for task failed, was cancelled or had errors
     ├── TaskTimeoutError             a waited-for task did not finish before the deadline
     ├── FileChangedError             process(): a file changed between listing and sending
+    ├── ResultsFileInUseError        process(): another run is writing the results file
     ├── APIConnectionError           the service could not be reached
     │   └── APITimeoutError          ... or did not answer in time
     ├── APIResponseValidationError   the service answered something the spec does not allow
@@ -45,6 +46,7 @@ __all__ = [
     "PipelineValidationError",
     "RateLimitError",
     "ResponseTooLargeError",
+    "ResultsFileInUseError",
     "ServerError",
     "TaskFailedError",
     "TaskNotFoundError",
@@ -117,6 +119,15 @@ class FileChangedError(AparaviError, OSError):
     """Raised as one file's error by ``process()`` when the file changed size between being
     listed and being sent: what the service got would not be the file that was listed.
     Also an ``OSError``, as every other failure to read a file is."""
+
+
+class ResultsFileInUseError(AparaviError):
+    """Raised by ``process(results=...)`` when another run holds the results file (each run
+    locks it while it writes). ``path`` is the file."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        super().__init__(message, reason=message)
+        self.path = path
 
 
 class APIConnectionError(AparaviError):

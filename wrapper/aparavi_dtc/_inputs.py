@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
+import hashlib
 import os
 import stat
 from collections.abc import Iterable
@@ -31,6 +32,13 @@ class Source:
     size: int  # bytes, when it was listed
     content_type: str
     data: bytes | None = dataclasses.field(default=None, repr=False)  # a file given as bytes
+    version: str = ""  # what a resumed run compares: size and mtime, or a digest of bytes
+
+    @property
+    def input(self) -> str:
+        """The file as the inputs listed it: its path (relative or absolute, as given or
+        found), or the name of a file given as bytes."""
+        return self.name if self.path is None else str(self.path)
 
 
 def _is_file_tuple(item: object) -> bool:
@@ -56,9 +64,9 @@ def _items(inputs: object) -> list[object]:
 class _Resolver:
     """Collects sources in input order, each file once (by device and inode)."""
 
-    def __init__(self) -> None:
+    def __init__(self, leave_out: tuple[int, int] | None) -> None:
         self.sources: list[Source] = []
-        self._seen: set[tuple[int, int]] = set()
+        self._seen: set[tuple[int, int]] = set() if leave_out is None else {leave_out}
 
     def add_bytes(self, item: tuple[str, bytes] | tuple[str, bytes, str]) -> None:
         name = check_file_name(item[0])
@@ -66,7 +74,8 @@ class _Resolver:
         kind = item[2] if len(item) == 3 else None
         if kind is not None and not isinstance(kind, str):
             raise TypeError(f"the content type of {name!r} must be a string")
-        self._append(name, None, len(data), kind, data)
+        digest = hashlib.sha256(data).hexdigest()[:32]
+        self._append(name, None, len(data), kind, data, f"{len(data)}:sha256:{digest}")
 
     def add_path(self, item: str | os.PathLike[str]) -> None:
         text = os.fspath(item)
@@ -137,16 +146,24 @@ class _Resolver:
         if identity in self._seen:
             return
         self._seen.add(identity)
-        self._append(path.name, path, st.st_size, None, None)
+        self._append(path.name, path, st.st_size, None, None, f"{st.st_size}:{st.st_mtime_ns}")
 
     def _append(
-        self, name: str, path: Path | None, size: int, kind: str | None, data: bytes | None
+        self,
+        name: str,
+        path: Path | None,
+        size: int,
+        kind: str | None,
+        data: bytes | None,
+        version: str,
     ) -> None:
         kind = kind or guess_content_type(name)
-        self.sources.append(Source(len(self.sources), name, path, size, kind, data))
+        self.sources.append(Source(len(self.sources), name, path, size, kind, data, version))
 
 
-def resolve_inputs(inputs: ProcessInput | Iterable[ProcessInput]) -> list[Source]:
+def resolve_inputs(
+    inputs: ProcessInput | Iterable[ProcessInput], leave_out: Path | None = None
+) -> list[Source]:
     """Every file ``inputs`` names, in order, each once; raises before anything is sent.
 
     A directory is walked recursively in name order, skipping hidden files and
@@ -158,8 +175,14 @@ def resolve_inputs(inputs: ProcessInput | Iterable[ProcessInput]) -> list[Source
         ValueError: A path that does not exist or cannot be read, a pattern that matches
             no file, a directory with no files, no inputs at all, a bad name.
         TypeError: An input that is neither a path nor a ``(name, bytes)`` tuple.
+
+    ``leave_out``: a file never listed, however the inputs name it (a results file).
     """
-    resolver = _Resolver()
+    try:  # the results file of a resumable run is never one of its inputs
+        st = None if leave_out is None else os.stat(leave_out)
+    except OSError:
+        st = None
+    resolver = _Resolver(None if st is None else (st.st_dev, st.st_ino))
     for item in _items(inputs):
         if _is_file_tuple(item):
             resolver.add_bytes(item)  # type: ignore[arg-type]

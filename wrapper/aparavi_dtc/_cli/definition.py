@@ -167,6 +167,11 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
     )
     where.add_argument("--out-dir", metavar="DIR", help="write each file's text to DIR/NAME.txt")
     sub.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --out: skip the files the file already shows processed, append the rest",
+    )
+    sub.add_argument(
         "--concurrency", type=int, default=4, help="uploads in flight at once, 1 to 32 (4)"
     )
     sub.add_argument("--threads", type=int, help="threads for the task, 1 to 16")

@@ -33,27 +33,13 @@ Mask = Callable[[str], str]
 
 
 def file_record(result: FileResult, error: str | None) -> dict[str, Any]:
-    """One file's result as a JSON object: what ``--out`` writes, one per line.
-
-    ``error`` is the message for a failed file, already masked.
-    """
-    failure: dict[str, Any] | None = None
-    if result.error is not None:
-        failure = {"type": type(result.error).__name__, "message": error or ""}
-        status = getattr(result.error, "status_code", None)
-        if isinstance(status, int):
-            failure["status_code"] = status
-    return {
-        "name": result.name,
-        "path": None if result.path is None else str(result.path),
-        "index": result.index,
-        "size": result.size,
-        "ok": result.ok,
-        "elapsed": round(result.elapsed, 3),
-        "text": result.text if result.ok else None,
-        "results": None if result.results is None else result.results.to_dict(),
-        "error": failure,
-    }
+    """One file's result as a JSON object, as ``--json`` prints it: the SDK's record
+    (``FileResult.to_dict()``, what ``--out`` holds), with the command line's words for an
+    error (``error``, already masked)."""
+    record = result.to_dict()
+    if record["error"] is not None and error is not None:
+        record["error"]["message"] = error
+    return record
 
 
 class Sink(Protocol):
@@ -67,21 +53,19 @@ class Sink(Protocol):
     def close(self) -> None: ...
 
 
-class JsonLinesSink:
-    """``--out FILE``: one JSON object per line, flushed as each file finishes, so that an
-    interrupted run keeps every line it wrote."""
+class ResultsFileSink:
+    """``--out FILE``: the SDK writes the file (``process(results=...)``), one JSON object
+    per line, flushed as each file finishes, so that an interrupted run keeps every line it
+    wrote and ``--resume`` can go on from it."""
 
-    def __init__(self, path: Path, mask: Mask) -> None:
+    def __init__(self, path: Path) -> None:
         self.where: str | None = str(path)
-        self._mask = mask
-        self._handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
 
     def write(self, result: FileResult, record: dict[str, Any]) -> None:
-        self._handle.write(self._mask(to_json(record)) + "\n")
-        self._handle.flush()
+        pass  # written already, as the file finished
 
     def close(self) -> None:
-        self._handle.close()
+        pass
 
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
@@ -274,6 +258,8 @@ def batch_display_for(
 def cmd_process(ctx: Context) -> ExitCode:
     """Each file its own upload to one task; results written as files finish."""
     args, report = ctx.args, ctx.report
+    if args.resume and args.out is None:
+        raise CLIError("--resume goes with --out FILE: the results file to go on from")
     named = args.pipeline is not None or args.pipeline_name is not None
     pipeline = ctx.pipeline() if named else None  # None: the simple parser
     display = batch_display_for(sys.stderr, quiet=report.json_mode, stdout=sys.stdout)
@@ -285,11 +271,13 @@ def cmd_process(ctx: Context) -> ExitCode:
             threads=args.threads,
             timeout=args.timeout,
             on_progress=display.update,
+            results=args.out,
+            resume=args.resume,
         )
         sink: Sink
         try:
             if args.out is not None:
-                sink = JsonLinesSink(Path(args.out), report.redactor.text)
+                sink = ResultsFileSink(Path(args.out))
             elif args.out_dir is not None:
                 sink = DirectorySink(Path(args.out_dir), report.redactor.text)
             else:
@@ -333,12 +321,15 @@ def cmd_process(ctx: Context) -> ExitCode:
         sink.close()
     elapsed = time.monotonic() - began
     summary: dict[str, Any] = {"total": batch.total, "succeeded": done - failed}
-    summary |= {"failed": failed, "elapsed": round(elapsed, 3), "out": sink.where}
+    summary |= {"failed": failed, "skipped": batch.skipped}
+    summary |= {"elapsed": round(elapsed, 3), "out": sink.where}
     if report.json_mode:
         if sink.where is not None:  # stdout is free for one summary object
             ctx.out("", summary)
     else:
         line = f"Processed {done - failed} of {batch.total} files"
+        if batch.skipped:
+            line += f" ({batch.skipped} more were done in an earlier run)"
         line += f" ({failed} failed)" if failed else ""
         line += f" in {elapsed:.1f}s" + (f"; results in {sink.where}" if sink.where else "")
         report.note(line)

@@ -13,6 +13,7 @@ from aparavi_dtc import (
     APITimeoutError,
     AuthenticationError,
     NoActiveTaskError,
+    ResultsFileInUseError,
     TaskFailedError,
     TaskNotFoundError,
     TaskTimeoutError,
@@ -58,7 +59,9 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         return ExitCode.NOT_FOUND
     if isinstance(exc, APIConnectionError | TaskTimeoutError):
         return ExitCode.NETWORK
-    if isinstance(exc, NoActiveTaskError | ValueError | TypeError | OSError):
+    if isinstance(
+        exc, NoActiveTaskError | ResultsFileInUseError | ValueError | TypeError | OSError
+    ):
         return ExitCode.USAGE
     if isinstance(exc, KeyboardInterrupt):
         return ExitCode.INTERRUPTED

@@ -1,0 +1,336 @@
+"""A resumable process() (``_resume``): the results file, skipping what an earlier run
+finished, torn lines, the lock, and a run killed with SIGKILL, on both clients."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aparavi_dtc import AparaviDTC, ResultsFileInUseError
+from aparavi_dtc._resume import open_results
+from aparavi_dtc.testing import FakeAparavi
+
+from .conftest import API_KEY
+from .fake_server import serving
+from .test_process import KINDS, operations, process_all
+
+
+@pytest.fixture
+def fake() -> FakeAparavi:
+    return FakeAparavi(api_key=API_KEY)
+
+
+@pytest.fixture
+def url(fake: FakeAparavi) -> Iterator[str]:
+    with serving(fake) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    root = tmp_path / "docs"
+    root.mkdir()
+    for i in range(5):
+        (root / f"doc{i}.txt").write_text(f"text of doc {i}")
+    return root
+
+
+def lines(path: Path) -> list[dict[str, Any]]:
+    text = path.read_text(encoding="utf-8")
+    assert text == "" or text.endswith("\n")  # whole lines only
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def sent_names(fake: FakeAparavi, since: int = 0) -> list[str]:
+    """The file names the fake received (after its first ``since`` requests), from each
+    upload's Content-Disposition."""
+    names = []
+    for request in _uploads_since(fake, since):
+        disposition = next(
+            v for k, v in request.headers.items() if k.lower() == "content-disposition"
+        )
+        names.append(urllib.parse.unquote(disposition.split("filename=")[1].strip('"')))
+    return names
+
+
+def _uploads_since(fake: FakeAparavi, since: int) -> list[Any]:
+    return [r for r in fake.requests[since:] if r.operation == "sendToWebhook"]
+
+
+def _operations_since(fake: FakeAparavi, since: int) -> dict[str, int]:
+    counted: dict[str, int] = {}
+    for request in fake.requests[since:]:
+        counted[request.operation] = counted.get(request.operation, 0) + 1
+    return counted
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_resumed_run_sends_only_what_is_missing(
+    kind: str, fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    first = process_all(kind, url, sorted(docs.iterdir())[:3], results=out)
+    assert len(first) == 3
+    assert {r["input"] for r in lines(out)} == {str(p) for p in sorted(docs.iterdir())[:3]}
+    seen = len(fake.requests)
+    second = process_all(kind, url, docs, results=out)
+    assert sorted(r.name for r in second) == ["doc3.txt", "doc4.txt"]
+    assert sorted(sent_names(fake, seen)) == ["doc3.txt", "doc4.txt"]
+    records = lines(out)
+    assert len(records) == 5
+    assert all(r["ok"] and r["text"] == Path(r["input"]).read_text() for r in records)
+
+
+def test_a_batch_says_how_many_were_skipped(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        list(client.process(docs, results=out))
+        (docs / "doc9.txt").write_text("new")
+        batch = client.process(docs, results=out)
+        assert (batch.total, batch.skipped) == (1, 5)
+        assert repr(batch) == "Batch(total=1, skipped=5)"
+        assert [r.name for r in batch] == ["doc9.txt"]
+
+
+def test_nothing_left_to_do_starts_no_task(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    process_all("sync", url, docs, results=out)
+    seen = len(fake.requests)
+    assert process_all("sync", url, docs, results=out) == []
+    assert _operations_since(fake, seen) == {}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_failed_files_are_sent_again(
+    kind: str, fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    fake.fail_next("sendToWebhook", status=500)
+    first = process_all(kind, url, docs, results=out, concurrency=1)
+    failed = [r for r in first if not r.ok]
+    assert len(failed) == 1
+    record = next(r for r in lines(out) if not r["ok"])
+    assert record["error"]["type"] == "ServerError"
+    assert record["error"]["status_code"] == 500
+    second = process_all(kind, url, docs, results=out)
+    assert [r.name for r in second] == [failed[0].name]
+    assert all(r.ok for r in second)
+
+
+def test_a_file_that_changed_is_sent_again(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    process_all("sync", url, docs, results=out)
+    changed = docs / "doc2.txt"
+    changed.write_text("a new text, longer")
+    stat = changed.stat()
+    os.utime(changed, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    same_size = docs / "doc3.txt"  # same size, later modification time
+    os.utime(same_size, ns=(stat.st_atime_ns, same_size.stat().st_mtime_ns + 5_000_000))
+    again = process_all("sync", url, docs, results=out)
+    assert sorted(r.name for r in again) == ["doc2.txt", "doc3.txt"]
+
+
+def test_files_given_as_bytes_are_known_by_their_content(
+    fake: FakeAparavi, url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    process_all("sync", url, [("a.txt", b"one"), ("b.txt", b"two")], results=out)
+    again = process_all("sync", url, [("a.txt", b"one"), ("b.txt", b"TWO")], results=out)
+    assert [r.name for r in again] == ["b.txt"]
+
+
+def test_the_results_file_is_never_an_input(fake: FakeAparavi, url: str, docs: Path) -> None:
+    out = docs / "run.jsonl"  # inside the folder being processed
+    process_all("sync", url, docs, results=out)
+    process_all("sync", url, docs, results=out, resume=False)
+    assert "run.jsonl" not in sent_names(fake)
+    assert len(lines(out)) == 5
+
+
+def test_resume_false_starts_the_file_afresh(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    process_all("sync", url, docs, results=out)
+    again = process_all("sync", url, docs, results=out, resume=False)
+    assert len(again) == 5
+    assert len(lines(out)) == 5
+
+
+# -- a run cut short --------------------------------------------------------------------
+
+
+def test_a_torn_last_line_is_ignored_and_cut(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    process_all("sync", url, sorted(docs.iterdir())[:2], results=out)
+    whole = out.read_bytes()
+    torn = json.dumps({"input": str(docs / "doc2.txt"), "version": "x", "ok": True})[:25]
+    out.write_bytes(whole + torn.encode())  # a run killed in the middle of a line
+    again = process_all("sync", url, docs, results=out)
+    assert sorted(r.name for r in again) == ["doc2.txt", "doc3.txt", "doc4.txt"]
+    assert out.read_bytes().startswith(whole)
+    assert len(lines(out)) == 5  # every line whole: the torn one is gone
+
+
+def test_lines_that_are_not_a_result_finish_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "run.jsonl"
+    good = {"input": "a.txt", "version": "1:2", "ok": True}
+    out.write_text(
+        "\n".join(
+            [
+                "not json",
+                json.dumps(["a", "list"]),
+                json.dumps({**good, "input": "b.txt", "ok": False}),
+                json.dumps({**good, "input": "c.txt", "version": ""}),
+                json.dumps({**good, "input": 7}),
+                json.dumps({**good, "ok": "true"}),
+                json.dumps(good),
+            ]
+        )
+        + "\n"
+    )
+    log = open_results(out, resume=True)
+    try:
+        assert log.finished("a.txt", "1:2")
+        assert not log.finished("a.txt", "1:3")
+        assert not any(log.finished(name, "1:2") for name in ("b.txt", "c.txt", "7"))
+    finally:
+        log.close()
+    assert len(out.read_text().splitlines()) == 7  # nothing whole is cut
+
+
+KILLED = textwrap.dedent(
+    """
+    import sys
+    from aparavi_dtc import AparaviDTC
+    with AparaviDTC(sys.argv[1], base_url=sys.argv[2]) as client:
+        for result in client.process(sys.argv[3], results=sys.argv[4], concurrency=1):
+            print(result.name, flush=True)
+    """
+)
+
+
+def test_a_run_killed_with_sigkill_leaves_whole_lines_and_resumes(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    fake.delay("sendToWebhook", 0.3)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED, API_KEY, url, str(docs), str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while (
+        time.monotonic() < deadline
+        and len(out.read_bytes().splitlines() if out.exists() else []) < 2
+    ):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=10)
+    kept = [
+        json.loads(line)
+        for line in out.read_bytes().splitlines(keepends=True)
+        if line.endswith(b"\n")
+    ]
+    assert 2 <= len(kept) < 5
+    assert all(r["ok"] for r in kept)
+    fake.delay("sendToWebhook", 0.0)
+    seen = len(fake.requests)
+    again = process_all("sync", url, docs, results=out)
+    assert sorted(r.name for r in again) == sorted(
+        {f"doc{i}.txt" for i in range(5)} - {r["name"] for r in kept}
+    )
+    assert len(sent_names(fake, seen)) == len(again)  # each missing file once, nothing more
+    assert sorted(r["name"] for r in lines(out)) == [f"doc{i}.txt" for i in range(5)]
+
+
+# -- one run at a time ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_two_runs_on_one_results_file_are_refused(
+    kind: str, fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        batch = client.process(docs, results=out)
+        with pytest.raises(ResultsFileInUseError, match="being written by another run") as info:
+            process_all(kind, url, docs, results=out)
+        assert info.value.path == str(out)
+        assert len(list(batch)) == 5  # the first run goes on, alone
+    assert len(process_all(kind, url, docs, results=out, resume=False)) == 5  # released
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from aparavi_dtc._resume import open_results
+    log = open_results(sys.argv[1], resume=True)
+    print("locked", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+def test_a_run_in_another_process_holds_the_file(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(out)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "locked\n"
+        with pytest.raises(ResultsFileInUseError):
+            process_all("sync", url, docs, results=out)
+        assert operations(fake) == {}  # refused before anything was sent
+    finally:
+        holder.kill()
+        holder.wait()
+    assert len(process_all("sync", url, docs, results=out)) == 5
+
+
+def test_a_batch_never_iterated_releases_the_file_on_close(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        client.process(docs, results=out).close()
+        with client.process(docs, results=out) as batch:
+            assert len(list(batch)) == 5
+
+
+def test_bad_results_options_are_refused_before_anything_is_sent(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        with pytest.raises(TypeError, match="results must be a path"):
+            client.process(docs, results=3)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="resume must be True or False"):
+            client.process(docs, results=tmp_path / "r.jsonl", resume="yes")  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="no such file"):
+            client.process(tmp_path / "missing", results=tmp_path / "r.jsonl")
+    assert operations(fake) == {}
+    assert not (tmp_path / "r.jsonl").exists() or (tmp_path / "r.jsonl").read_text() == ""

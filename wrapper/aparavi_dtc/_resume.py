@@ -1,0 +1,112 @@
+"""A resumable ``process()``: its results file, one JSON object per finished file.
+
+Each line is written whole and flushed as its file finishes, so that a run killed at any
+moment leaves every line it finished readable; a last line cut short is left out (and cut
+off) by the next run. A later run over the same inputs skips every input whose input and
+version (size and modification time, or a digest of bytes) already has a line with
+``"ok": true``; failed files are sent again. The file is locked for as long as a run
+writes it (an advisory ``flock``), so that a second run at the same time is refused
+instead of interleaving its lines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from ._exceptions import ResultsFileInUseError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; one run at a time is the user's to keep
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["ResultsLog", "open_results"]
+
+
+class ResultsLog:
+    """An open, locked results file: what earlier runs finished, and where this run's lines go."""
+
+    def __init__(self, path: Path, handle: IO[bytes], done: set[tuple[str, str]]) -> None:
+        self.path = path
+        self._handle = handle
+        self._done = done
+
+    def __repr__(self) -> str:
+        return f"ResultsLog({str(self.path)!r}, {len(self._done)} done)"
+
+    def finished(self, input: str, version: str) -> bool:
+        """Whether an earlier run processed this input, in this version, successfully."""
+        return (input, version) in self._done
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Append one file's record as a line, whole, and flush it to the operating system."""
+        line = json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n"
+        self._handle.write(line.encode("utf-8"))
+        self._handle.flush()
+
+    def close(self) -> None:
+        """Release the lock and close the file; writing afterwards raises ``ValueError``."""
+        if not self._handle.closed:
+            self._handle.close()  # closing the descriptor releases its flock
+
+
+def open_results(path: str | os.PathLike[str], *, resume: bool) -> ResultsLog:
+    """Open (or create) the results file at ``path`` and lock it for this run.
+
+    With ``resume``, the lines already there tell which inputs are done, and a torn last
+    line is cut off; without, the file starts empty.
+
+    Raises:
+        ResultsFileInUseError: Another run holds the file.
+        OSError: It cannot be opened or read.
+    """
+    target = Path(path)
+    handle = open(target, "a+b")  # noqa: SIM115 - closed by ResultsLog.close()
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ResultsFileInUseError(
+                    f"the results file {target} is being written by another run; "
+                    "wait for it to end, or write to another file",
+                    path=str(target),
+                ) from None
+        done: set[tuple[str, str]] = set()
+        if resume:
+            done = _read(handle)
+        else:
+            handle.truncate(0)
+        handle.seek(0, os.SEEK_END)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            handle.close()
+        raise
+    return ResultsLog(target, handle, done)
+
+
+def _read(handle: IO[bytes]) -> set[tuple[str, str]]:
+    """The (input, version) of every successful line; a last line without its newline (a
+    run killed while writing it) is cut off, so that the next line starts on its own."""
+    handle.seek(0)
+    done: set[tuple[str, str]] = set()
+    whole = 0  # bytes up to the end of the last complete line
+    for line in handle:
+        if not line.endswith(b"\n"):
+            break
+        whole += len(line)
+        try:
+            record = json.loads(line)
+        except ValueError:  # not a line of ours (or damaged): it finished nothing
+            continue
+        if not isinstance(record, dict) or record.get("ok") is not True:
+            continue
+        key = record.get("input"), record.get("version")
+        if isinstance(key[0], str) and isinstance(key[1], str) and key[1]:
+            done.add((key[0], key[1]))
+    handle.truncate(whole)
+    return done
