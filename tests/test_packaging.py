@@ -47,6 +47,7 @@ def test_wheel_contents(wheel: Path) -> None:
     assert requires == [
         "Requires-Dist: aiohttp<4,>=3.11; extra == 'aiohttp'",
         "Requires-Dist: attrs<27,>=23.1",
+        "Requires-Dist: fsspec>=2023.1; extra == 'fsspec'",
         "Requires-Dist: httpx<0.29,>=0.27",
         "Requires-Dist: pytest<10,>=8; extra == 'testing'",
         "Requires-Dist: rich<16,>=13; extra == 'cli'",

@@ -14,6 +14,7 @@ from aparavi_dtc import _uploads
 from aparavi_dtc._exceptions import (
     FileChangedError,
 )
+from aparavi_dtc._inputs import Remote
 from aparavi_dtc._uploads import (
     BodyError,
     StreamedBody,
@@ -141,11 +142,16 @@ def test_content_disposition(name: str, value: str) -> None:
 
 
 def test_a_streamed_body_needs_a_path_or_data(tmp_path: Path) -> None:
-    exactly = "a streamed body reads a path or holds data, exactly one"
+    exactly = "a streamed body reads a path or an object, or holds data: exactly one"
     with raises(ValueError, exactly):
         StreamedBody(1)
     with raises(ValueError, exactly):
         StreamedBody(1, path=tmp_path, data=b"x")
+    with raises(ValueError, exactly):
+        StreamedBody(1, data=b"x", remote=Remote(None, "b/k", "s3://b/k"))
+    assert repr(StreamedBody(3, remote=Remote(None, "b/k", "s3://b/k"))) == (
+        "StreamedBody(s3://b/k, 3 bytes)"
+    )
     assert repr(StreamedBody(1, data=b"x")) == "StreamedBody(<bytes>, 1 bytes)"
     path = tmp_path / "f.bin"
     assert repr(StreamedBody(7, path=path)) == f"StreamedBody({path}, 7 bytes)"

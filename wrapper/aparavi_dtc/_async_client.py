@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -532,6 +532,7 @@ class AsyncAparaviDTC(BaseClient):
         on_progress: Callable[[BatchProgress], object] | None = None,
         results: str | os.PathLike[str] | None = None,
         resume: bool = True,
+        storage_options: Mapping[str, Any] | None = None,
     ) -> AsyncBatch:
         """Process many files through one webhook task; see :meth:`AparaviDTC.process`.
 
@@ -543,7 +544,15 @@ class AsyncAparaviDTC(BaseClient):
         from ._batch import AsyncBatch, plan_batch
 
         plan = plan_batch(
-            inputs, pipeline, concurrency, threads, timeout, on_progress, results, resume
+            inputs,
+            pipeline,
+            concurrency,
+            threads,
+            timeout,
+            on_progress,
+            results,
+            resume,
+            storage_options,
         )
         return AsyncBatch(self._process_files(plan), plan)
 

@@ -14,7 +14,7 @@ import functools
 import os
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, Callable, Generator, Iterable
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
@@ -278,6 +278,7 @@ class BatchPlan:
             source.size,
             path=source.path,
             data=source.data,
+            remote=source.remote,
             on_chunk=functools.partial(self._chunk, source.index),
         )
         return template.with_body(headers, body)
@@ -407,6 +408,7 @@ def plan_batch(
     on_progress: Callable[[BatchProgress], object] | None,
     results: str | os.PathLike[str] | None = None,
     resume: bool = True,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> BatchPlan:
     """Check everything ``process()`` was given and list its files, before anything is sent.
 
@@ -439,7 +441,10 @@ def plan_batch(
         raise TypeError(f"resume must be True or False, not {resume!r}")
     if results is not None and not isinstance(results, str | os.PathLike):
         raise TypeError(f"results must be a path, not {type(results).__name__}")
-    sources = resolve_inputs(inputs, None if results is None else Path(results))
+    if storage_options is not None and not isinstance(storage_options, Mapping):
+        raise TypeError(f"storage_options must be a mapping, not {type(storage_options).__name__}")
+    leave_out = None if results is None else Path(results)
+    sources = resolve_inputs(inputs, leave_out, storage_options)
     if results is None:
         return BatchPlan(sources, body.to_dict(), concurrency, threads, timeout, on_progress)
     log = open_results(results, resume=resume)

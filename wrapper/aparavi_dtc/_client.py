@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from queue import Empty, SimpleQueue
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -541,6 +541,7 @@ class AparaviDTC(BaseClient):
         on_progress: Callable[[BatchProgress], object] | None = None,
         results: str | os.PathLike[str] | None = None,
         resume: bool = True,
+        storage_options: Mapping[str, Any] | None = None,
     ) -> Batch:
         """Process many files through one webhook task, each file its own upload.
 
@@ -573,6 +574,10 @@ class AparaviDTC(BaseClient):
                 already have a successful line are skipped (``Batch.skipped``); failed ones
                 are sent again. The file is locked while the batch runs.
             resume: False to start the results file afresh.
+            storage_options: Passed to fsspec for inputs that are URLs (``s3://bucket/
+                prefix/``, ``gs://``, ``az://``, ``memory://``, globs on them): credentials,
+                an endpoint. Objects stream from the store a chunk at a time. Needs the
+                ``fsspec`` extra and the filesystem's own package (s3fs, gcsfs, adlfs).
 
         Raises:
             ResultsFileInUseError: Another run is writing ``results`` (raised here).
@@ -584,7 +589,15 @@ class AparaviDTC(BaseClient):
         from ._batch import Batch, plan_batch
 
         plan = plan_batch(
-            inputs, pipeline, concurrency, threads, timeout, on_progress, results, resume
+            inputs,
+            pipeline,
+            concurrency,
+            threads,
+            timeout,
+            on_progress,
+            results,
+            resume,
+            storage_options,
         )
         return Batch(self._process_files(plan), plan)
 

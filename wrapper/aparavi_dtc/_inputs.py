@@ -7,10 +7,11 @@ import dataclasses
 import glob
 import hashlib
 import os
+import posixpath
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from ._checks import check_file_name, guess_content_type
 from ._uploads import FileInput
@@ -32,13 +33,25 @@ class Source:
     size: int  # bytes, when it was listed
     content_type: str
     data: bytes | None = dataclasses.field(default=None, repr=False)  # a file given as bytes
-    version: str = ""  # what a resumed run compares: size and mtime, or a digest of bytes
+    version: str = ""  # what a resumed run compares: size and mtime, ETag, or a digest
+    remote: Remote | None = None  # an object in an fsspec filesystem (s3://, gs://, ...)
 
     @property
     def input(self) -> str:
         """The file as the inputs listed it: its path (relative or absolute, as given or
-        found), or the name of a file given as bytes."""
+        found), its URL, or the name of a file given as bytes."""
+        if self.remote is not None:
+            return self.remote.url
         return self.name if self.path is None else str(self.path)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Remote:
+    """An object in an fsspec filesystem: read through ``fs`` at ``path``."""
+
+    fs: Any = dataclasses.field(repr=False)  # fsspec.AbstractFileSystem
+    path: str  # as the filesystem names it (``bucket/key``)
+    url: str  # with its protocol (``s3://bucket/key``): what the inputs listed
 
 
 def _is_file_tuple(item: object) -> bool:
@@ -67,6 +80,7 @@ class _Resolver:
     def __init__(self, leave_out: tuple[int, int] | None) -> None:
         self.sources: list[Source] = []
         self._seen: set[tuple[int, int]] = set() if leave_out is None else {leave_out}
+        self._urls: set[str] = set()
 
     def add_bytes(self, item: tuple[str, bytes] | tuple[str, bytes, str]) -> None:
         name = check_file_name(item[0])
@@ -76,6 +90,40 @@ class _Resolver:
             raise TypeError(f"the content type of {name!r} must be a string")
         digest = hashlib.sha256(data).hexdigest()[:32]
         self._append(name, None, len(data), kind, data, f"{len(data)}:sha256:{digest}")
+
+    def add_url(self, url: str, options: Mapping[str, Any]) -> None:
+        """Every object an fsspec URL names: one object, everything under a prefix (hidden
+        names skipped, as in a directory walk), or what a glob pattern matches."""
+        fsspec = _fsspec(url)
+        try:
+            fs, path = fsspec.core.url_to_fs(url, **options)
+            fs.invalidate_cache()  # listed as the store is now, not as a cache last saw it
+            if _MAGIC & set(path):
+                found = fs.glob(path, detail=True)
+                infos = {p: i for p, i in found.items() if i.get("type") == "file"}
+                for directory in sorted(p for p, i in found.items() if i.get("type") != "file"):
+                    infos |= _visible(fs.find(directory, detail=True), directory)
+                if not infos:
+                    raise ValueError(f"no object matches {url!r}")
+            elif fs.isdir(path):
+                infos = _visible(fs.find(path, detail=True), path)
+                if not infos:
+                    raise ValueError(f"{url} holds no objects (hidden ones are skipped)")
+            else:
+                infos = {path: fs.info(path)}
+        except FileNotFoundError:
+            raise ValueError(f"no such object: {url}") from None
+        except (ImportError, OSError) as exc:  # a filesystem's package missing, a refusal
+            raise ValueError(f"cannot list {url}: {exc}") from None
+        for key in sorted(infos):
+            info = infos[key]
+            remote = Remote(fs, key, fs.unstrip_protocol(key))
+            if remote.url in self._urls:
+                continue
+            self._urls.add(remote.url)
+            size = int(info.get("size") or 0)
+            name = check_file_name(posixpath.basename(key.rstrip("/")) or key)
+            self._append(name, None, size, None, None, _version(info, size), remote)
 
     def add_path(self, item: str | os.PathLike[str]) -> None:
         text = os.fspath(item)
@@ -156,20 +204,65 @@ class _Resolver:
         kind: str | None,
         data: bytes | None,
         version: str,
+        remote: Remote | None = None,
     ) -> None:
         kind = kind or guess_content_type(name)
-        self.sources.append(Source(len(self.sources), name, path, size, kind, data, version))
+        index = len(self.sources)
+        self.sources.append(Source(index, name, path, size, kind, data, version, remote))
+
+
+def _fsspec(url: str) -> Any:
+    try:
+        import fsspec
+    except ImportError:
+        raise ValueError(
+            f"{url} is a URL: reading it needs fsspec (pip install 'aparavi-dtc[fsspec]'), "
+            "and the filesystem's own package, such as s3fs for s3://"
+        ) from None
+    return fsspec
+
+
+def _visible(found: dict[str, Any], root: str) -> dict[str, Any]:
+    """The files of a listing under ``root`` whose path below it has no hidden part."""
+    prefix = root.rstrip("/") + "/"
+    return {
+        path: info
+        for path, info in found.items()
+        if info.get("type") == "file"
+        and not any(part.startswith(".") for part in path[len(prefix) :].split("/"))
+    }
+
+
+def _version(info: Mapping[str, Any], size: int) -> str:
+    """What tells this state of an object from another: its ETag, else its size and
+    modification time as the filesystem reports them."""
+    etag = info.get("ETag") or info.get("etag") or info.get("md5Hash")
+    if etag:
+        return f"etag:{str(etag).strip(chr(34))}"
+    changed = next(
+        (
+            info[k]
+            for k in ("mtime", "LastModified", "last_modified", "updated", "created")
+            if k in info
+        ),
+        None,
+    )
+    return f"{size}:{changed}" if changed is not None else f"{size}:"
 
 
 def resolve_inputs(
-    inputs: ProcessInput | Iterable[ProcessInput], leave_out: Path | None = None
+    inputs: ProcessInput | Iterable[ProcessInput],
+    leave_out: Path | None = None,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> list[Source]:
     """Every file ``inputs`` names, in order, each once; raises before anything is sent.
 
     A directory is walked recursively in name order, skipping hidden files and
     directories (names starting with ``.``); a string that names no file but has ``*``,
     ``?`` or ``[`` is a glob pattern (``**`` matches directories at any depth). Files are
-    listed with their size, and read only when sent.
+    listed with their size, and read only when sent. A string with ``://`` is an fsspec
+    URL (``s3://bucket/prefix/``, ``gs://...``, ``memory://...``, globs on them), listed
+    through fsspec with ``storage_options``.
 
     Raises:
         ValueError: A path that does not exist or cannot be read, a pattern that matches
@@ -186,6 +279,8 @@ def resolve_inputs(
     for item in _items(inputs):
         if _is_file_tuple(item):
             resolver.add_bytes(item)  # type: ignore[arg-type]
+        elif isinstance(item, str) and "://" in item:
+            resolver.add_url(item, storage_options or {})
         elif isinstance(item, str | os.PathLike):
             resolver.add_path(item)
         elif isinstance(item, tuple):

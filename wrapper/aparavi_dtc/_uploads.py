@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
@@ -21,6 +22,8 @@ from ._operations import Loaded
 
 if TYPE_CHECKING:
     from aparavi_dtc_api.models import WebhookFiles
+
+    from ._inputs import Remote
 
 #: A file to upload: a path, or ``(filename, content)``, or ``(filename, content, type)``.
 FileInput: TypeAlias = str | os.PathLike[str] | tuple[str, bytes] | tuple[str, bytes, str]
@@ -104,6 +107,11 @@ def multipart(loaded: list[Loaded]) -> WebhookFiles:
 CHUNK = 1024 * 1024
 
 
+#: Tries to open an object of a remote store before its file fails: opening comes before
+#: anything of the file is sent, so trying again cannot send it twice.
+OPEN_ATTEMPTS = 3
+
+
 class BodyError(Exception):
     """Carries an error raised while producing a streamed body (reading its file, or the
     batch being stopped) out through an HTTP stack, which would otherwise report it as a
@@ -115,15 +123,36 @@ class BodyError(Exception):
 
 
 class _FileReader:
-    """Reads one file in chunks, checking that it still has the size it was listed with."""
+    """Reads one file in chunks, checking that it still has the size it was listed with:
+    a local one, or (``remote``) an object of an fsspec filesystem."""
 
-    __slots__ = ("_handle", "path", "sent", "size")
+    __slots__ = ("_handle", "_remote", "path", "sent", "size")
 
-    def __init__(self, path: Path, size: int) -> None:
+    def __init__(self, path: Path | str, size: int, remote: Remote | None = None) -> None:
         self.path = path
         self.size = size
         self.sent = 0
+        self._remote = remote
         self._handle: IO[bytes] | None = None
+
+    def _open(self) -> tuple[IO[bytes], int]:
+        """The open file and its size now."""
+        if self._remote is None:
+            handle = open(self.path, "rb")  # noqa: SIM115 - closed by close()
+            return handle, os.fstat(handle.fileno()).st_size
+        fs, path = self._remote.fs, self._remote.path
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                handle = fs.open(path, "rb", block_size=CHUNK)
+                break
+            except (FileNotFoundError, PermissionError):
+                raise
+            except OSError:  # the store did not answer: nothing of the file is sent yet
+                if attempt + 1 == OPEN_ATTEMPTS:
+                    raise
+                time.sleep(0.2 * 2**attempt)
+        size = getattr(handle, "size", None)
+        return handle, int(size if size is not None else fs.size(path))
 
     def next(self) -> bytes:
         """The next chunk, b"" at the end; opens the file on first use.
@@ -134,8 +163,8 @@ class _FileReader:
         try:
             handle = self._handle
             if handle is None:
-                handle = self._handle = open(self.path, "rb")  # noqa: SIM115 - closed by close()
-                actual = os.fstat(handle.fileno()).st_size
+                handle, actual = self._open()
+                self._handle = handle
                 if actual != self.size:
                     raise self._changed(f"is now {actual} bytes")
             want = min(CHUNK, self.size - self.sent)
@@ -173,7 +202,7 @@ class StreamedBody:
     Everything the body raises comes out as :class:`BodyError`.
     """
 
-    __slots__ = ("_data", "_on_chunk", "_path", "size")
+    __slots__ = ("_data", "_on_chunk", "_path", "_remote", "size")
 
     def __init__(
         self,
@@ -181,22 +210,36 @@ class StreamedBody:
         *,
         path: Path | None = None,
         data: bytes | None = None,
+        remote: Remote | None = None,
         on_chunk: Callable[[int], object] | None = None,
     ) -> None:
-        if (path is None) == (data is None):
-            raise ValueError("a streamed body reads a path or holds data, exactly one")
+        if [path, data, remote].count(None) != 2:
+            raise ValueError(
+                "a streamed body reads a path or an object, or holds data: exactly one"
+            )
         self.size = size
         self._path = path
         self._data = data
+        self._remote = remote
         self._on_chunk = on_chunk
 
     def __repr__(self) -> str:
-        source = self._path if self._path is not None else "<bytes>"
+        source: object = self._path if self._path is not None else "<bytes>"
+        if self._remote is not None:
+            source = self._remote.url
         return f"StreamedBody({source}, {self.size} bytes)"
+
+    def _reader(self) -> _FileReader:
+        if self._remote is not None:
+            return _FileReader(self._remote.url, self.size, self._remote)
+        assert self._path is not None
+        return _FileReader(self._path, self.size)
 
     def check(self) -> None:
         """Raise the file's error now if it is gone or no longer has its listed size, so
-        that no request is started for it (sending checks again, chunk by chunk)."""
+        that no request is started for it (sending checks again, chunk by chunk). An
+        object of a remote filesystem is checked as it is opened, its first chunk read
+        before anything of it is sent, so that a listing is not asked for twice."""
         if self._path is None:
             return
         try:
@@ -222,8 +265,7 @@ class StreamedBody:
                 yield data[start : start + CHUNK]
             self._report(len(data))
             return
-        assert self._path is not None
-        reader = _FileReader(self._path, self.size)
+        reader = self._reader()
         try:
             while True:
                 self._report(reader.sent)
@@ -240,10 +282,9 @@ class StreamedBody:
             for chunk in self.chunks():
                 yield chunk
             return
-        assert self._path is not None
         import asyncio  # here: a sync client never needs it, and it costs a first answer
 
-        reader = _FileReader(self._path, self.size)
+        reader = self._reader()
         try:
             while True:
                 self._report(reader.sent)

@@ -1,0 +1,220 @@
+"""process() of objects in stores, through fsspec (``_inputs``, ``_uploads``): a real S3
+API on loopback (moto's server, through s3fs), fsspec's memory filesystem, and a store that
+fails to open an object once; on both clients."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import socket
+import sys
+import urllib.parse
+from collections.abc import Iterator
+from typing import Any
+
+import fsspec
+import pytest
+from fsspec.implementations.memory import MemoryFileSystem
+
+from aparavi_dtc import AparaviDTC, FileChangedError
+from aparavi_dtc._uploads import CHUNK
+from aparavi_dtc.testing import FakeAparavi
+
+from .conftest import API_KEY
+from .fake_server import serving
+from .test_process import KINDS, operations, process_all, uploads
+
+BIG = CHUNK * 2 + 4321  # three chunks, the last one short
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[dict[str, Any]]:
+    """moto's S3 server on a free loopback port, and the storage options that reach it."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"  # never ask a metadata service
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    options = {
+        "key": "testing",
+        "secret": "testing",
+        "client_kwargs": {"endpoint_url": endpoint, "region_name": "us-east-1"},
+        "skip_instance_cache": True,
+    }
+    import boto3
+
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    ).create_bucket(Bucket="docs")
+    store = fsspec.filesystem("s3", **options)
+    store.pipe("docs/in/a.txt", b"alpha")
+    store.pipe("docs/in/sub/b.pdf", b"%PDF beta")
+    store.pipe("docs/in/sub/c.pdf", b"%PDF gamma")
+    store.pipe("docs/in/.hidden.txt", b"never sent")
+    store.pipe("docs/big/big.bin", os.urandom(BIG))
+    try:
+        yield {"options": options, "store": store}
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fake() -> FakeAparavi:
+    return FakeAparavi(api_key=API_KEY)
+
+
+@pytest.fixture
+def url(fake: FakeAparavi) -> Iterator[str]:
+    with serving(fake) as base_url:
+        yield base_url
+
+
+def received(fake: FakeAparavi) -> dict[str, bytes]:
+    """Each upload's file name and the bytes the fake received for it."""
+    got = {}
+    for request in uploads(fake):
+        disposition = next(
+            v for k, v in request.headers.items() if k.lower() == "content-disposition"
+        )
+        got[urllib.parse.unquote(disposition.split("filename=")[1].strip('"'))] = request.body
+    return got
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_prefix_in_s3_is_processed_object_by_object(
+    kind: str, fake: FakeAparavi, url: str, s3: dict[str, Any]
+) -> None:
+    results = process_all(kind, url, "s3://docs/in/", storage_options=s3["options"])
+    assert sorted(r.input for r in results) == [
+        "s3://docs/in/a.txt",
+        "s3://docs/in/sub/b.pdf",
+        "s3://docs/in/sub/c.pdf",
+    ]  # the hidden object is left out, as in a directory walk
+    assert all(r.ok and r.path is None for r in results)
+    assert received(fake) == {"a.txt": b"alpha", "b.pdf": b"%PDF beta", "c.pdf": b"%PDF gamma"}
+    assert {r.name: r.text for r in results}["a.txt"] == "alpha"
+
+
+def test_a_glob_on_s3_picks_its_objects(fake: FakeAparavi, url: str, s3: dict[str, Any]) -> None:
+    results = process_all("sync", url, "s3://docs/**/*.pdf", storage_options=s3["options"])
+    assert sorted(r.name for r in results) == ["b.pdf", "c.pdf"]
+    assert all(r.version.startswith("etag:") for r in results)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_large_object_streams_in_chunks_and_arrives_whole(
+    kind: str, fake: FakeAparavi, url: str, s3: dict[str, Any]
+) -> None:
+    (result,) = process_all(kind, url, "s3://docs/big/big.bin", storage_options=s3["options"])
+    assert result.ok, result.error
+    assert received(fake)["big.bin"] == s3["store"].cat("docs/big/big.bin")
+    assert result.size == BIG
+
+
+def test_a_resumed_run_knows_an_object_by_its_etag(
+    fake: FakeAparavi, url: str, s3: dict[str, Any], tmp_path: Any
+) -> None:
+    out = tmp_path / "run.jsonl"
+    options = s3["options"]
+    s3["store"].pipe("docs/resume/one.txt", b"one")
+    s3["store"].pipe("docs/resume/two.txt", b"two")
+    assert (
+        len(process_all("sync", url, "s3://docs/resume/", storage_options=options, results=out))
+        == 2
+    )
+    s3["store"].pipe("docs/resume/two.txt", b"TWO")  # the same size, another ETag
+    again = process_all("sync", url, "s3://docs/resume/", storage_options=options, results=out)
+    assert [r.name for r in again] == ["two.txt"]
+    assert [json.loads(line)["input"] for line in out.read_text().splitlines()][-1] == (
+        "s3://docs/resume/two.txt"
+    )
+
+
+def test_an_object_that_changed_after_listing_fails_alone(fake: FakeAparavi, url: str) -> None:
+    memory = fsspec.filesystem("memory")
+    memory.pipe("/changing/a.txt", b"alpha")
+    memory.pipe("/changing/b.txt", b"beta")
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        batch = client.process("memory://changing/", concurrency=1)
+        memory.pipe("/changing/b.txt", b"a longer beta")  # after listing, before sending
+        results = {r.name: r for r in batch}
+    assert results["a.txt"].ok
+    assert isinstance(results["b.txt"].error, FileChangedError)
+    assert "memory:///changing/b.txt changed while being processed" in str(results["b.txt"].error)
+    assert "b.txt" not in received(fake) or received(fake)["b.txt"] != b"a longer beta"
+
+
+class _Flaky(MemoryFileSystem):
+    """A store whose every object fails to open once, as a store under load does."""
+
+    protocol = "flaky"
+    failed: set[str] = set()  # noqa: RUF012 - shared on purpose: fsspec caches instances
+
+    @classmethod
+    def _strip_protocol(cls, path: str) -> str:
+        if path.startswith("flaky://"):
+            path = "memory://" + path[len("flaky://") :]
+        return str(super()._strip_protocol(path))
+
+    def _open(self, path: str, mode: str = "rb", **kwargs: Any) -> Any:
+        if mode == "rb" and path not in self.failed:
+            self.failed.add(path)
+            raise ConnectionError(f"the store did not answer for {path}")
+        return super()._open(path, mode, **kwargs)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_open_that_failed_before_anything_was_sent_is_tried_again(
+    kind: str, fake: FakeAparavi, url: str
+) -> None:
+    fsspec.register_implementation("flaky", _Flaky, clobber=True)
+    store = fsspec.filesystem("flaky")
+    store.pipe(f"/flaky-{kind}/a.txt", b"alpha")
+    store.pipe(f"/flaky-{kind}/b.txt", b"beta")
+    results = process_all(kind, url, f"flaky://flaky-{kind}/")
+    assert all(r.ok for r in results), [r.error for r in results]
+    assert sorted(received(fake)) == ["a.txt", "b.txt"]
+    assert len(uploads(fake)) == 2  # each sent once
+
+
+def test_a_missing_object_or_an_empty_match_is_refused_before_anything_is_sent(
+    fake: FakeAparavi, url: str, s3: dict[str, Any]
+) -> None:
+    options = s3["options"]
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        with pytest.raises(
+            ValueError, match=re.escape("no such object: s3://docs/in/missing.pdf")
+        ):
+            client.process("s3://docs/in/missing.pdf", storage_options=options)
+        with pytest.raises(ValueError, match=re.escape("no object matches 's3://docs/**/*.docx'")):
+            client.process("s3://docs/**/*.docx", storage_options=options)
+        with pytest.raises(TypeError, match="storage_options must be a mapping"):
+            client.process("s3://docs/in/", storage_options=["key"])  # type: ignore[arg-type]
+    assert operations(fake) == {}
+
+
+def test_without_fsspec_a_url_names_the_extra(
+    fake: FakeAparavi, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "fsspec", None)  # not installed
+    with (
+        AparaviDTC(API_KEY, base_url=url) as client,
+        pytest.raises(ValueError, match=r"needs fsspec \(pip install 'aparavi-dtc\[fsspec\]'\)"),
+    ):
+        client.process("s3://docs/in/")
+    assert operations(fake) == {}
