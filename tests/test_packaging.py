@@ -49,6 +49,8 @@ def test_wheel_contents(wheel: Path) -> None:
         "Requires-Dist: attrs<27,>=23.1",
         "Requires-Dist: fsspec>=2023.1; extra == 'fsspec'",
         "Requires-Dist: httpx<0.29,>=0.27",
+        "Requires-Dist: langchain-core>=0.3; extra == 'langchain'",
+        "Requires-Dist: llama-index-core>=0.12; extra == 'llama-index'",
         "Requires-Dist: pytest<10,>=8; extra == 'testing'",
         "Requires-Dist: rich<16,>=13; extra == 'cli'",
     ]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from aparavi_dtc_api.models import (
         Envelope,
         PipelineRequest,
+        ProcessedObject,
         TaskStatus,
         WebhookResponse,
         WebhookResult,
@@ -57,9 +58,14 @@ def texts_of(result: WebhookResult | None) -> dict[str, str]:
         name = item.name if isinstance(item.name, str) and item.name else object_id
         if name in texts:
             name = f"{name} ({object_id})"
-        pieces = item.text if isinstance(item.text, list) else []
-        texts[name] = "\n".join(pieces)
+        texts[name] = text_of(item)
     return texts
+
+
+def text_of(item: ProcessedObject) -> str:
+    """A processed object's text: its pieces joined by newlines ("" for none)."""
+    pieces = item.text if isinstance(item.text, list) else []
+    return "\n".join(pieces)
 
 
 def results_of(answer: WebhookResponse) -> WebhookResult:
