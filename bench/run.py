@@ -10,18 +10,21 @@ per figure and the ratio of medians, and whether each goal holds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import platform
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import httpx
@@ -626,25 +629,27 @@ def per_file_overhead(paths: list[Path]) -> None:
 # Peak RSS growth of one upload, measured in a process of its own: the high-water mark
 # (VmHWM) after the upload against the resident size (VmRSS) just before it.
 UPLOAD_MEMORY = """
-import asyncio, sys
+import asyncio, json, sys
 from aparavi_dtc import AparaviDTC, AsyncAparaviDTC
 key, url, path, kind = sys.argv[1:5]
+# An object store's URL, its storage options and a small object of it to warm up with.
+options = json.loads(sys.argv[5]) if len(sys.argv) > 5 else None
 def kb(field):
     return int(open("/proc/self/status").read().split(field + ":")[1].split()[0]) * 1024
-warm = [("warm.txt", b"warm up")]
+warm = sys.argv[6] if len(sys.argv) > 6 else [("warm.txt", b"warm up")]
 if kind == "sync":
     with AparaviDTC(key, base_url=url) as client:
-        list(client.process(warm))
+        list(client.process(warm, storage_options=options))
         before = kb("VmRSS")
-        results = list(client.process(path))
+        results = list(client.process(path, storage_options=options))
 else:
     async def main():
         global before
         async with AsyncAparaviDTC(key, base_url=url) as client:
-            async with client.process(warm) as batch:
+            async with client.process(warm, storage_options=options) as batch:
                 [r async for r in batch]
             before = kb("VmRSS")
-            async with client.process(path) as batch:
+            async with client.process(path, storage_options=options) as batch:
                 return [r async for r in batch]
     results = asyncio.run(main())
 assert results[0].ok, results[0].error
@@ -741,14 +746,166 @@ def one_big_file(path: Path) -> None:
         raw.close()
 
 
+# -- resumable runs and object stores ------------------------------------------------------
+
+
+def resume_figure(directory: Path) -> None:
+    """A resumed run over 2,000 inputs of which 1,990 are done: the time to know what is
+    left (read the results file, skip what it holds) against listing the inputs alone."""
+    from aparavi_dtc.testing import FakeAparavi
+
+    directory.mkdir()
+    for index in range(2000):
+        (directory / f"f{index:04d}.txt").write_text(f"file {index}")
+    log = directory.parent / "run.jsonl"
+    fake = FakeAparavi(api_key=KEY)
+    with AparaviDTC(KEY, transport=fake.transport()) as client:
+        done = sorted(directory.iterdir())[:1990]
+        assert all(r.ok for r in client.process(done, results=log, concurrency=8))
+
+        def listing() -> None:
+            client.process(directory).close()
+
+        def skipping() -> None:
+            batch = client.process(directory, results=log)
+            assert (batch.total, batch.skipped) == (10, 1990)
+            batch.close()
+
+        rounds([skipping, listing], 2)  # warm up
+        resumed, listed = rounds([skipping, listing], 15)
+    ratio = statistics.median(resumed) / statistics.median(listed)
+    record(
+        "resumed process() over 2,000 inputs, 1,990 done: time to know what is left",
+        resumed,
+        "listing the 2,000 inputs (process() without a results file)",
+        listed,
+        "<= 1.5x",
+        ratio <= 1.5,
+    )
+
+
+@contextlib.contextmanager
+def moto_s3() -> Iterator[dict[str, Any]]:
+    """moto's S3 server in a process of its own on a free loopback port, with a bucket
+    ``bench``; yields the storage options that reach it."""
+    import boto3
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "AWS_EC2_METADATA_DISABLED": "true"}
+    server = subprocess.Popen(
+        [PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("moto's S3 server did not start") from None
+                time.sleep(0.1)
+        endpoint = f"http://127.0.0.1:{port}"
+        boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id="bench",
+            aws_secret_access_key="bench",
+            region_name="us-east-1",
+        ).create_bucket(Bucket="bench")
+        yield {
+            "key": "bench",
+            "secret": "bench",
+            "client_kwargs": {"endpoint_url": endpoint, "region_name": "us-east-1"},
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def object_store_figures(paths: list[Path], big: Path) -> None:
+    """200 objects from S3 (moto, through s3fs) against the same files from disk, and the
+    memory of one 1 GB object streamed from S3."""
+    import fsspec
+
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    with moto_s3() as options, webhook_server.serving(0.1) as url:
+        store = fsspec.filesystem("s3", **options)
+        for path in paths:
+            store.pipe(f"bench/docs/{path.name}", path.read_bytes())
+        sdk = AparaviDTC(KEY, base_url=url)
+
+        def from_s3() -> None:
+            batch = sdk.process("s3://bench/docs/", concurrency=8, storage_options=options)
+            assert sum(result.ok for result in batch) == FILES
+
+        def from_disk() -> None:
+            assert sum(result.ok for result in sdk.process(paths, concurrency=8)) == FILES
+
+        rounds([from_s3, from_disk], 1)  # warm up
+        s3_times, disk_times = rounds([from_s3, from_disk], 5)
+        ratio = statistics.median(s3_times) / statistics.median(disk_times)
+        record(
+            "200 objects from S3 (moto, s3fs), process(concurrency=8), sync (whole run)",
+            s3_times,
+            "the same files from local disk",
+            disk_times,
+            "<= 1.3x",
+            ratio <= 1.3,
+            unit=1.0,
+            suffix="s",
+        )
+        sdk.close()
+        store.put_file(str(big), "bench/big.bin")
+        store.pipe("bench/warm.txt", b"warm up")
+        growth = [
+            float(
+                subprocess.run(
+                    [
+                        PYTHON,
+                        "-c",
+                        UPLOAD_MEMORY,
+                        KEY,
+                        url,
+                        "s3://bench/big.bin",
+                        "sync",
+                        json.dumps(options),
+                        "s3://bench/warm.txt",
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            for _ in range(3)
+        ]
+        record(
+            "peak RSS growth while uploading one 1 GB object from S3 (moto, s3fs), sync",
+            growth,
+            "the process before the upload",
+            None,
+            "< 64 MB",
+            statistics.median(growth) < 64 * 2**20,
+            unit=1 / 2**20,
+            suffix="MB",
+        )
+
+
 def process_figures() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="aparavi-bench-"))
     try:
         paths = make_files(scratch / "docs")
         files_vs_peer(scratch / "docs")
         per_file_overhead(paths)
+        resume_figure(scratch / "many")
         make_big_file(scratch / "big.bin")
         one_big_file(scratch / "big.bin")
+        object_store_figures(paths, scratch / "big.bin")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -156,6 +156,16 @@ def test_files_given_as_bytes_are_known_by_their_content(
     assert [r.name for r in again] == ["b.txt"]
 
 
+def test_an_input_whose_name_needs_escaping_is_known_again(
+    fake: FakeAparavi, url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    odd = [('a "quoted" \\ name.txt', b"one"), ("ünïcode.txt", b"two")]
+    process_all("sync", url, odd, results=out)
+    assert process_all("sync", url, odd, results=out) == []
+    assert {r["input"] for r in lines(out)} == {name for name, _ in odd}
+
+
 def test_the_results_file_is_never_an_input(fake: FakeAparavi, url: str, docs: Path) -> None:
     out = docs / "run.jsonl"  # inside the folder being processed
     process_all("sync", url, docs, results=out)

@@ -106,14 +106,14 @@ class FileResult:
             status = getattr(self.error, "status_code", None)
             if isinstance(status, int):
                 failure["status_code"] = status
-        return {
+        return {  # these three first: a resumed run reads only them (see _resume)
             "input": self.input,
             "version": self.version,
+            "ok": self.ok,
             "name": self.name,
             "path": None if self.path is None else str(self.path),
             "index": self.index,
             "size": self.size,
-            "ok": self.ok,
             "elapsed": round(self.elapsed, 3),
             "text": self.text if self.ok else None,
             "results": None if self.results is None else self.results.to_dict(),

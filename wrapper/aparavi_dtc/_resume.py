@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -89,6 +90,13 @@ def open_results(path: str | os.PathLike[str], *, resume: bool) -> ResultsLog:
     return ResultsLog(target, handle, done)
 
 
+#: How :meth:`ResultsLog.write` begins every line (``FileResult.to_dict()`` puts these
+#: three first): read without parsing the rest, which holds the texts and can be long.
+_HEAD = re.compile(
+    rb'\{"input": ("(?:[^"\\]|\\.)*"), "version": ("(?:[^"\\]|\\.)*"), "ok": true[,}]'
+)
+
+
 def _read(handle: IO[bytes]) -> set[tuple[str, str]]:
     """The (input, version) of every successful line; a last line without its newline (a
     run killed while writing it) is cut off, so that the next line starts on its own."""
@@ -99,14 +107,33 @@ def _read(handle: IO[bytes]) -> set[tuple[str, str]]:
         if not line.endswith(b"\n"):
             break
         whole += len(line)
-        try:
-            record = json.loads(line)
-        except ValueError:  # not a line of ours (or damaged): it finished nothing
-            continue
-        if not isinstance(record, dict) or record.get("ok") is not True:
-            continue
-        key = record.get("input"), record.get("version")
-        if isinstance(key[0], str) and isinstance(key[1], str) and key[1]:
-            done.add((key[0], key[1]))
+        key = _key(line)
+        if key is not None and key[1]:
+            done.add(key)
     handle.truncate(whole)
     return done
+
+
+def _key(line: bytes) -> tuple[str, str] | None:
+    """The (input, version) of a successful line, or None."""
+    head = _HEAD.match(line)
+    try:
+        if head is not None:  # a line as this module writes it
+            return _string(head.group(1)), _string(head.group(2))
+        record = json.loads(line)  # any other spelling of a record
+    except ValueError:  # not a line of ours (or damaged): it finished nothing
+        return None
+    if not isinstance(record, dict) or record.get("ok") is not True:
+        return None
+    key = record.get("input"), record.get("version")
+    if isinstance(key[0], str) and isinstance(key[1], str):
+        return key[0], key[1]
+    return None
+
+
+def _string(literal: bytes) -> str:
+    """A JSON string literal's text: as it is when it escapes nothing (nearly always)."""
+    if b"\\" in literal:
+        text: str = json.loads(literal)
+        return text
+    return literal[1:-1].decode("utf-8")
