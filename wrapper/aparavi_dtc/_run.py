@@ -125,11 +125,20 @@ def plan_run(
     return RunPlan(body.to_dict(), upload, deadline, poll_interval, on_progress)
 
 
+def validation_findings(result: Envelope) -> tuple[list[Any], list[Any]]:
+    """The errors and warnings an answer of POST /pipe/validate reports (each [] if none)."""
+    data = result.data if isinstance(result.data, dict) else {}
+    errors, warnings = data.get("errors"), data.get("warnings")
+    return (
+        errors if isinstance(errors, list) else [],
+        warnings if isinstance(warnings, list) else [],
+    )
+
+
 def check_validation(result: Envelope) -> None:
     """Raise :class:`PipelineValidationError` when validating reported errors."""
-    data = result.data
-    errors = data.get("errors") if isinstance(data, dict) else None
-    if isinstance(errors, list) and errors:
+    errors, _ = validation_findings(result)
+    if errors:
         raise request_error(
             PipelineValidationError,
             "validating pipeline",

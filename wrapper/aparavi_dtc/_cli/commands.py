@@ -29,10 +29,11 @@ if TYPE_CHECKING:
 
 
 def cmd_validate(ctx: Context) -> ExitCode:
+    from .._run import validation_findings  # one reading of the answer, the SDK's own
+
     result = ctx.client.validate(ctx.pipeline())
-    data = result.data if isinstance(result.data, dict) else {}
-    errors = data.get("errors") or []
-    for warning in data.get("warnings") or []:
+    errors, warnings = validation_findings(result)
+    for warning in warnings:
         ctx.report.note(f"warning: {warning}")
     ctx.out("Pipeline is valid" if not errors else "Pipeline has errors", result.to_dict())
     for error in errors:
@@ -119,10 +120,9 @@ def cmd_upload(ctx: Context) -> ExitCode:
     if bool(args.files) == (args.text is not None):
         raise CLIError("upload takes FILE... or --text TEXT, exactly one of them")
     task = ctx.task()
-    answer = task.send_to_webhook(args.files or None, text=args.text)
-    from aparavi_dtc import WebhookResult
+    from .._run import results_of
 
-    results = answer.data if isinstance(answer.data, WebhookResult) else WebhookResult()
+    results = results_of(task.send_to_webhook(args.files or None, text=args.text))
     report_results(ctx, results, {"results": results.to_dict()})
     return ExitCode.OK
 
