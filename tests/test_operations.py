@@ -1,8 +1,21 @@
-"""Requests (``_operations``): the request built for text, one file and several files."""
+"""Requests (``_operations``): the one request builder, calls and their repr, the endpoints
+loaded on first use, and the request built for text, one file and several files."""
 
 from __future__ import annotations
 
-from aparavi_dtc._operations import pipe_request, webhook_request
+import importlib
+from typing import Any
+
+from aparavi_dtc._operations import (
+    GET_TASK,
+    Call,
+    Endpoint,
+    build,
+    endpoints,
+    pipe_request,
+    webhook_request,
+)
+from aparavi_dtc._redact import Redactor
 
 
 def test_a_text_request_is_utf8_text() -> None:
@@ -33,3 +46,57 @@ def test_several_files_go_as_parts_named_files() -> None:
         ]
         assert kwargs["params"]["token"] == "tok"
     assert pipe_request("tok", loaded)["url"] == "/pipe/process"
+
+
+def _build(kwargs: dict[str, Any], *, token: str | None = None) -> Call[Any]:
+    return build(
+        GET_TASK,
+        kwargs,
+        base_url="https://api.test",
+        headers={"Authorization": "key-0123456789", "Accept": "application/json"},
+        timeout=5.0,
+        max_retries=1,
+        redactor=Redactor("key-0123456789"),
+    )
+
+
+def test_a_call_has_one_absolute_url_and_the_clients_headers() -> None:
+    call = _build({"method": "get", "url": "/task", "params": {"token": "t 1", "type": "cpu"}})
+    assert (call.method, call.url, call.path) == (
+        "GET",
+        "https://api.test/task?token=t%201&type=cpu",
+        "/task",
+    )
+    assert call.content is None
+    assert dict(call.headers) == {"Authorization": "key-0123456789", "Accept": "application/json"}
+    assert (call.timeout, call.max_retries) == (5.0, 1)
+
+
+def test_a_body_is_encoded_once_without_the_headers_each_stack_sets() -> None:
+    call = _build({"method": "put", "url": "/task", "json": {"pipeline": {}}})
+    assert call.content == b'{"pipeline":{}}'
+    names = {name.lower() for name in call.headers}
+    assert names == {"authorization", "accept", "content-type"}  # no host, no content-length
+    assert call.headers["Content-Type"] == "application/json"
+
+
+def test_a_calls_repr_shows_neither_url_nor_headers() -> None:
+    call = _build({"method": "get", "url": "/task", "params": {"token": "secret-token-1234"}})
+    assert repr(call) == "Call(GET /task, getting task status, no body)"
+    with_body = call.with_body({"X": "y"}, b"data")
+    assert repr(with_body) == "Call(GET /task, getting task status, bytes body)"
+    assert (with_body.headers, with_body.content, with_body.url) == ({"X": "y"}, b"data", call.url)
+
+
+def test_an_endpoint_loads_on_first_use_and_takes_its_place() -> None:
+    namespace: dict[str, Any] = {}
+    endpoints(namespace, "tasks", "get_task", "delete_task")
+    assert set(namespace) == {"get_task", "delete_task"}
+    stand_in = namespace["get_task"]
+    assert isinstance(stand_in, Endpoint)
+    kwargs = stand_in._get_kwargs(token="tok", type_="cpu")
+    assert kwargs["url"] == "/task"
+    module = importlib.import_module("aparavi_dtc_api.api.tasks.get_task")
+    assert namespace["get_task"] is module  # found directly from now on
+    assert isinstance(namespace["delete_task"], Endpoint)  # each on its own first use
+    assert namespace["delete_task"]._get_kwargs(token="tok", type_="cpu")["method"] == "delete"

@@ -344,3 +344,63 @@ def test_bad_results_options_are_refused_before_anything_is_sent(
             client.process(tmp_path / "missing", results=tmp_path / "r.jsonl")
     assert operations(fake) == {}
     assert not (tmp_path / "r.jsonl").exists() or (tmp_path / "r.jsonl").read_text() == ""
+
+
+def test_a_path_that_is_not_utf8_is_written_and_known_again(
+    fake: FakeAparavi, url: str, tmp_path: Path
+) -> None:
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/d\xe9"))  # a directory name in Latin-1
+    odd.mkdir()
+    (odd / "a.txt").write_text("alpha")
+    out = tmp_path / "run.jsonl"
+    first = process_all("sync", url, odd, results=out)
+    assert [r.ok for r in first] == [True]
+    assert out.read_bytes().isascii()
+    assert process_all("sync", url, odd, results=out) == []
+
+
+def test_a_batch_dropped_unfinished_releases_the_file(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    import gc
+
+    out = tmp_path / "run.jsonl"
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        batch = client.process(docs, results=out, concurrency=1)
+        next(batch)
+        del batch  # a loop that broke out of a batch kept in a variable, then moved on
+        gc.collect()
+        assert len(list(client.process(docs, results=out))) == 4  # not refused; one was done
+    assert fake.tasks == {}
+
+
+def test_closing_a_batch_from_another_thread_keeps_every_line_whole(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    import threading
+
+    out = tmp_path / "run.jsonl"
+    fake.delay("sendToWebhook", 0.2)
+    seen: list[str] = []
+    failures: list[BaseException] = []
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        batch = client.process(docs, results=out, concurrency=2)
+
+        def consume() -> None:
+            try:
+                seen.extend(r.name for r in batch)
+            except BaseException as exc:
+                failures.append(exc)
+
+        worker = threading.Thread(target=consume)
+        worker.start()
+        deadline = time.monotonic() + 10
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.01)
+        batch.close()  # from this thread, while the worker iterates
+        worker.join(10)
+    assert not worker.is_alive()
+    assert failures == []
+    assert 1 <= len(seen) < 5
+    assert {r["name"] for r in lines(out)} >= set(seen)  # whole lines, each file it finished
+    assert fake.tasks == {}

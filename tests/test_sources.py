@@ -237,3 +237,89 @@ def test_an_object_upload_that_may_have_arrived_is_not_sent_again(kind: str) -> 
     assert isinstance(results[0].error, APIConnectionError)
     assert methods.count(("PUT", "/webhook")) == 1
     assert methods[-1] == ("DELETE", "/task")
+
+
+def test_folder_markers_are_not_objects(fake: FakeAparavi, url: str, s3: dict[str, Any]) -> None:
+    store = s3["store"]
+    store.pipe("docs/marked/", b"")  # what consoles create for a "folder"
+    store.pipe("docs/marked/sub/", b"")
+    store.pipe("docs/marked/sub/real.txt", b"real")
+    results = process_all("sync", url, "s3://docs/marked/", storage_options=s3["options"])
+    assert [r.input for r in results] == ["s3://docs/marked/sub/real.txt"]
+
+
+def test_a_glob_skips_hidden_names_as_a_directory_walk_does(fake: FakeAparavi, url: str) -> None:
+    memory = fsspec.filesystem("memory")
+    memory.pipe("/hg/a.txt", b"a")
+    memory.pipe("/hg/.hidden.txt", b"h")
+    memory.pipe("/hg/.git/config.txt", b"g")
+    memory.pipe("/hg/sub/.x/c.txt", b"c")
+    memory.pipe("/hg/sub/d.txt", b"d")
+    assert sorted(r.name for r in process_all("sync", url, "memory://hg/*")) == ["a.txt", "d.txt"]
+    assert sorted(r.name for r in process_all("sync", url, "memory://hg/**/*.txt")) == [
+        "a.txt",
+        "d.txt",
+    ]
+
+
+def test_the_results_file_is_not_an_input_through_a_file_url(
+    fake: FakeAparavi, url: str, tmp_path: Any
+) -> None:
+    (tmp_path / "a.txt").write_text("alpha")
+    out = tmp_path / "zz.jsonl"
+    process_all("sync", url, f"file://{tmp_path}", results=out)
+    again = process_all("sync", url, f"file://{tmp_path}", results=out, resume=False)
+    assert [r.name for r in again] == ["a.txt"]
+
+
+def test_urls_are_shown_without_credentials_or_signatures() -> None:
+    from aparavi_dtc._inputs import _shown, _version
+
+    assert _shown("https://user:pw@host.test/a/f.txt?X-Amz-Signature=abc#x") == (
+        "https://host.test/a/f.txt"
+    )
+    assert _shown("memory:///changing/b.txt") == "memory:///changing/b.txt"
+    assert _version({"size": 3}, 3) == ""  # nothing to tell a change by: never taken as done
+    assert _version({"ETag": '"abc"'}, 3) == "etag:abc"
+    assert _version({"mtime": 12.5}, 3) == "3:12.5"
+
+
+class _Broken(MemoryFileSystem):
+    """A store that lists, and then fails in its own words (not an OSError)."""
+
+    protocol = "broken"
+
+    @classmethod
+    def _strip_protocol(cls, path: str) -> str:
+        if path.startswith("broken://"):
+            path = "memory://" + path[len("broken://") :]
+        return str(super()._strip_protocol(path))
+
+    def _open(self, path: str, mode: str = "rb", **kwargs: Any) -> Any:
+        if mode == "rb" and path.endswith("bad.txt"):
+            raise RuntimeError("the store's own error")
+        return super()._open(path, mode, **kwargs)
+
+    def find(self, path: str, *args: Any, **kwargs: Any) -> Any:
+        if "unlistable" in path:
+            raise RuntimeError("the store's own listing error")
+        return super().find(path, *args, **kwargs)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_stores_own_errors_are_one_files_error_or_a_listing_refusal(
+    kind: str, fake: FakeAparavi, url: str
+) -> None:
+    fsspec.register_implementation("broken", _Broken, clobber=True)
+    store = fsspec.filesystem("broken")
+    store.pipe(f"/broken-{kind}/good.txt", b"good")
+    store.pipe(f"/broken-{kind}/bad.txt", b"bad")
+    store.pipe(f"/unlistable-{kind}/x.txt", b"x")
+    results = {r.name: r for r in process_all(kind, url, f"broken://broken-{kind}/")}
+    assert results["good.txt"].ok
+    assert isinstance(results["bad.txt"].error, RuntimeError)
+    with (
+        AparaviDTC(API_KEY, base_url=url) as client,
+        pytest.raises(ValueError, match=r"cannot list .*RuntimeError: the store's own"),
+    ):
+        client.process(f"broken://unlistable-{kind}/")

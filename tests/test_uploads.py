@@ -254,3 +254,10 @@ def test_an_error_from_the_report_stops_the_body(tmp_path: Path) -> None:
         list(StreamedBody(1, data=b"x", on_chunk=refuse).chunks())
     assert isinstance(caught.value.error, RuntimeError)
     assert str(caught.value) == "stop at 0"
+
+
+def test_a_name_that_is_not_utf8_goes_as_its_bytes() -> None:
+    name = "d\udce9.txt"  # os.fsdecode(b"d\xe9.txt")
+    assert (
+        content_disposition(name) == "attachment; filename=\"d?.txt\"; filename*=UTF-8''d%E9.txt"
+    )

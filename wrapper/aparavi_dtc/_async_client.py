@@ -557,6 +557,17 @@ class AsyncAparaviDTC(BaseClient):
         return AsyncBatch(self._process_files(plan), plan)
 
     async def _process_files(self, plan: BatchPlan) -> AsyncGenerator[FileResult, None]:
+        inner = self._batch(plan)
+        try:
+            async for result in inner:
+                yield result
+        finally:
+            try:
+                await inner.aclose()  # its own clean-up (the task deleted) now, not when collected
+            finally:
+                plan.close()  # also for a batch dropped unfinished: its results file is released
+
+    async def _batch(self, plan: BatchPlan) -> AsyncGenerator[FileResult, None]:
         if not plan.sources:  # a resumed run with nothing left: no task is started
             return
         plan.begin()

@@ -489,11 +489,17 @@ class Batch:
             raise
 
     def close(self) -> None:
-        """Stop the batch: uploads in flight end, nothing new starts, the task is deleted."""
+        """Stop the batch: uploads in flight end, nothing new starts, the task is deleted.
+
+        From another thread while a loop iterates the batch, the batch stops and that loop
+        ends it (the loop's own thread deletes the task).
+        """
         try:
             self._results.close()
-        finally:
-            self._plan.close()
+        except ValueError:  # "generator already executing": another thread is in it
+            self._plan.stop()
+            return
+        self._plan.close()
 
     def __enter__(self) -> Self:
         return self
@@ -542,8 +548,10 @@ class AsyncBatch:
         """Stop the batch: uploads in flight are cancelled, the task is deleted."""
         try:
             await self._results.aclose()
-        finally:
-            self._plan.close()
+        except RuntimeError:  # "already running": another task is in it, and ends it
+            self._plan.stop()
+            return
+        self._plan.close()
 
     async def __aenter__(self) -> Self:
         return self

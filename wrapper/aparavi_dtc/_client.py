@@ -602,6 +602,12 @@ class AparaviDTC(BaseClient):
         return Batch(self._process_files(plan), plan)
 
     def _process_files(self, plan: BatchPlan) -> Generator[FileResult, None, None]:
+        try:
+            yield from self._batch(plan)
+        finally:
+            plan.close()  # also for a batch dropped unfinished: its results file is released
+
+    def _batch(self, plan: BatchPlan) -> Generator[FileResult, None, None]:
         if not plan.sources:  # a resumed run with nothing left: no task is started
             return
         plan.begin()

@@ -9,6 +9,7 @@ import hashlib
 import os
 import posixpath
 import stat
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -80,6 +81,7 @@ class _Resolver:
     def __init__(self, leave_out: tuple[int, int] | None) -> None:
         self.sources: list[Source] = []
         self._seen: set[tuple[int, int]] = set() if leave_out is None else {leave_out}
+        self._leave_out = leave_out
         self._urls: set[str] = set()
 
     def add_bytes(self, item: tuple[str, bytes] | tuple[str, bytes, str]) -> None:
@@ -92,38 +94,54 @@ class _Resolver:
         self._append(name, None, len(data), kind, data, f"{len(data)}:sha256:{digest}")
 
     def add_url(self, url: str, options: Mapping[str, Any]) -> None:
-        """Every object an fsspec URL names: one object, everything under a prefix (hidden
-        names skipped, as in a directory walk), or what a glob pattern matches."""
+        """Every object an fsspec URL names: one object, everything under a prefix, or what
+        a glob pattern matches; hidden names (a part starting with ``.``) and folder
+        markers (keys ending in ``/``) are skipped, as in a directory walk."""
         fsspec = _fsspec(url)
+        shown = _shown(url)
         try:
             fs, path = fsspec.core.url_to_fs(url, **options)
             fs.invalidate_cache()  # listed as the store is now, not as a cache last saw it
-            if _MAGIC & set(path):
+            if _MAGIC & set(urllib.parse.urlsplit(url).path):
+                root = path[: min(path.find(c) for c in _MAGIC if c in path)].rpartition("/")[0]
                 found = fs.glob(path, detail=True)
-                infos = {p: i for p, i in found.items() if i.get("type") == "file"}
+                infos = _visible({p: i for p, i in found.items() if i.get("type") == "file"}, root)
                 for directory in sorted(p for p, i in found.items() if i.get("type") != "file"):
-                    infos |= _visible(fs.find(directory, detail=True), directory)
+                    if not _hidden(directory, root):
+                        infos |= _visible(fs.find(directory, detail=True), directory)
                 if not infos:
-                    raise ValueError(f"no object matches {url!r}")
+                    raise ValueError(f"no object matches {shown!r}")
             elif fs.isdir(path):
                 infos = _visible(fs.find(path, detail=True), path)
                 if not infos:
-                    raise ValueError(f"{url} holds no objects (hidden ones are skipped)")
+                    raise ValueError(f"{shown} holds no objects (hidden ones are skipped)")
             else:
                 infos = {path: fs.info(path)}
         except FileNotFoundError:
-            raise ValueError(f"no such object: {url}") from None
-        except (ImportError, OSError) as exc:  # a filesystem's package missing, a refusal
-            raise ValueError(f"cannot list {url}: {exc}") from None
+            raise ValueError(f"no such object: {shown}") from None
+        except ValueError:
+            raise
+        except Exception as exc:  # a store's own errors: a refusal, an endpoint not found
+            raise ValueError(f"cannot list {shown}: {type(exc).__name__}: {exc}") from None
+        local = "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
         for key in sorted(infos):
             info = infos[key]
-            remote = Remote(fs, key, fs.unstrip_protocol(key))
+            if local and self._is_left_out(key):
+                continue  # the results file, reached through a file:// URL
+            remote = Remote(fs, key, _shown(fs.unstrip_protocol(key)))
             if remote.url in self._urls:
                 continue
             self._urls.add(remote.url)
             size = int(info.get("size") or 0)
-            name = check_file_name(posixpath.basename(key.rstrip("/")) or key)
+            name = posixpath.basename(urllib.parse.urlsplit(remote.url).path) or key
             self._append(name, None, size, None, None, _version(info, size), remote)
+
+    def _is_left_out(self, path: str) -> bool:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        return self._leave_out == (st.st_dev, st.st_ino)
 
     def add_path(self, item: str | os.PathLike[str]) -> None:
         text = os.fspath(item)
@@ -223,14 +241,30 @@ def _fsspec(url: str) -> Any:
 
 
 def _visible(found: dict[str, Any], root: str) -> dict[str, Any]:
-    """The files of a listing under ``root`` whose path below it has no hidden part."""
-    prefix = root.rstrip("/") + "/"
+    """The files of a listing under ``root`` whose path below it has no hidden part, less
+    folder markers (empty keys ending in ``/`` that some stores keep for folders)."""
     return {
         path: info
         for path, info in found.items()
-        if info.get("type") == "file"
-        and not any(part.startswith(".") for part in path[len(prefix) :].split("/"))
+        if info.get("type") == "file" and not path.endswith("/") and not _hidden(path, root)
     }
+
+
+def _hidden(path: str, root: str) -> bool:
+    """Whether a part of ``path`` below ``root`` starts with ``.``."""
+    prefix = root.rstrip("/") + "/" if root else ""
+    below = path[len(prefix) :] if path.startswith(prefix) else path
+    return any(part.startswith(".") for part in below.split("/"))
+
+
+def _shown(url: str) -> str:
+    """A URL as it may be shown and logged: without user and password, query or fragment
+    (a presigned URL's signature is in its query)."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc and not parts.query and not parts.fragment:
+        return url  # as it is (urlunsplit would drop the // of memory:///...)
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}{parts.path}"
 
 
 def _version(info: Mapping[str, Any], size: int) -> str:
@@ -247,7 +281,9 @@ def _version(info: Mapping[str, Any], size: int) -> str:
         ),
         None,
     )
-    return f"{size}:{changed}" if changed is not None else f"{size}:"
+    # With neither, nothing tells a changed object from the one listed before: "" is never
+    # taken as done, so a resumed run sends it again.
+    return f"{size}:{changed}" if changed is not None else ""
 
 
 def resolve_inputs(

@@ -45,8 +45,12 @@ class ResultsLog:
 
     def write(self, record: dict[str, Any]) -> None:
         """Append one file's record as a line, whole, and flush it to the operating system."""
-        line = json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n"
-        self._handle.write(line.encode("utf-8"))
+        if self._handle.closed:  # the batch was closed from elsewhere as this file ended
+            return
+        # ASCII, with every other character escaped: a path that is not UTF-8 (its bytes
+        # kept as surrogates) is written, and read back, as it is.
+        line = json.dumps(record, allow_nan=False) + "\n"
+        self._handle.write(line.encode("ascii"))
         self._handle.flush()
 
     def close(self) -> None:

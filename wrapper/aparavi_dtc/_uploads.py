@@ -89,7 +89,9 @@ def content_disposition(filename: str) -> str:
     ascii_name = _CONTROL.sub("_", ascii_name)
     value = f'attachment; filename="{ascii_name}"'
     if ascii_name != filename:
-        value += f"; filename*=UTF-8''{urllib.parse.quote(filename, safe='')}"
+        # A name that is not UTF-8 (a path's bytes kept as surrogates) is sent as its bytes.
+        quoted = urllib.parse.quote(filename, safe="", errors="surrogateescape")
+        value += f"; filename*=UTF-8''{quoted}"
     return value
 
 
@@ -180,6 +182,10 @@ class _FileReader:
                 raise self._changed("grew while being sent")
             return chunk
         except OSError as exc:
+            raise BodyError(exc) from None
+        except Exception as exc:  # a store's own error (botocore's, gcsfs's): that file's
+            if self._remote is None:
+                raise
             raise BodyError(exc) from None
 
     def _changed(self, how: str) -> FileChangedError:
