@@ -355,3 +355,23 @@ def test_credentials_in_the_base_url_are_refused_in_words() -> None:
         check_base_url("https://user:secret@api.test")
     assert check_base_url("https://api.test/pathX/") == "https://api.test/pathX"
     assert check_base_url("https://api.test/X//") == "https://api.test/X"
+
+
+def test_seconds_are_checked_up_to_their_bound_and_named_in_words() -> None:
+    assert _checks.is_seconds(_checks.MAX_SECONDS)
+    assert not _checks.is_seconds(_checks.MAX_SECONDS * 1.0000001)
+    exactly = "poll_interval must be finite seconds >= 0 (at most 1e9), not -1"
+    with pytest.raises(ValueError, match=f"^{re.escape(exactly)}$"):
+        _checks.check_seconds(-1, "poll_interval", none_allowed=False)
+    exactly = "poll_interval must be finite seconds >= 0 (at most 1e9), not None"
+    with pytest.raises(ValueError, match=f"^{re.escape(exactly)}$"):
+        _checks.check_wait_args(None, None)  # a timeout may be None, a poll interval not
+
+
+def test_a_file_name_must_be_a_string_and_its_type_guessed_from_all_its_suffixes() -> None:
+    with pytest.raises(TypeError) as refused:
+        _checks.check_file_name(b"a.txt")
+    assert str(refused.value) == "a file's name must be a string, not bytes"
+    assert _checks.guess_content_type("backup.tar.gz") == "application/x-tar"
+    assert _checks.guess_content_type("report.pdf") == "application/pdf"
+    assert _checks.guess_content_type("README") == "application/octet-stream"
