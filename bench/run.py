@@ -10,21 +10,18 @@ per figure and the ratio of medians, and whether each goal holds.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import httpx
@@ -35,6 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import webhook_server  # noqa: E402
 from fake_service import serving, stats  # noqa: E402
+from s3_server import serving_s3, storage_options  # noqa: E402
 
 from aparavi_dtc import NOT_GIVEN, AparaviDTC, AsyncAparaviDTC, pipelines  # noqa: E402
 from aparavi_dtc._config import DEFAULT_LIMITS  # noqa: E402
@@ -784,57 +782,13 @@ def resume_figure(directory: Path) -> None:
     )
 
 
-@contextlib.contextmanager
-def moto_s3() -> Iterator[dict[str, Any]]:
-    """moto's S3 server in a process of its own on a free loopback port, with a bucket
-    ``bench``; yields the storage options that reach it."""
-    import boto3
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "AWS_EC2_METADATA_DISABLED": "true"}
-    server = subprocess.Popen(
-        [PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("moto's S3 server did not start") from None
-                time.sleep(0.1)
-        endpoint = f"http://127.0.0.1:{port}"
-        boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            aws_access_key_id="bench",
-            aws_secret_access_key="bench",
-            region_name="us-east-1",
-        ).create_bucket(Bucket="bench")
-        yield {
-            "key": "bench",
-            "secret": "bench",
-            "client_kwargs": {"endpoint_url": endpoint, "region_name": "us-east-1"},
-        }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def object_store_figures(paths: list[Path], big: Path) -> None:
     """200 objects from S3 (moto, through s3fs) against the same files from disk, and the
     memory of one 1 GB object streamed from S3."""
     import fsspec
 
-    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
-    with moto_s3() as options, webhook_server.serving(0.1) as url:
+    with serving_s3("bench", own_process=True) as endpoint, webhook_server.serving(0.1) as url:
+        options = storage_options(endpoint)
         store = fsspec.filesystem("s3", **options)
         for path in paths:
             store.pipe(f"bench/docs/{path.name}", path.read_bytes())

@@ -16,6 +16,7 @@ from hypothesis import settings
 
 import aparavi_dtc
 from aparavi_dtc import _retry
+from aparavi_dtc.testing import FakeAparavi
 
 API_KEY = "key-3f9a1c77e2b04d5e9f1a2b3c4d5e6f70"
 TOKEN = "tok-9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d"
@@ -164,3 +165,18 @@ def started(token: str = TOKEN, type_: str = "cpu") -> dict[str, Any]:
 def status_body(status: str = "Running", **fields: Any) -> dict[str, Any]:
     """The deployed service's answer to GET /task."""
     return {"status": "OK", "data": {"status": status, "completed": False, **fields}}
+
+
+@pytest.fixture
+def fake() -> FakeAparavi:
+    """The testing kit's fake of the service, knowing :data:`API_KEY`."""
+    return FakeAparavi(api_key=API_KEY)
+
+
+@pytest.fixture
+def url(fake: FakeAparavi) -> Iterator[str]:
+    """``fake`` served on loopback (without tracebacks for dropped connections)."""
+    from .fake_server import serving
+
+    with serving(fake) as base_url:
+        yield base_url

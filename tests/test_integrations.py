@@ -25,11 +25,6 @@ LOADERS = ["langchain", "llama-index"]
 
 
 @pytest.fixture
-def fake() -> FakeAparavi:
-    return FakeAparavi(api_key=API_KEY)
-
-
-@pytest.fixture
 def client(fake: FakeAparavi) -> Any:
     with AparaviDTC(API_KEY, transport=fake.transport()) as made:
         yield made

@@ -13,7 +13,7 @@ import gc
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +43,6 @@ from .loopback import loopback_server, reset, respond
 
 KINDS = ["sync", "async"]
 BIG = CHUNK * 2 + 12345  # three chunks, the last one short
-
-
-@pytest.fixture
-def fake() -> FakeAparavi:
-    return FakeAparavi(api_key=API_KEY)
-
-
-@pytest.fixture
-def url(fake: FakeAparavi) -> Iterator[str]:
-    with serving(fake) as base_url:
-        yield base_url
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -141,45 +140,22 @@ def test_the_resume_example_skips_on_a_second_run(tmp_path: Path) -> None:
 
 
 def test_the_object_store_example_runs_against_moto(tmp_path: Path) -> None:
-    import boto3
     import fsspec
-    from moto.server import ThreadedMotoServer
+    from s3_server import KEY, serving_s3, storage_options
 
     (code,) = re.findall(r"```python\n(.*?)```", _section("Documents in object stores"), re.S)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        endpoint = f"http://127.0.0.1:{port}"
-        aws = {
-            "AWS_ENDPOINT_URL": endpoint,
-            "AWS_ACCESS_KEY_ID": "readme",
-            "AWS_SECRET_ACCESS_KEY": "readme",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }
-        boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            aws_access_key_id="readme",
-            aws_secret_access_key="readme",
-            region_name="us-east-1",
-        ).create_bucket(Bucket="bucket")
-        store = fsspec.filesystem(
-            "s3",
-            key="readme",
-            secret="readme",
-            client_kwargs={"endpoint_url": endpoint, "region_name": "us-east-1"},
-            skip_instance_cache=True,
-        )
+    with serving_s3("bucket") as endpoint:
+        store = fsspec.filesystem("s3", **storage_options(endpoint))
         store.pipe("bucket/reports/2026/q3.pdf", b"%PDF-1.7 q3")
         store.pipe("bucket/reports/notes.txt", b"not a pdf")
+        aws = {  # where s3fs finds an endpoint and keys by itself
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": KEY,
+            "AWS_SECRET_ACCESS_KEY": KEY,
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
         body = "".join(f"os.environ[{k!r}] = {v!r}\n" for k, v in aws.items())
         done = _against_the_fake("from aparavi_dtc import AparaviDTC\n" + body + code, tmp_path)
-    finally:
-        server.stop()
     assert done.stdout == "s3://bucket/reports/2026/q3.pdf True\n"
 
 

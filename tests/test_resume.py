@@ -11,7 +11,6 @@ import sys
 import textwrap
 import time
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,19 +21,7 @@ from aparavi_dtc._resume import open_results
 from aparavi_dtc.testing import FakeAparavi
 
 from .conftest import API_KEY
-from .fake_server import serving
 from .test_process import KINDS, operations, process_all
-
-
-@pytest.fixture
-def fake() -> FakeAparavi:
-    return FakeAparavi(api_key=API_KEY)
-
-
-@pytest.fixture
-def url(fake: FakeAparavi) -> Iterator[str]:
-    with serving(fake) as base_url:
-        yield base_url
 
 
 @pytest.fixture

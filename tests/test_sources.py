@@ -5,10 +5,8 @@ fails to open an object once; on both clients."""
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
-import socket
 import sys
 import urllib.parse
 from collections.abc import Iterator
@@ -17,72 +15,32 @@ from typing import Any
 import fsspec
 import pytest
 from fsspec.implementations.memory import MemoryFileSystem
+from s3_server import serving_s3, storage_options
 
 from aparavi_dtc import AparaviDTC, APIConnectionError, FileChangedError
 from aparavi_dtc._uploads import CHUNK
 from aparavi_dtc.testing import FakeAparavi
 
 from .conftest import API_KEY, started, status_body
-from .fake_server import serving
 from .loopback import loopback_server, reset, respond
 from .test_process import KINDS, operations, process_all, uploads
 
 BIG = CHUNK * 2 + 4321  # three chunks, the last one short
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def s3() -> Iterator[dict[str, Any]]:
-    """moto's S3 server on a free loopback port, and the storage options that reach it."""
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"  # never ask a metadata service
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    options = {
-        "key": "testing",
-        "secret": "testing",
-        "client_kwargs": {"endpoint_url": endpoint, "region_name": "us-east-1"},
-        "skip_instance_cache": True,
-    }
-    import boto3
-
-    boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    ).create_bucket(Bucket="docs")
-    store = fsspec.filesystem("s3", **options)
-    store.pipe("docs/in/a.txt", b"alpha")
-    store.pipe("docs/in/sub/b.pdf", b"%PDF beta")
-    store.pipe("docs/in/sub/c.pdf", b"%PDF gamma")
-    store.pipe("docs/in/.hidden.txt", b"never sent")
-    store.pipe("docs/big/big.bin", os.urandom(BIG))
-    try:
+    """moto's S3 server on loopback with a bucket of documents, and the storage options
+    that reach it."""
+    with serving_s3("docs") as endpoint:
+        options = storage_options(endpoint)
+        store = fsspec.filesystem("s3", **options)
+        store.pipe("docs/in/a.txt", b"alpha")
+        store.pipe("docs/in/sub/b.pdf", b"%PDF beta")
+        store.pipe("docs/in/sub/c.pdf", b"%PDF gamma")
+        store.pipe("docs/in/.hidden.txt", b"never sent")
+        store.pipe("docs/big/big.bin", os.urandom(BIG))
         yield {"options": options, "store": store}
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def fake() -> FakeAparavi:
-    return FakeAparavi(api_key=API_KEY)
-
-
-@pytest.fixture
-def url(fake: FakeAparavi) -> Iterator[str]:
-    with serving(fake) as base_url:
-        yield base_url
 
 
 def received(fake: FakeAparavi) -> dict[str, bytes]:
@@ -160,17 +118,22 @@ def test_an_object_that_changed_after_listing_fails_alone(fake: FakeAparavi, url
     assert "b.txt" not in received(fake) or received(fake)["b.txt"] != b"a longer beta"
 
 
-class _Flaky(MemoryFileSystem):
+class _MemoryAs(MemoryFileSystem):
+    """fsspec's memory filesystem under a protocol of its own, for stores that misbehave."""
+
+    @classmethod
+    def _strip_protocol(cls, path: str) -> str:
+        prefix = f"{cls.protocol}://"
+        if path.startswith(prefix):
+            path = "memory://" + path[len(prefix) :]
+        return str(super()._strip_protocol(path))
+
+
+class _Flaky(_MemoryAs):
     """A store whose every object fails to open once, as a store under load does."""
 
     protocol = "flaky"
     failed: set[str] = set()  # noqa: RUF012 - shared on purpose: fsspec caches instances
-
-    @classmethod
-    def _strip_protocol(cls, path: str) -> str:
-        if path.startswith("flaky://"):
-            path = "memory://" + path[len("flaky://") :]
-        return str(super()._strip_protocol(path))
 
     def _open(self, path: str, mode: str = "rb", **kwargs: Any) -> Any:
         if mode == "rb" and path not in self.failed:
@@ -284,16 +247,10 @@ def test_urls_are_shown_without_credentials_or_signatures() -> None:
     assert _version({"mtime": 12.5}, 3) == "3:12.5"
 
 
-class _Broken(MemoryFileSystem):
+class _Broken(_MemoryAs):
     """A store that lists, and then fails in its own words (not an OSError)."""
 
     protocol = "broken"
-
-    @classmethod
-    def _strip_protocol(cls, path: str) -> str:
-        if path.startswith("broken://"):
-            path = "memory://" + path[len("broken://") :]
-        return str(super()._strip_protocol(path))
 
     def _open(self, path: str, mode: str = "rb", **kwargs: Any) -> Any:
         if mode == "rb" and path.endswith("bad.txt"):

@@ -84,3 +84,39 @@ def objects(result: FileResult) -> Iterator[tuple[str, dict[str, Any]]]:
         if isinstance(item.path, str):
             metadata["object_path"] = item.path
         yield text_of(item), metadata
+
+
+class Loader:
+    """What both loaders take when they are made: the inputs, the pipeline and
+    ``process()``'s options, and the client (or its key and URL)."""
+
+    def __init__(
+        self,
+        inputs: ProcessInput | Iterable[ProcessInput],
+        pipeline: PipelineInput | None = None,
+        *,
+        client: AparaviDTC | None = None,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        concurrency: int = 4,
+        threads: int | None = None,
+        timeout: float | None = None,
+        results: str | os.PathLike[str] | None = None,
+        resume: bool = True,
+        storage_options: Mapping[str, Any] | None = None,
+        errors: Errors = "raise",
+    ) -> None:
+        self._processing = Processing(
+            inputs,
+            pipeline,
+            client,
+            api_key,
+            base_url,
+            concurrency,
+            threads,
+            timeout,
+            results,
+            resume,
+            storage_options,
+            errors,
+        )

@@ -8,9 +8,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
 
 try:
     from langchain_core.document_loaders import BaseLoader
@@ -21,17 +19,12 @@ except ImportError as exc:  # the extra is not installed
         "pip install 'aparavi-dtc[langchain]'"
     ) from exc
 
-from ._documents import Errors, Processing, objects
-
-if TYPE_CHECKING:
-    from .._client import AparaviDTC
-    from .._inputs import ProcessInput
-    from .._pipeline import PipelineInput
+from ._documents import Loader, objects
 
 __all__ = ["AparaviLoader"]
 
 
-class AparaviLoader(BaseLoader):
+class AparaviLoader(Loader, BaseLoader):
     """A LangChain document loader over ``AparaviDTC.process()``: one ``Document`` per
     processed object, with its text as ``page_content`` and ``source``, ``file``,
     ``object_id`` (and the object's own metadata) in ``metadata``.
@@ -43,37 +36,6 @@ class AparaviLoader(BaseLoader):
     ``base_url`` (or ``APARAVI_API_KEY`` and ``APARAVI_BASE_URL``) and closed at the end.
     A file that fails raises its error, or with ``errors="skip"`` is logged and left out.
     """
-
-    def __init__(
-        self,
-        inputs: ProcessInput | Iterable[ProcessInput],
-        pipeline: PipelineInput | None = None,
-        *,
-        client: AparaviDTC | None = None,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        concurrency: int = 4,
-        threads: int | None = None,
-        timeout: float | None = None,
-        results: str | os.PathLike[str] | None = None,
-        resume: bool = True,
-        storage_options: Mapping[str, Any] | None = None,
-        errors: Errors = "raise",
-    ) -> None:
-        self._processing = Processing(
-            inputs,
-            pipeline,
-            client,
-            api_key,
-            base_url,
-            concurrency,
-            threads,
-            timeout,
-            results,
-            resume,
-            storage_options,
-            errors,
-        )
 
     def lazy_load(self) -> Iterator[Document]:
         """One ``Document`` per processed object, as the files finish."""

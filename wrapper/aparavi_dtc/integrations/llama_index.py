@@ -7,9 +7,8 @@ extra).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import Any
 
 try:
     from llama_index.core.readers.base import BaseReader
@@ -20,17 +19,12 @@ except ImportError as exc:  # the extra is not installed
         "pip install 'aparavi-dtc[llama-index]'"
     ) from exc
 
-from ._documents import Errors, Processing, objects
-
-if TYPE_CHECKING:
-    from .._client import AparaviDTC
-    from .._inputs import ProcessInput
-    from .._pipeline import PipelineInput
+from ._documents import Loader, objects
 
 __all__ = ["AparaviReader"]
 
 
-class AparaviReader(BaseReader):
+class AparaviReader(Loader, BaseReader):
     """A LlamaIndex reader over ``AparaviDTC.process()``: one ``Document`` per processed
     object, with its text and ``source``, ``file``, ``object_id`` (and the object's own
     metadata) in ``metadata``; the document's id is the object's.
@@ -38,37 +32,6 @@ class AparaviReader(BaseReader):
     Takes what :class:`aparavi_dtc.integrations.langchain.AparaviLoader` takes;
     ``lazy_load_data()`` sends nothing until iterated, ``load_data()`` returns a list.
     """
-
-    def __init__(
-        self,
-        inputs: ProcessInput | Iterable[ProcessInput],
-        pipeline: PipelineInput | None = None,
-        *,
-        client: AparaviDTC | None = None,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        concurrency: int = 4,
-        threads: int | None = None,
-        timeout: float | None = None,
-        results: str | os.PathLike[str] | None = None,
-        resume: bool = True,
-        storage_options: Mapping[str, Any] | None = None,
-        errors: Errors = "raise",
-    ) -> None:
-        self._processing = Processing(
-            inputs,
-            pipeline,
-            client,
-            api_key,
-            base_url,
-            concurrency,
-            threads,
-            timeout,
-            results,
-            resume,
-            storage_options,
-            errors,
-        )
 
     def lazy_load_data(self, *args: Any, **load_kwargs: Any) -> Iterator[Document]:
         """One ``Document`` per processed object, as the files finish. The inputs and
