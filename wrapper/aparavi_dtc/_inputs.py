@@ -37,13 +37,7 @@ class Source:
     version: str = ""  # what a resumed run compares: size and mtime, ETag, or a digest
     remote: Remote | None = None  # an object in an fsspec filesystem (s3://, gs://, ...)
 
-    @property
-    def input(self) -> str:
-        """The file as the inputs listed it: its path (relative or absolute, as given or
-        found), its URL, or the name of a file given as bytes."""
-        if self.remote is not None:
-            return self.remote.url
-        return self.name if self.path is None else str(self.path)
+    input: str = ""  # as the inputs listed it: its path or URL, or a bytes file's name
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -226,7 +220,8 @@ class _Resolver:
     ) -> None:
         kind = kind or guess_content_type(name)
         index = len(self.sources)
-        self.sources.append(Source(index, name, path, size, kind, data, version, remote))
+        listed = remote.url if remote is not None else name if path is None else str(path)
+        self.sources.append(Source(index, name, path, size, kind, data, version, remote, listed))
 
 
 def _fsspec(url: str) -> Any:

@@ -105,13 +105,11 @@ def _read(handle: IO[bytes]) -> set[tuple[str, str]]:
     """The (input, version) of every successful line; a last line without its newline (a
     run killed while writing it) is cut off, so that the next line starts on its own."""
     handle.seek(0)
+    data = handle.read()
+    whole = data.rfind(b"\n") + 1  # bytes up to the end of the last complete line
     done: set[tuple[str, str]] = set()
-    whole = 0  # bytes up to the end of the last complete line
-    for line in handle:
-        if not line.endswith(b"\n"):
-            break
-        whole += len(line)
-        key = _key(line)
+    for line in data[:whole].split(b"\n"):
+        key = _key(line) if line else None
         if key is not None and key[1]:
             done.add(key)
     handle.truncate(whole)
