@@ -836,7 +836,7 @@ def object_store_figures(paths: list[Path], big: Path) -> None:
                     text=True,
                 ).stdout
             )
-            for _ in range(3)
+            for _ in range(1)  # moto serves a gigabyte in minutes: one round
         ]
         record(
             "peak RSS growth while uploading one 1 GB object from S3 (moto, s3fs), sync",
