@@ -391,3 +391,17 @@ def test_closing_a_batch_from_another_thread_keeps_every_line_whole(
     assert 1 <= len(seen) < 5
     assert {r["name"] for r in lines(out)} >= set(seen)  # whole lines, each file it finished
     assert fake.tasks == {}
+
+
+def test_a_nan_in_a_result_is_written_not_refused(tmp_path: Path) -> None:
+    out = tmp_path / "run.jsonl"
+    log = open_results(out, resume=True)
+    log.write({"input": "a.txt", "version": "1:2", "ok": True, "results": {"score": float("nan")}})
+    log.close()
+    log.write({"input": "b.txt", "version": "1:2", "ok": True})  # after close: dropped
+    again = open_results(out, resume=True)
+    try:
+        assert again.finished("a.txt", "1:2")
+        assert not again.finished("b.txt", "1:2")
+    finally:
+        again.close()

@@ -3,7 +3,7 @@
 Each line is written whole and flushed as its file finishes, so that a run killed at any
 moment leaves every line it finished readable; a last line cut short is left out (and cut
 off) by the next run. A later run over the same inputs skips every input whose input and
-version (size and modification time, or a digest of bytes) already has a line with
+version (size and modification time, an object's ETag, or a digest of bytes) has a line with
 ``"ok": true``; failed files are sent again. The file is locked for as long as a run
 writes it (an advisory ``flock``), so that a second run at the same time is refused
 instead of interleaving its lines.
@@ -49,12 +49,15 @@ class ResultsLog:
             return
         # ASCII, with every other character escaped: a path that is not UTF-8 (its bytes
         # kept as surrogates) is written, and read back, as it is.
-        line = json.dumps(record, allow_nan=False) + "\n"
+        # A NaN the service sent is written as Python's json reads it back, not refused.
+        line = json.dumps(record) + "\n"
         self._handle.write(line.encode("ascii"))
         self._handle.flush()
 
     def close(self) -> None:
-        """Release the lock and close the file; writing afterwards raises ``ValueError``."""
+        """Release the lock and close the file; what is written afterwards is dropped (a
+        batch closed from another thread as a file ended: that file is sent again next
+        time)."""
         if not self._handle.closed:
             self._handle.close()  # closing the descriptor releases its flock
 
