@@ -920,6 +920,29 @@ def test_process_resume_sends_only_what_the_results_file_lacks(
     assert len(lines_of(out)) == 6
 
 
+def test_process_refuses_a_results_file_another_run_writes(
+    fake: tuple[FakeAparavi, str], folder: Path, home: Path, tmp_path: Path
+) -> None:
+    service, url = fake
+    out = tmp_path / "results.jsonl"
+    hold = "import sys, time; from aparavi_dtc._resume import open_results; "
+    hold += "log = open_results(sys.argv[1], resume=True); print('locked', flush=True); "
+    hold += "time.sleep(60)"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(out)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "locked\n"
+        done = cli("process", str(folder), "--out", str(out), "--resume", home=home, url=url)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 2
+    assert "is being written by another run" in done.stderr
+    assert service.requests == []
+
+
 def test_process_resume_needs_a_results_file(
     fake: tuple[FakeAparavi, str], folder: Path, home: Path
 ) -> None:
