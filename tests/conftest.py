@@ -66,6 +66,8 @@ class Synced:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._target, name)
+        if type(value).__name__ == "AsyncRawResponses":  # client.with_raw_response
+            return Synced(value, self._loop)
         if not callable(value):
             return value
 

@@ -28,6 +28,7 @@ from ._operations import Call
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
+from ._response import RawResponse
 from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._transports import HttpxSender, Sender, default_sender
@@ -36,7 +37,9 @@ from ._uploads import FileInput
 if TYPE_CHECKING:  # process() loads them on first use, so that a first client starts faster
     from aparavi_dtc_api.models import (
         Envelope,
+        PipeCreatedResponse,
         ServicesResponse,
+        StartTaskResponse,
         TaskStatus,
         TaskStatusResponse,
         VersionResponse,
@@ -296,6 +299,16 @@ class AsyncAparaviDTC(BaseClient):
         await self._sender.aclose()
 
     async def _send(self, call: Call[M]) -> M:
+        status, headers, content, _, _ = await self._exchange(call)
+        return self._handle(call, status, headers, content)
+
+    async def _send_raw(self, call: Call[M]) -> RawResponse[M]:
+        status, headers, content, elapsed, attempts = await self._exchange(call)
+        return RawResponse(call, status, headers, content, elapsed, attempts, self.strict)
+
+    async def _exchange(self, call: Call[M]) -> tuple[int, Mapping[str, str], bytes, float, int]:
+        """Send ``call`` until an answer is final (retries as ``_retry`` decides): its
+        status, headers and body, the seconds of its attempt, and the attempts made."""
         sending = SENDING.set(call.redactor)  # what the stacks log meanwhile is masked with it
         try:
             attempt = 0
@@ -309,10 +322,11 @@ class AsyncAparaviDTC(BaseClient):
                 if failure is not None:
                     delay = self._retry_after_error(call, attempt, failure)
                 else:
-                    self._log_response(call, attempt, status, time.monotonic() - started)
+                    elapsed = time.monotonic() - started
+                    self._log_response(call, attempt, status, elapsed)
                     retry = self._retry_after_response(call, attempt, status, headers)
                     if retry is None:
-                        return self._handle(call, status, headers, content)
+                        return status, headers, content, elapsed, attempt + 1
                     delay = retry
                 await asyncio.sleep(delay)
                 attempt += 1
@@ -336,6 +350,13 @@ class AsyncAparaviDTC(BaseClient):
         """
         token, type = check_task_id(token, type)
         return AsyncTask(self, token, type)
+
+    @property
+    def with_raw_response(self) -> AsyncRawResponses:
+        """Each operation answering the HTTP response it read (status, masked headers, the
+        envelope's metrics, elapsed time) instead of the model; ``.parse()`` gives the
+        model. Example: ``client.with_raw_response.version().headers``."""
+        return AsyncRawResponses(self)
 
     def pipe(self, token: str) -> AsyncPipe:
         """Return a handle on an existing pipe by its token. Sends nothing."""
@@ -631,3 +652,128 @@ class AsyncAparaviDTC(BaseClient):
             if not quietly:
                 raise
             self._cleanup_failed(cleanup)
+
+
+class AsyncRawResponses:
+    """``client.with_raw_response`` of :class:`AsyncAparaviDTC`: each operation of the
+    client, answering the :class:`RawResponse` it read instead of the model (``.parse()``
+    gives the model).
+
+    The operations on the current task use the client's task as the plain ones do;
+    ``start_task`` and ``create_pipe`` send the same request, and neither makes a task
+    current nor a pipe handle (``parse()`` gives the service's answer).
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncAparaviDTC) -> None:
+        self._client = client
+
+    async def get_task(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaskStatusResponse]:
+        """GET /task of the current task; see :meth:`AsyncAparaviDTC.get_task`."""
+        client = self._client
+        token, type_ = client._active_task()
+        return await client._send_raw(client._get_task_call(token, type_, timeout, max_retries))
+
+    async def delete_task(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[Envelope]:
+        """DELETE /task of the current task (the client forgets it once sent)."""
+        client = self._client
+        token, type_ = client._active_task()
+        raw = await client._send_raw(client._delete_task_call(token, type_, timeout, max_retries))
+        client._forget(token)
+        return raw
+
+    async def start_task(
+        self,
+        pipeline: PipelineInput,
+        *,
+        name: str | None = None,
+        threads: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[StartTaskResponse]:
+        """PUT /task; see :meth:`AsyncAparaviDTC.start_task`."""
+        client = self._client
+        return await client._send_raw(
+            client._start_task_call(pipeline, name, threads, timeout, max_retries)
+        )
+
+    async def send_to_webhook(
+        self,
+        files: FileInput | Sequence[FileInput] | None = None,
+        *,
+        text: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[WebhookResponse]:
+        """PUT /webhook of the current task; see :meth:`AsyncAparaviDTC.send_to_webhook`."""
+        client = self._client
+        token, type_ = client._active_task()
+        call = client._webhook_call(token, type_, files, text, timeout, max_retries)
+        return await client._send_raw(call)
+
+    async def validate(
+        self,
+        pipeline: PipelineInput,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[Envelope]:
+        """POST /pipe/validate; see :meth:`AsyncAparaviDTC.validate`."""
+        client = self._client
+        return await client._send_raw(client._validate_call(pipeline, timeout, max_retries))
+
+    async def create_pipe(
+        self,
+        pipeline: PipelineInput,
+        *,
+        name: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PipeCreatedResponse]:
+        """POST /pipe; see :meth:`AsyncAparaviDTC.create_pipe`."""
+        client = self._client
+        return await client._send_raw(
+            client._create_pipe_call(pipeline, name, timeout, max_retries)
+        )
+
+    async def services(
+        self,
+        service: str | None = None,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ServicesResponse]:
+        """GET /services; see :meth:`AsyncAparaviDTC.services`."""
+        client = self._client
+        return await client._send_raw(client._services_call(service, timeout, max_retries))
+
+    async def version(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[VersionResponse]:
+        """GET /version; see :meth:`AsyncAparaviDTC.version`."""
+        client = self._client
+        return await client._send_raw(client._version_call(timeout, max_retries))
+
+    async def status(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[Envelope]:
+        """GET /status; see :meth:`AsyncAparaviDTC.status`."""
+        client = self._client
+        return await client._send_raw(client._status_call(timeout, max_retries))

@@ -28,6 +28,7 @@ from ._operations import Call
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
+from ._response import RawResponse
 from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._transports import SyncSender, default_sync_sender
@@ -36,7 +37,9 @@ from ._uploads import FileInput
 if TYPE_CHECKING:  # process() loads them on first use, so that a first client starts faster
     from aparavi_dtc_api.models import (
         Envelope,
+        PipeCreatedResponse,
         ServicesResponse,
+        StartTaskResponse,
         TaskStatus,
         TaskStatusResponse,
         VersionResponse,
@@ -298,6 +301,16 @@ class AparaviDTC(BaseClient):
         self._sender.close()
 
     def _send(self, call: Call[M]) -> M:
+        status, headers, content, _, _ = self._exchange(call)
+        return self._handle(call, status, headers, content)
+
+    def _send_raw(self, call: Call[M]) -> RawResponse[M]:
+        status, headers, content, elapsed, attempts = self._exchange(call)
+        return RawResponse(call, status, headers, content, elapsed, attempts, self.strict)
+
+    def _exchange(self, call: Call[M]) -> tuple[int, Mapping[str, str], bytes, float, int]:
+        """Send ``call`` until an answer is final (retries as ``_retry`` decides): its
+        status, headers and body, the seconds of its attempt, and the attempts made."""
         sending = SENDING.set(call.redactor)  # what the stacks log meanwhile is masked with it
         try:
             attempt = 0
@@ -311,10 +324,11 @@ class AparaviDTC(BaseClient):
                 if failure is not None:
                     delay = self._retry_after_error(call, attempt, failure)
                 else:
-                    self._log_response(call, attempt, status, time.monotonic() - started)
+                    elapsed = time.monotonic() - started
+                    self._log_response(call, attempt, status, elapsed)
                     retry = self._retry_after_response(call, attempt, status, headers)
                     if retry is None:
-                        return self._handle(call, status, headers, content)
+                        return status, headers, content, elapsed, attempt + 1
                     delay = retry
                 time.sleep(delay)
                 attempt += 1
@@ -338,6 +352,13 @@ class AparaviDTC(BaseClient):
         """
         token, type = check_task_id(token, type)
         return Task(self, token, type)
+
+    @property
+    def with_raw_response(self) -> RawResponses:
+        """Each operation answering the HTTP response it read (status, masked headers, the
+        envelope's metrics, elapsed time) instead of the model; ``.parse()`` gives the
+        model. Example: ``client.with_raw_response.version().headers``."""
+        return RawResponses(self)
 
     def pipe(self, token: str) -> Pipe:
         """Return a handle on an existing pipe by its token. Sends nothing."""
@@ -683,3 +704,125 @@ class AparaviDTC(BaseClient):
             if not quietly:
                 raise
             self._cleanup_failed(cleanup)
+
+
+class RawResponses:
+    """``client.with_raw_response``: each operation of the client, answering the
+    :class:`RawResponse` it read instead of the model (``.parse()`` gives the model).
+
+    The operations on the current task use the client's task as the plain ones do;
+    ``start_task`` and ``create_pipe`` send the same request, and neither makes a task
+    current nor a pipe handle (``parse()`` gives the service's answer).
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AparaviDTC) -> None:
+        self._client = client
+
+    def get_task(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaskStatusResponse]:
+        """GET /task of the current task; see :meth:`AparaviDTC.get_task`."""
+        client = self._client
+        token, type_ = client._active_task()
+        return client._send_raw(client._get_task_call(token, type_, timeout, max_retries))
+
+    def delete_task(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[Envelope]:
+        """DELETE /task of the current task (the client forgets it once sent)."""
+        client = self._client
+        token, type_ = client._active_task()
+        raw = client._send_raw(client._delete_task_call(token, type_, timeout, max_retries))
+        client._forget(token)
+        return raw
+
+    def start_task(
+        self,
+        pipeline: PipelineInput,
+        *,
+        name: str | None = None,
+        threads: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[StartTaskResponse]:
+        """PUT /task; see :meth:`AparaviDTC.start_task`."""
+        client = self._client
+        return client._send_raw(
+            client._start_task_call(pipeline, name, threads, timeout, max_retries)
+        )
+
+    def send_to_webhook(
+        self,
+        files: FileInput | Sequence[FileInput] | None = None,
+        *,
+        text: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[WebhookResponse]:
+        """PUT /webhook of the current task; see :meth:`AparaviDTC.send_to_webhook`."""
+        client = self._client
+        token, type_ = client._active_task()
+        call = client._webhook_call(token, type_, files, text, timeout, max_retries)
+        return client._send_raw(call)
+
+    def validate(
+        self,
+        pipeline: PipelineInput,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[Envelope]:
+        """POST /pipe/validate; see :meth:`AparaviDTC.validate`."""
+        client = self._client
+        return client._send_raw(client._validate_call(pipeline, timeout, max_retries))
+
+    def create_pipe(
+        self,
+        pipeline: PipelineInput,
+        *,
+        name: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PipeCreatedResponse]:
+        """POST /pipe; see :meth:`AparaviDTC.create_pipe`."""
+        client = self._client
+        return client._send_raw(client._create_pipe_call(pipeline, name, timeout, max_retries))
+
+    def services(
+        self,
+        service: str | None = None,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ServicesResponse]:
+        """GET /services; see :meth:`AparaviDTC.services`."""
+        client = self._client
+        return client._send_raw(client._services_call(service, timeout, max_retries))
+
+    def version(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[VersionResponse]:
+        """GET /version; see :meth:`AparaviDTC.version`."""
+        client = self._client
+        return client._send_raw(client._version_call(timeout, max_retries))
+
+    def status(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[Envelope]:
+        """GET /status; see :meth:`AparaviDTC.status`."""
+        client = self._client
+        return client._send_raw(client._status_call(timeout, max_retries))

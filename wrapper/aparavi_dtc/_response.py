@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -176,3 +176,87 @@ def _text(call: Call[Any], raw: bytes) -> str:
     text = call.redactor.text(window.replace("\x00", ""))
     cut = len(raw) > _PREVIEW or len(text) > _PREVIEW
     return text[:_PREVIEW] + ("…" if cut else "")
+
+
+_NOT_YET: Any = object()
+
+
+class RawResponse(Generic[M]):
+    """An operation's HTTP response as it came, read once (``client.with_raw_response``).
+
+    ``status_code``, ``headers`` (the API key and the task token masked in every value),
+    ``elapsed`` (seconds of the last attempt), ``attempts`` (1 unless retried) and
+    ``metrics`` (the envelope's timings and counters, or None) are there without parsing;
+    :meth:`parse` makes the model the operation returns, or raises the error it would
+    raise, from the bytes already read.
+    """
+
+    __slots__ = (
+        "_call",
+        "_content",
+        "_headers",
+        "_metrics",
+        "_model",
+        "_strict",
+        "attempts",
+        "elapsed",
+        "headers",
+        "status_code",
+    )
+
+    def __init__(
+        self,
+        call: Call[M],
+        status: int,
+        headers: Mapping[str, str],
+        content: bytes,
+        elapsed: float,
+        attempts: int,
+        strict: bool,
+    ) -> None:
+        self._call, self._content, self._strict = call, content, strict
+        self._headers = headers  # as the stack gave them: case-insensitive
+        self.status_code = status
+        """The HTTP status of the last attempt."""
+        self.headers: dict[str, str] = {
+            name: call.redactor.text(value) for name, value in headers.items()
+        }
+        """The response's headers, secrets masked; the last value of a repeated one."""
+        self.elapsed = elapsed
+        """Seconds from sending the last attempt to its whole answer."""
+        self.attempts = attempts
+        """How many times the request was sent (retries included)."""
+        self._metrics: Any = _NOT_YET
+        self._model: Any = _NOT_YET
+
+    def __repr__(self) -> str:
+        call = self._call
+        return (
+            f"RawResponse({self.status_code}, {call.method} {call.path}, "
+            f"{len(self._content)} bytes, {self.elapsed:.3f}s)"
+        )
+
+    @property
+    def content(self) -> bytes:
+        """The body as it came (decoded from any Content-Encoding); secrets not masked."""
+        return self._content
+
+    @property
+    def metrics(self) -> dict[str, Any] | None:
+        """The envelope's ``metrics`` (timings in milliseconds, counters), or None."""
+        if self._metrics is _NOT_YET:
+            try:
+                body = json.loads(self._content.decode("utf-8-sig")) if self._content else None
+            except (ValueError, RecursionError):
+                body = None
+            found = body.get("metrics") if isinstance(body, dict) else None
+            self._metrics = self._call.redactor.data(found) if isinstance(found, dict) else None
+        return self._metrics  # type: ignore[no-any-return]
+
+    def parse(self) -> M:
+        """The operation's model, as the operation itself returns it; raises its errors."""
+        if self._model is _NOT_YET:
+            self._model = handle(
+                self._call, self.status_code, self._headers, self._content, self._strict
+            )
+        return self._model  # type: ignore[no-any-return]
