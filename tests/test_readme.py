@@ -167,3 +167,12 @@ def test_the_loader_example_runs_against_the_fake(tmp_path: Path) -> None:
     (tmp_path / "contracts" / "lease.txt").write_text("the lease", encoding="utf-8")
     done = _against_the_fake(code, tmp_path)
     assert done.stdout == "contracts/lease.txt the lease\n1 documents\n"
+
+
+def test_the_raw_response_example_runs_against_the_fake(tmp_path: Path) -> None:
+    (code,) = re.findall(r"```python\n(.*?)```", _section("Raw responses"), re.S)
+    done = _against_the_fake("from aparavi_dtc import AparaviDTC\n" + code, tmp_path)
+    first, second = done.stdout.splitlines()
+    assert first.startswith("200 application/json {'cpu': ")
+    assert first.endswith("s")
+    assert second

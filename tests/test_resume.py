@@ -405,3 +405,11 @@ def test_a_nan_in_a_result_is_written_not_refused(tmp_path: Path) -> None:
         assert not again.finished("b.txt", "1:2")
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_only_empty_files_left_start_no_task(kind: str, fake: FakeAparavi, url: str) -> None:
+    results = process_all(kind, url, [("empty.txt", b""), ("also.txt", b"")])
+    assert sorted(r.name for r in results) == ["also.txt", "empty.txt"]
+    assert all(isinstance(r.error, ValueError) for r in results)
+    assert _operations_since(fake, 0) == {}

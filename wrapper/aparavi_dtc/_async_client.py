@@ -589,7 +589,9 @@ class AsyncAparaviDTC(BaseClient):
                 plan.close()  # also for a batch dropped unfinished: its results file is released
 
     async def _batch(self, plan: BatchPlan) -> AsyncGenerator[FileResult, None]:
-        if not plan.sources:  # a resumed run with nothing left: no task is started
+        if plan.sends_nothing:  # nothing left, or only empty files: no task is started
+            for result in plan.unsent():
+                yield result
             return
         plan.begin()
         check_validation(await self.validate(plan.body))

@@ -249,15 +249,28 @@ class BatchPlan:
         while self._pending and not self._stopped:
             source = self._pending.popleft()
             if source.size == 0:
-                error = ValueError(
-                    f"file {source.name!r} is empty: the service needs something to process"
-                )
-                self.ready.append(self._result(source, None, error, 0.0))
+                self.ready.append(self._empty(source))
                 continue
             call = self._upload_call(template, source)
             assert isinstance(call.content, StreamedBody)
             return Upload(source, call, call.content)
         return None
+
+    @property
+    def sends_nothing(self) -> bool:
+        """Whether no file needs sending (none left, or only empty ones): no task is
+        started, and :meth:`unsent` gives every file's result."""
+        return not any(source.size for source in self.sources)
+
+    def unsent(self) -> list[FileResult]:
+        """The result of every file, for a batch that :attr:`sends_nothing`."""
+        return [self._empty(source) for source in self.sources]
+
+    def _empty(self, source: Source) -> FileResult:
+        error = ValueError(
+            f"file {source.name!r} is empty: the service needs something to process"
+        )
+        return self._result(source, None, error, 0.0)
 
     def _upload_call(
         self, template: Call[WebhookResponse], source: Source

@@ -629,7 +629,8 @@ class AparaviDTC(BaseClient):
             plan.close()  # also for a batch dropped unfinished: its results file is released
 
     def _batch(self, plan: BatchPlan) -> Generator[FileResult, None, None]:
-        if not plan.sources:  # a resumed run with nothing left: no task is started
+        if plan.sends_nothing:  # nothing left, or only empty files: no task is started
+            yield from plan.unsent()
             return
         plan.begin()
         check_validation(self.validate(plan.body))

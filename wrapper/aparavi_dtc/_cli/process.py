@@ -328,9 +328,10 @@ def cmd_process(ctx: Context) -> ExitCode:
             ctx.out("", summary)
     else:
         line = f"Processed {done - failed} of {batch.total} files"
+        notes = [f"{failed} failed"] if failed else []
         if batch.skipped:
-            line += f" ({batch.skipped} more were done in an earlier run)"
-        line += f" ({failed} failed)" if failed else ""
+            notes.append(f"{batch.skipped} more were done in an earlier run")
+        line += f" ({'; '.join(notes)})" if notes else ""
         line += f" in {elapsed:.1f}s" + (f"; results in {sink.where}" if sink.where else "")
         report.note(line)
     return ExitCode.FILES_FAILED if failed else ExitCode.OK
