@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from aparavi_dtc import NoActiveTaskError, ServerError, pipelines
+from aparavi_dtc import APIResponseValidationError, NoActiveTaskError, ServerError, pipelines
 
 from .conftest import API_KEY, TOKEN, MakeClient, started, status_body
 from .loopback import LoopbackServer, loopback_server, respond
@@ -75,3 +75,15 @@ def test_task_operations_use_the_current_task(
     raw = client.with_raw_response.get_task()
     assert raw.parse().data.status == "Running"
     assert "token=" in server.requests[-1].path
+
+
+def test_parse_keeps_the_clients_strictness(
+    make_client: MakeClient, server: LoopbackServer
+) -> None:
+    odd = {"status": "OK", "data": {"version": 5}}  # a number where the spec says a string
+    server.script(respond(200, odd), respond(200, odd))
+    lenient = make_client(API_KEY, base_url=server.url).with_raw_response.version()
+    assert lenient.parse().data["version"] == 5  # kept under its wire name
+    strict = make_client(API_KEY, base_url=server.url, strict=True).with_raw_response.version()
+    with pytest.raises(APIResponseValidationError, match=r"data\.version"):
+        strict.parse()
