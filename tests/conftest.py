@@ -16,6 +16,7 @@ from hypothesis import settings
 
 import aparavi_dtc
 from aparavi_dtc import _retry
+from aparavi_dtc._async_client import AsyncRawResponses
 from aparavi_dtc.testing import FakeAparavi
 
 API_KEY = "key-3f9a1c77e2b04d5e9f1a2b3c4d5e6f70"
@@ -66,7 +67,7 @@ class Synced:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._target, name)
-        if type(value).__name__ == "AsyncRawResponses":  # client.with_raw_response
+        if isinstance(value, AsyncRawResponses):  # client.with_raw_response
             return Synced(value, self._loop)
         if not callable(value):
             return value

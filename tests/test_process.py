@@ -374,9 +374,18 @@ def test_a_retry_that_cannot_have_reached_the_server_rereads_the_file(
     assert [r.body for r in uploads(fake)] == [data]  # all of it, once
 
 
+@pytest.mark.parametrize("where", ["disk", "store"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_an_upload_that_may_have_arrived_is_not_sent_again(kind: str, tmp_path: Path) -> None:
+def test_an_upload_that_may_have_arrived_is_not_sent_again(
+    kind: str, where: str, tmp_path: Path
+) -> None:
     (tmp_path / "a.txt").write_text("a")
+    source: Any = tmp_path / "a.txt"
+    if where == "store":  # an object streamed through fsspec follows the same rules
+        import fsspec
+
+        fsspec.filesystem("memory").pipe(f"/arrived-{kind}/a.txt", b"a")
+        source = f"memory://arrived-{kind}/a.txt"
     with loopback_server() as server:
         server.script(
             respond(200, {"status": "OK", "data": {"errors": [], "warnings": []}}),
@@ -385,7 +394,7 @@ def test_an_upload_that_may_have_arrived_is_not_sent_again(kind: str, tmp_path: 
             reset(),  # the whole body arrived; the connection drops before the answer
             respond(200, {"status": "OK", "data": {}}),
         )
-        results = process_all(kind, server.url, tmp_path / "a.txt")
+        results = process_all(kind, server.url, source)
         methods = [(r.method, r.path.split("?")[0]) for r in server.requests]
     assert isinstance(results[0].error, APIConnectionError)
     assert methods.count(("PUT", "/webhook")) == 1

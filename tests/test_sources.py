@@ -17,12 +17,11 @@ import pytest
 from fsspec.implementations.memory import MemoryFileSystem
 from s3_server import serving_s3, storage_options
 
-from aparavi_dtc import AparaviDTC, APIConnectionError, FileChangedError
+from aparavi_dtc import AparaviDTC, FileChangedError
 from aparavi_dtc._uploads import CHUNK
 from aparavi_dtc.testing import FakeAparavi
 
-from .conftest import API_KEY, started, status_body
-from .loopback import loopback_server, reset, respond
+from .conftest import API_KEY
 from .test_process import KINDS, operations, process_all, uploads
 
 BIG = CHUNK * 2 + 4321  # three chunks, the last one short
@@ -182,24 +181,6 @@ def test_without_fsspec_a_url_names_the_extra(
     ):
         client.process("s3://docs/in/")
     assert operations(fake) == {}
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_an_object_upload_that_may_have_arrived_is_not_sent_again(kind: str) -> None:
-    fsspec.filesystem("memory").pipe(f"/arrived-{kind}/a.txt", b"alpha")
-    with loopback_server() as server:
-        server.script(
-            respond(200, {"status": "OK", "data": {"errors": [], "warnings": []}}),
-            respond(200, started()),
-            respond(200, status_body("Running")),
-            reset(),  # the whole body arrived; the connection drops before the answer
-            respond(200, {"status": "OK", "data": {}}),
-        )
-        results = process_all(kind, server.url, f"memory://arrived-{kind}/a.txt")
-        methods = [(r.method, r.path.split("?")[0]) for r in server.requests]
-    assert isinstance(results[0].error, APIConnectionError)
-    assert methods.count(("PUT", "/webhook")) == 1
-    assert methods[-1] == ("DELETE", "/task")
 
 
 def test_folder_markers_are_not_objects(fake: FakeAparavi, url: str, s3: dict[str, Any]) -> None:
