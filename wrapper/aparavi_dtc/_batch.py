@@ -495,11 +495,7 @@ class Batch:
         return self
 
     def __next__(self) -> FileResult:
-        try:
-            return next(self._results)
-        except BaseException:  # the end, an error or an interruption: the batch is over
-            self._plan.close()
-            raise
+        return next(self._results)  # its own end closes the plan (the client's generator)
 
     def close(self) -> None:
         """Stop the batch: uploads in flight end, nothing new starts, the task is deleted.
@@ -551,11 +547,7 @@ class AsyncBatch:
         return self
 
     async def __anext__(self) -> FileResult:
-        try:
-            return await self._results.__anext__()
-        except BaseException:  # the end, an error or a cancellation: the batch is over
-            self._plan.close()
-            raise
+        return await self._results.__anext__()  # its own end closes the plan
 
     async def aclose(self) -> None:
         """Stop the batch: uploads in flight are cancelled, the task is deleted."""
