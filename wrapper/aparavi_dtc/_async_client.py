@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
@@ -31,6 +32,7 @@ from ._redact import mask
 from ._response import RawResponse
 from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
+from ._shield import shielded
 from ._transports import HttpxSender, Sender, default_sender
 from ._uploads import FileInput
 
@@ -195,12 +197,10 @@ class AsyncPipe:
         tb: TracebackType | None,
     ) -> None:
         if exc is None:
-            await self.delete()
+            await shielded(self.delete())
             return
-        try:
-            await self.delete()
-        except AparaviError as cleanup:  # the error in the block is the one to see
-            self._client._cleanup_failed(cleanup, "pipe")
+        # The error in the block is the one to see: a failure to delete is logged.
+        await shielded(self._client._discard(self))
 
     async def process(
         self,
@@ -375,6 +375,9 @@ class AsyncAparaviDTC(BaseClient):
         See :meth:`AparaviDTC.create_pipe`.
         """
         call = self._create_pipe_call(pipeline, name, timeout, max_retries)
+        return await shielded(self._created_pipe(call), undo=self._discard)
+
+    async def _created_pipe(self, call: Call[PipeCreatedResponse]) -> AsyncPipe:
         return AsyncPipe(self, self._pipe_token(await self._send(call)))
 
     async def services(
@@ -409,9 +412,23 @@ class AsyncAparaviDTC(BaseClient):
             are also stored as ``client.token`` and ``client.type``.
         """
         call = self._start_task_call(pipeline, name, threads, timeout, max_retries)
+        return await shielded(self._started_task(call), undo=self._discard)
+
+    async def _started_task(self, call: Call[StartTaskResponse]) -> AsyncTask:
         data = (await self._send(call)).data
         self._remember(data.token, data.type_)
         return AsyncTask(self, data.token, data.type_)
+
+    async def _discard(self, handle: AsyncTask | AsyncPipe) -> None:
+        """Delete a task or pipe that an error or a cancellation is leaving behind; one
+        already gone is fine, a failure is logged (the error on its way out is the one to
+        see). Awaited through :func:`shielded`, so that no cancellation cuts it short."""
+        try:
+            await handle.delete()
+        except TaskNotFoundError:
+            pass
+        except AparaviError as cleanup:
+            self._cleanup_failed(cleanup, "pipe" if isinstance(handle, AsyncPipe) else "task")
 
     async def get_task(
         self,
@@ -534,12 +551,9 @@ class AsyncAparaviDTC(BaseClient):
                 final = await self._wait(task, self._run_waiter(plan, task, "finished"))
                 result = RunResult(status=final, results=None)
         except BaseException:
-            try:
-                await task.delete()
-            except AparaviError as cleanup:
-                self._cleanup_failed(cleanup)
+            await shielded(self._discard(task))
             raise
-        await task.delete()
+        await shielded(task.delete())
         return result
 
     def process(
@@ -627,11 +641,9 @@ class AsyncAparaviDTC(BaseClient):
             plan.stop()
             for future in running:
                 future.cancel()
-            if running:
-                await asyncio.wait(running)  # cancelled uploads end at once
-            await self._end_batch_task(task, quietly=True)
+            await shielded(self._abandon_batch(task, running))
             raise
-        await self._end_batch_task(task, quietly=False)
+        await shielded(self._end_batch_task(task))
 
     async def _upload(self, upload: Upload) -> Outcome | None:
         from ._batch import BatchPlan
@@ -644,16 +656,19 @@ class AsyncAparaviDTC(BaseClient):
             return BatchPlan.failed(upload, exc, started)
         return BatchPlan.succeeded(upload, answer, started)
 
-    async def _end_batch_task(self, task: AsyncTask, *, quietly: bool) -> None:
-        """Delete a batch's task; see ``AparaviDTC._end_batch_task``."""
-        try:
+    async def _abandon_batch(
+        self, task: AsyncTask, running: dict[asyncio.Task[Outcome | None], Upload]
+    ) -> None:
+        """End a batch an error or a cancellation stopped: its cancelled uploads end at
+        once, then its task is deleted."""
+        if running:
+            await asyncio.wait(running)
+        await self._discard(task)
+
+    async def _end_batch_task(self, task: AsyncTask) -> None:
+        """Delete a finished batch's task; one already gone is fine."""
+        with contextlib.suppress(TaskNotFoundError):
             await task.delete()
-        except TaskNotFoundError:
-            pass
-        except AparaviError as cleanup:
-            if not quietly:
-                raise
-            self._cleanup_failed(cleanup)
 
 
 class AsyncRawResponses:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
@@ -31,6 +32,7 @@ from ._redact import mask
 from ._response import RawResponse
 from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
+from ._shield import uninterrupted
 from ._transports import SyncSender, default_sync_sender
 from ._uploads import FileInput
 
@@ -195,12 +197,11 @@ class Pipe:
         tb: TracebackType | None,
     ) -> None:
         if exc is None:
-            self.delete()
+            uninterrupted(self.delete)
             return
-        try:
-            self.delete()
-        except AparaviError as cleanup:  # the error in the block is the one to see
-            self._client._cleanup_failed(cleanup, "pipe")
+        uninterrupted(
+            lambda: self._client._discard(self)
+        )  # the error in the block is the one to see
 
     def process(
         self,
@@ -379,7 +380,7 @@ class AparaviDTC(BaseClient):
         (a task deleted at the end) is simpler.
         """
         call = self._create_pipe_call(pipeline, name, timeout, max_retries)
-        return Pipe(self, self._pipe_token(self._send(call)))
+        return uninterrupted(lambda: Pipe(self, self._pipe_token(self._send(call))), self._discard)
 
     def services(
         self,
@@ -413,9 +414,23 @@ class AparaviDTC(BaseClient):
             are also stored as ``client.token`` and ``client.type``.
         """
         call = self._start_task_call(pipeline, name, threads, timeout, max_retries)
+        return uninterrupted(lambda: self._started_task(call), self._discard)
+
+    def _started_task(self, call: Call[StartTaskResponse]) -> Task:
         data = self._send(call).data
         self._remember(data.token, data.type_)
         return Task(self, data.token, data.type_)
+
+    def _discard(self, handle: Task | Pipe) -> None:
+        """Delete a task or pipe that an error or an interruption is leaving behind; one
+        already gone is fine, a failure is logged (the error on its way out is the one to
+        see). Called through :func:`uninterrupted`, so that no interruption cuts it short."""
+        try:
+            handle.delete()
+        except TaskNotFoundError:
+            pass
+        except AparaviError as cleanup:
+            self._cleanup_failed(cleanup, "pipe" if isinstance(handle, Pipe) else "task")
 
     def get_task(
         self,
@@ -543,12 +558,9 @@ class AparaviDTC(BaseClient):
                 final = self._wait(task, self._run_waiter(plan, task, "finished"))
                 result = RunResult(status=final, results=None)
         except BaseException:
-            try:
-                task.delete()
-            except AparaviError as cleanup:
-                self._cleanup_failed(cleanup)
+            uninterrupted(lambda: self._discard(task))
             raise
-        task.delete()
+        uninterrupted(task.delete)
         return result
 
     def process(
@@ -671,10 +683,10 @@ class AparaviDTC(BaseClient):
         except BaseException:
             plan.stop()  # streamed bodies stop at their next chunk
             pool.shutdown(wait=False, cancel_futures=True)  # answers still awaited are dropped
-            self._end_batch_task(task, quietly=True)
+            uninterrupted(lambda: self._discard(task))
             raise
         pool.shutdown(wait=False)
-        self._end_batch_task(task, quietly=False)
+        uninterrupted(lambda: self._end_batch_task(task))
 
     def _upload_to(self, upload: Upload, ended: SimpleQueue[Outcome | None]) -> None:
         outcome = None
@@ -694,17 +706,10 @@ class AparaviDTC(BaseClient):
             return BatchPlan.failed(upload, exc, started)
         return BatchPlan.succeeded(upload, answer, started)
 
-    def _end_batch_task(self, task: Task, *, quietly: bool) -> None:
-        """Delete a batch's task; one already gone is fine. ``quietly``: another error is
-        on its way out, so a failure here is logged instead of raised."""
-        try:
+    def _end_batch_task(self, task: Task) -> None:
+        """Delete a finished batch's task; one already gone is fine."""
+        with contextlib.suppress(TaskNotFoundError):
             task.delete()
-        except TaskNotFoundError:
-            pass
-        except AparaviError as cleanup:
-            if not quietly:
-                raise
-            self._cleanup_failed(cleanup)
 
 
 class RawResponses:
