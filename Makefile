@@ -1,5 +1,6 @@
-# aparavi-dtc: every command sets up what it needs (.venv from requirements-dev.txt,
-# node_modules from package-lock.json) on first use.
+# aparavi-dtc: every command sets up what it needs on first use: .venv with the package
+# and requirements-dev.txt, node_modules from package-lock.json; `make demo` only the
+# package and its runtime dependencies (httpx, attrs), into the same .venv.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 PYTHON ?= python3
@@ -14,9 +15,11 @@ GENERATE = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate 
 
 setup: $(BIN)/.installed node_modules/.installed
 
-$(BIN)/.installed: requirements-dev.txt pyproject.toml
+$(VENV)/pyvenv.cfg:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is needed (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/.installed: requirements-dev.txt pyproject.toml | $(VENV)/pyvenv.cfg
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
@@ -26,9 +29,15 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 ## demo: validate -> run a predefined pipeline over examples/documents -> print the text,
-## on the SDK's own fake of the service (needs no Node)
-demo: $(BIN)/.installed
+## on the SDK's own fake of the service (needs no Node, and nothing of requirements-dev.txt)
+demo: $(BIN)/.demo-installed
 	$(BIN)/python examples/demo.py
+
+# The package with its runtime dependencies and nothing else, so that a first `make demo`
+# takes seconds; a later `make test` still installs its whole environment (its own stamp).
+$(BIN)/.demo-installed: pyproject.toml | $(VENV)/pyvenv.cfg
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
 
 ## test: lint, type checks, spec linters, generated-code drift check, then pytest
 test: setup lint drift pytest

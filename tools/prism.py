@@ -49,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop_on_signals()
     with contextlib.suppress(KeyboardInterrupt), running_prism(port=args.port) as url:
         print(f"Prism mock of openapi.yaml on {url} (Ctrl-C stops it)", flush=True)
-        print(f"  export APARAVI_BASE_URL={url} APARAVI_API_KEY=any-key", flush=True)
+        # Prism takes any key; the SDK refuses one under 8 characters as not real.
+        print(f"  export APARAVI_BASE_URL={url} APARAVI_API_KEY=prism-takes-any-key", flush=True)
         while True:
             time.sleep(3600)
     return 0
