@@ -106,8 +106,16 @@ def test_the_runtime_only_guard_refuses_a_development_package(tmp_path: Path) ->
 
 def _make_n(tree: Path, target: str) -> str:
     """What `make TARGET` would run in ``tree`` (`make -n`: nothing is run)."""
+    # Run under `make test` too: a sub-make would print the folders it enters.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
     done = subprocess.run(
-        ["make", "-n", target], cwd=tree, capture_output=True, text=True, timeout=60, check=True
+        ["make", "--no-print-directory", "-n", target],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
     )
     return done.stdout
 

@@ -21,7 +21,6 @@ Either way the wait is bounded by the request's own timeout and retries.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import threading
 from collections.abc import Awaitable, Callable
@@ -43,6 +42,9 @@ async def shielded(
     shielded) when the awaitable succeeded: a task started for a caller that is gone is
     deleted, not orphaned.
     """
+    # Imported here: the sync client imports this module and loads no event loop.
+    import asyncio
+
     import anyio
     import anyio.lowlevel
 
