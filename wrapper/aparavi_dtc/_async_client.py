@@ -99,12 +99,17 @@ class AsyncTask:
     ) -> Envelope:
         """Cancel and delete the task (DELETE /task).
 
-        When this is the client's current task, the client forgets it.
+        When this is the client's current task, the client forgets it, also when the
+        service answers that the task is gone already (``TaskNotFoundError``).
         """
         client = self._client
-        result = await client._send(
-            client._delete_task_call(self.token, self.type, timeout, max_retries)
-        )
+        try:
+            result = await client._send(
+                client._delete_task_call(self.token, self.type, timeout, max_retries)
+            )
+        except TaskNotFoundError:
+            client._forget(self.token)
+            raise
         client._forget(self.token)
         return result
 
