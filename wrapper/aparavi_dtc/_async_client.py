@@ -99,13 +99,18 @@ class AsyncTask:
     ) -> Envelope:
         """Cancel and delete the task (DELETE /task).
 
-        When this is the client's current task, the client forgets it.
+        When this is the client's current task, the client forgets it, also when the
+        service answers that the task is gone already (``TaskNotFoundError``).
         """
         client = self._client
-        result = await client._send(
-            client._delete_task_call(self.token, self.type, timeout, max_retries)
-        )
-        client._forget(self.token)
+        try:
+            result = await client._send(
+                client._delete_task_call(self.token, self.type, timeout, max_retries)
+            )
+        except TaskNotFoundError:
+            client._forget(self.token, self.type)
+            raise
+        client._forget(self.token, self.type)
         return result
 
     async def send_to_webhook(
@@ -412,12 +417,17 @@ class AsyncAparaviDTC(BaseClient):
             are also stored as ``client.token`` and ``client.type``.
         """
         call = self._start_task_call(pipeline, name, threads, timeout, max_retries)
-        return await shielded(self._started_task(call), undo=self._discard)
+        return await shielded(self._started_task(call, name), undo=self._discard)
 
-    async def _started_task(self, call: Call[StartTaskResponse]) -> AsyncTask:
+    async def _started_task(self, call: Call[StartTaskResponse], name: str | None) -> AsyncTask:
         data = (await self._send(call)).data
-        self._remember(data.token, data.type_)
-        return AsyncTask(self, data.token, data.type_)
+        task = AsyncTask(self, data.token, data.type_)
+        try:
+            self._remember(data.token, data.type_, name)
+        except BaseException:  # a listener refused it: delete what nobody will know of
+            await self._discard(task)
+            raise
+        return task
 
     async def _discard(self, handle: AsyncTask | AsyncPipe) -> None:
         """Delete a task or pipe that an error or a cancellation is leaving behind; one
@@ -707,7 +717,7 @@ class AsyncRawResponses:
         client = self._client
         token, type_ = client._active_task()
         raw = await client._send_raw(client._delete_task_call(token, type_, timeout, max_retries))
-        client._forget(token)
+        client._forget(token, type_)
         return raw
 
     async def start_task(

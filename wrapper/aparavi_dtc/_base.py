@@ -42,6 +42,7 @@ from ._config import (
     DEFAULT_TIMEOUT,
     AuthScheme,
 )
+from ._events import TaskEvent, TaskListener
 from ._exceptions import APIConnectionError, APITimeoutError, NoActiveTaskError, request_error
 from ._logging import SECRETS, configure, logger
 from ._operations import Call, Operation
@@ -143,6 +144,7 @@ class BaseClient:
         self._headers = ops.plain_headers(merged)
         self.token = None
         self.type = None
+        self._task_listeners: list[TaskListener] = []
 
     def __repr__(self) -> str:
         task = f"task=({mask(self.token)!r}, {self.type!r})" if self.token else "task=None"
@@ -155,12 +157,43 @@ class BaseClient:
             raise NoActiveTaskError(NO_TASK_MESSAGE)
         return self.token, self.type
 
-    def _remember(self, token: str, type_: str) -> None:
-        self.token, self.type = token, type_
+    def on_task(self, listener: TaskListener) -> Callable[[], None]:
+        """Call ``listener`` with a :class:`TaskEvent` for each task this client starts
+        (``start_task``, ``run``, ``process``: as soon as the service answers) and deletes
+        (or finds gone when deleting it); returns a function that removes it.
 
-    def _forget(self, token: str) -> None:
+        Listeners run on the thread that started or deleted the task (a clean-up may run
+        on a thread of its own, through a Ctrl-C), one after another. An exception a
+        listener raises comes out of that call; a task whose start a listener refused is
+        deleted first, so that no task is left that nobody knows of.
+
+        The service has no call that lists tasks: this is how a program keeps a record of
+        its own, to delete later what a crash or a kill left running.
+        """
+        if not callable(listener):
+            raise TypeError(f"listener must be callable, not {type(listener).__name__}")
+        self._task_listeners.append(listener)
+
+        def remove() -> None:
+            if listener in self._task_listeners:
+                self._task_listeners.remove(listener)
+
+        return remove
+
+    def _tell(self, event: TaskEvent) -> None:
+        for listener in list(self._task_listeners):
+            listener(event)
+
+    def _remember(self, token: str, type_: str, name: str | None = None) -> None:
+        """Make the task just started current, and tell the listeners."""
+        self.token, self.type = token, type_
+        self._tell(TaskEvent("started", token, type_, self.base_url, name))
+
+    def _forget(self, token: str, type_: str) -> None:
+        """The task was deleted (or found gone): forget it if current, tell the listeners."""
         if self.token == token:
             self.token = self.type = None
+        self._tell(TaskEvent("deleted", token, type_, self.base_url))
 
     # -- request building ---------------------------------------------------------------
 

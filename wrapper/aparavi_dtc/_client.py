@@ -99,13 +99,18 @@ class Task:
     ) -> Envelope:
         """Cancel and delete the task (DELETE /task).
 
-        When this is the client's current task, the client forgets it.
+        When this is the client's current task, the client forgets it, also when the
+        service answers that the task is gone already (``TaskNotFoundError``).
         """
         client = self._client
-        result = client._send(
-            client._delete_task_call(self.token, self.type, timeout, max_retries)
-        )
-        client._forget(self.token)
+        try:
+            result = client._send(
+                client._delete_task_call(self.token, self.type, timeout, max_retries)
+            )
+        except TaskNotFoundError:
+            client._forget(self.token, self.type)
+            raise
+        client._forget(self.token, self.type)
         return result
 
     def send_to_webhook(
@@ -414,12 +419,17 @@ class AparaviDTC(BaseClient):
             are also stored as ``client.token`` and ``client.type``.
         """
         call = self._start_task_call(pipeline, name, threads, timeout, max_retries)
-        return uninterrupted(lambda: self._started_task(call), self._discard)
+        return uninterrupted(lambda: self._started_task(call, name), self._discard)
 
-    def _started_task(self, call: Call[StartTaskResponse]) -> Task:
+    def _started_task(self, call: Call[StartTaskResponse], name: str | None) -> Task:
         data = self._send(call).data
-        self._remember(data.token, data.type_)
-        return Task(self, data.token, data.type_)
+        task = Task(self, data.token, data.type_)
+        try:
+            self._remember(data.token, data.type_, name)
+        except BaseException:  # a listener refused it: delete what nobody will know of
+            self._discard(task)
+            raise
+        return task
 
     def _discard(self, handle: Task | Pipe) -> None:
         """Delete a task or pipe that an error or an interruption is leaving behind; one
@@ -747,7 +757,7 @@ class RawResponses:
         client = self._client
         token, type_ = client._active_task()
         raw = client._send_raw(client._delete_task_call(token, type_, timeout, max_retries))
-        client._forget(token)
+        client._forget(token, type_)
         return raw
 
     def start_task(

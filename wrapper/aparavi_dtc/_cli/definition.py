@@ -79,7 +79,8 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
             "The API key comes from APARAVI_API_KEY and the service URL from "
             "APARAVI_BASE_URL. Exit codes: 0 ok, 1 task failed, 2 usage, "
             "3 authentication, 4 not found, 5 network or timeout, 6 other API error, "
-            "7 some files failed (process), 130 interrupted."
+            "7 some files failed (process), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM, "
+            "129 by SIGHUP."
         ),
     )
     parser.json_errors = json_errors
