@@ -915,8 +915,10 @@ def test_process_resume_sends_only_what_the_results_file_lacks(
     assert "Processed 1 of 1 files (5 more were done in an earlier run)" in again.stderr
     assert sorted(r["name"] for r in lines_of(out))[-1] == "late.txt"
     assert len(lines_of(out)) == 6
-    afresh = cli("process", str(folder), "--out", str(out), "--json", home=home, url=url)
-    assert json.loads(afresh.stdout)["skipped"] == 0  # without --resume, the file restarts
+    afresh = cli(
+        "process", str(folder), "--out", str(out), "--overwrite", "--json", home=home, url=url
+    )
+    assert json.loads(afresh.stdout)["skipped"] == 0  # --overwrite: the file restarts
     assert len(lines_of(out)) == 6
 
 

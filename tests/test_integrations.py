@@ -147,3 +147,18 @@ def test_without_the_framework_the_import_names_the_extra(
     integration = "langchain" if extra == "langchain" else "llama_index"
     with pytest.raises(ImportError, match=f"pip install 'aparavi-dtc\\[{extra}\\]'"):
         __import__(f"aparavi_dtc.integrations.{integration}")
+
+
+@pytest.mark.parametrize("kind", LOADERS)
+def test_a_results_file_is_replaced_only_with_overwrite(
+    kind: str, client: Any, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "load.jsonl"
+    assert len(load(kind, docs, client=client, results=out)) == 2
+    before = out.read_bytes()
+    with pytest.raises(FileExistsError):
+        load(kind, docs, client=client, results=out, resume=False)
+    assert out.read_bytes() == before
+    again = load(kind, docs / "a.txt", client=client, results=out, resume=False, overwrite=True)
+    assert len(again) == 1
+    assert len(out.read_text().splitlines()) == 1

@@ -156,17 +156,17 @@ def test_an_input_whose_name_needs_escaping_is_known_again(
 def test_the_results_file_is_never_an_input(fake: FakeAparavi, url: str, docs: Path) -> None:
     out = docs / "run.jsonl"  # inside the folder being processed
     process_all("sync", url, docs, results=out)
-    process_all("sync", url, docs, results=out, resume=False)
+    process_all("sync", url, docs, results=out, resume=False, overwrite=True)
     assert "run.jsonl" not in sent_names(fake)
     assert len(lines(out)) == 5
 
 
-def test_resume_false_starts_the_file_afresh(
+def test_overwrite_starts_the_file_afresh(
     fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "run.jsonl"
     process_all("sync", url, docs, results=out)
-    again = process_all("sync", url, docs, results=out, resume=False)
+    again = process_all("sync", url, docs, results=out, resume=False, overwrite=True)
     assert len(again) == 5
     assert len(lines(out)) == 5
 
@@ -276,7 +276,8 @@ def test_two_runs_on_one_results_file_are_refused(
             process_all(kind, url, docs, results=out)
         assert info.value.path == str(out)
         assert len(list(batch)) == 5  # the first run goes on, alone
-    assert len(process_all(kind, url, docs, results=out, resume=False)) == 5  # released
+    again = process_all(kind, url, docs, results=out, resume=False, overwrite=True)
+    assert len(again) == 5  # released
 
 
 HOLDER = textwrap.dedent(
@@ -413,3 +414,37 @@ def test_only_empty_files_left_start_no_task(kind: str, fake: FakeAparavi, url: 
     assert sorted(r.name for r in results) == ["also.txt", "empty.txt"]
     assert all(isinstance(r.error, ValueError) for r in results)
     assert _operations_since(fake, 0) == {}
+
+
+def test_a_results_file_with_lines_is_replaced_only_with_overwrite(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    process_all("sync", url, docs, results=out)
+    before = out.read_bytes()
+    seen = len(fake.requests)
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        with pytest.raises(FileExistsError, match="overwrite=True") as refused:
+            client.process(docs, results=out, resume=False)
+        assert refused.value.filename == str(out)
+        with pytest.raises(ValueError, match="pass resume=False with overwrite=True"):
+            client.process(docs, results=out, overwrite=True)
+        with pytest.raises(TypeError, match="overwrite must be True or False"):
+            client.process(docs, results=out, resume=False, overwrite=1)  # type: ignore[arg-type]
+    assert out.read_bytes() == before
+    assert fake.requests[seen:] == []
+    two = sorted(docs.iterdir())[:2]
+    again = process_all("sync", url, two, results=out, resume=False, overwrite=True)
+    assert len(again) == 2
+    assert len(lines(out)) == 2
+
+
+def test_an_empty_or_missing_results_file_starts_without_a_word(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.touch()
+    assert len(process_all("sync", url, docs, results=empty, resume=False)) == 5
+    missing = tmp_path / "missing.jsonl"
+    assert len(process_all("sync", url, docs, results=missing, resume=False)) == 5
+    assert len(lines(missing)) == 5

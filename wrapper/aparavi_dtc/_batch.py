@@ -14,7 +14,7 @@ import functools
 import os
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
@@ -422,16 +422,22 @@ def plan_batch(
     results: str | os.PathLike[str] | None = None,
     resume: bool = True,
     storage_options: Mapping[str, Any] | None = None,
+    *,
+    overwrite: bool = False,
+    include: str | Sequence[str] | None = None,
+    exclude: str | Sequence[str] | None = None,
 ) -> BatchPlan:
     """Check everything ``process()`` was given and list its files, before anything is sent.
 
     With ``results``, the results file is opened and locked, and (``resume``) the inputs
-    it already holds a successful line for are left out.
+    it already holds a successful line for are left out; without ``resume``, a results file
+    that holds anything is replaced only with ``overwrite``.
 
     Raises:
         ValueError: A bad option, a pipeline whose source is not a webhook, or an input
             that names no file (see :func:`resolve_inputs`).
         TypeError: An option or input of the wrong type.
+        FileExistsError: ``results`` holds lines, and neither ``resume`` nor ``overwrite``.
     """
     from ._checks import check_threads
 
@@ -452,6 +458,13 @@ def plan_batch(
         raise TypeError("on_progress must be callable")
     if not isinstance(resume, bool):
         raise TypeError(f"resume must be True or False, not {resume!r}")
+    if not isinstance(overwrite, bool):
+        raise TypeError(f"overwrite must be True or False, not {overwrite!r}")
+    if resume and overwrite:
+        raise ValueError(
+            "overwrite=True replaces the results file's lines, and resume (True by default) "
+            "goes on from them: pass resume=False with overwrite=True"
+        )
     if results is not None and not isinstance(results, str | os.PathLike):
         raise TypeError(f"results must be a path, not {type(results).__name__}")
     if storage_options is not None and not isinstance(storage_options, Mapping):
@@ -460,7 +473,7 @@ def plan_batch(
     sources = resolve_inputs(inputs, leave_out, storage_options)
     if results is None:
         return BatchPlan(sources, body.to_dict(), concurrency, threads, timeout, on_progress)
-    log = open_results(results, resume=resume)
+    log = open_results(results, resume=resume, overwrite=overwrite)
     left = [source for source in sources if not log.finished(source.input, source.version)]
     skipped = len(sources) - len(left)
     return BatchPlan(

@@ -264,16 +264,23 @@ def cmd_process(ctx: Context) -> ExitCode:
     pipeline = ctx.pipeline() if named else None  # None: the simple parser
     display = batch_display_for(sys.stderr, quiet=report.json_mode, stdout=sys.stdout)
     try:
-        batch = ctx.client.process(
-            args.paths,
-            pipeline,
-            concurrency=args.concurrency,
-            threads=args.threads,
-            timeout=args.timeout,
-            on_progress=display.update,
-            results=args.out,
-            resume=args.resume,
-        )
+        try:
+            batch = ctx.client.process(
+                args.paths,
+                pipeline,
+                concurrency=args.concurrency,
+                threads=args.threads,
+                timeout=args.timeout,
+                on_progress=display.update,
+                results=args.out,
+                resume=args.resume,
+                overwrite=args.overwrite,
+            )
+        except FileExistsError as exc:  # the results file holds an earlier run's lines
+            raise CLIError(
+                f"{exc.filename} holds the results of an earlier run: pass --resume to go "
+                "on from them, or --overwrite to replace them"
+            ) from None
         sink: Sink
         try:
             if args.out is not None:
