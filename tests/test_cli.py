@@ -869,7 +869,8 @@ def test_process_writes_a_json_line_per_input(
     records = lines_of(out)
     assert sorted(r["index"] for r in records) == list(range(5))  # one valid line per input
     assert all(r["ok"] and r["error"] is None for r in records)
-    assert {(r["path"], r["text"]) for r in records} == {
+    texts = [["\n".join(o["text"]) for o in r["results"]["objects"].values()] for r in records]
+    assert {(r["path"], "\n\n".join(t)) for r, t in zip(records, texts, strict=True)} == {
         (str(path), path.read_text()) for path in folder.rglob("*.txt")
     }
     assert "Processed 5 of 5 files" in done.stderr

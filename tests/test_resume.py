@@ -39,6 +39,12 @@ def lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
+def text_of(record: dict[str, Any]) -> str:
+    """A line's text, as ``FileResult.text`` makes it from the objects' pieces."""
+    found = record["results"]["objects"].values()
+    return "\n\n".join("\n".join(item["text"]) for item in found)
+
+
 def sent_names(fake: FakeAparavi, since: int = 0) -> list[str]:
     """The file names the fake received (after its first ``since`` requests), from each
     upload's Content-Disposition."""
@@ -76,7 +82,7 @@ def test_a_resumed_run_sends_only_what_is_missing(
     assert sorted(sent_names(fake, seen)) == ["doc3.txt", "doc4.txt"]
     records = lines(out)
     assert len(records) == 5
-    assert all(r["ok"] and r["text"] == Path(r["input"]).read_text() for r in records)
+    assert all(r["ok"] and text_of(r) == Path(r["input"]).read_text() for r in records)
 
 
 def test_a_batch_says_how_many_were_skipped(
@@ -448,3 +454,33 @@ def test_an_empty_or_missing_results_file_starts_without_a_word(
     missing = tmp_path / "missing.jsonl"
     assert len(process_all("sync", url, docs, results=missing, resume=False)) == 5
     assert len(lines(missing)) == 5
+
+
+def test_a_line_holds_the_text_once(fake: FakeAparavi, url: str, tmp_path: Path) -> None:
+    document = tmp_path / "long.txt"
+    text = "a line of a long document\n" * 40_000  # about 1 MB
+    document.write_text(text)
+    out = tmp_path / "run.jsonl"
+    (result,) = process_all("sync", url, document, results=out)
+    assert result.text == text
+    line = out.read_bytes()
+    assert len(line) < len(json.dumps(text)) + 2_000  # the text, and a little more
+    (record,) = lines(out)
+    [item] = record["results"]["objects"].values()
+    assert "\n".join(item["text"]) == text  # kept, with the answer it came in
+    assert "text" not in record
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_line_written_with_the_text_twice_is_still_read(
+    kind: str, fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "old.jsonl"
+    done = docs / "doc0.txt"
+    old = {"input": str(done), "version": "", "ok": True, "name": "doc0.txt"}
+    old["version"] = f"{done.stat().st_size}:{done.stat().st_mtime_ns}"
+    old |= {"text": "text of doc 0", "results": {"objects": {"1": {"text": ["text of doc 0"]}}}}
+    out.write_text(json.dumps(old) + "\n")
+    again = process_all(kind, url, docs, results=out)
+    assert sorted(r.name for r in again) == [f"doc{i}.txt" for i in range(1, 5)]
+    assert lines(out)[0] == old  # kept as it was

@@ -97,8 +97,9 @@ class FileResult:
     def to_dict(self) -> dict[str, Any]:
         """This result as a JSON object: what a results file holds, one per line.
 
-        ``error`` is None, or the error's ``type``, ``message`` (masked) and, for an answer
-        of the service, ``status_code``.
+        The text is there once, in ``results`` (each object's ``text``, a list of pieces):
+        :attr:`text` is made from it. ``error`` is None, or the error's ``type``,
+        ``message`` (masked) and, for an answer of the service, ``status_code``.
         """
         failure: dict[str, Any] | None = None
         if self.error is not None:
@@ -115,7 +116,6 @@ class FileResult:
             "index": self.index,
             "size": self.size,
             "elapsed": round(self.elapsed, 3),
-            "text": self.text if self.ok else None,
             "results": None if self.results is None else self.results.to_dict(),
             "error": failure,
         }
