@@ -102,3 +102,44 @@ def test_resume_and_overwrite_together_are_a_usage_error(
     assert "not allowed with" in capsys.readouterr().err
     assert not out.exists()
     assert fake.requests == []
+
+
+# -- empty files --------------------------------------------------------------------------
+
+
+def test_an_empty_file_is_skipped_named_and_counted(
+    env: str, fake: FakeAparavi, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (data / "sub" / "empty.txt").touch()
+    out = tmp_path / "run.jsonl"
+    code, _, stderr = run(capsys, str(data), "--out", str(out))
+    assert code == 0, stderr
+    empty = str(data / "sub" / "empty.txt")
+    assert f"{empty}: skipped (empty)" in stderr
+    assert f"Processed 4 of 5 files (1 empty file skipped: {empty})" in stderr
+    [record] = [r for r in lines_of(out) if r["input"] == empty]
+    assert record["skipped"] == "empty"
+    assert sent(fake) == 4
+    seen = len(fake.requests)
+    code, _, stderr = run(capsys, str(data), "--out", str(out), "--resume")
+    assert code == 0, stderr
+    assert len(lines_of(out)) == 5  # no line more for it
+    assert fake.requests[seen:] == []
+    code, stdout, _ = run(capsys, str(data), "--out", str(out), "--overwrite", "--json")
+    assert code == 0
+    summary = json.loads(stdout)
+    assert (summary["succeeded"], summary["failed"], summary["empty"]) == (4, 0, [empty])
+
+
+def test_many_empty_files_are_counted_and_some_named(
+    env: str, fake: FakeAparavi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "blank"
+    folder.mkdir()
+    for index in range(5):
+        (folder / f"e{index}.txt").touch()
+    code, _, stderr = run(capsys, str(folder))
+    assert code == 0, stderr
+    named = ", ".join(str(folder / f"e{index}.txt") for index in range(3))
+    assert f"Processed 0 of 5 files (5 empty files skipped: {named} and 2 more)" in stderr
+    assert fake.requests == []  # nothing to send: no task

@@ -176,3 +176,13 @@ def test_a_results_file_with_the_text_twice_is_still_read(
     out.write_text(json.dumps(old) + "\n")
     documents = load(kind, docs, client=client, results=out)
     assert [d.metadata["source"] for d in documents] == [str(docs / "b.txt")]
+
+
+@pytest.mark.parametrize("kind", LOADERS)
+def test_an_empty_file_is_skipped_not_raised(kind: str, client: Any, docs: Path) -> None:
+    (docs / "empty.txt").touch()
+    documents = load(kind, docs, client=client)
+    assert sorted(d.metadata["source"] for d in documents) == [
+        str(docs / "a.txt"),
+        str(docs / "b.txt"),
+    ]

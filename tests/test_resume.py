@@ -418,8 +418,25 @@ def test_a_nan_in_a_result_is_written_not_refused(tmp_path: Path) -> None:
 def test_only_empty_files_left_start_no_task(kind: str, fake: FakeAparavi, url: str) -> None:
     results = process_all(kind, url, [("empty.txt", b""), ("also.txt", b"")])
     assert sorted(r.name for r in results) == ["also.txt", "empty.txt"]
-    assert all(isinstance(r.error, ValueError) for r in results)
+    assert all(r.ok and r.skipped == "empty" for r in results)
     assert _operations_since(fake, 0) == {}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_empty_file_is_recorded_as_skipped_and_not_tried_again(
+    kind: str, fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    (docs / "empty.txt").touch()
+    out = tmp_path / "run.jsonl"
+    assert len(process_all(kind, url, docs, results=out)) == 6
+    [record] = [r for r in lines(out) if r["name"] == "empty.txt"]
+    assert (record["ok"], record["skipped"], record["error"]) == (True, "empty", None)
+    seen = len(fake.requests)
+    assert process_all(kind, url, docs, results=out) == []  # nothing appended, nothing sent
+    assert len(lines(out)) == 6
+    assert _operations_since(fake, seen) == {}
+    (docs / "empty.txt").write_text("not empty any more")
+    assert [r.name for r in process_all(kind, url, docs, results=out)] == ["empty.txt"]
 
 
 def test_a_results_file_with_lines_is_replaced_only_with_overwrite(

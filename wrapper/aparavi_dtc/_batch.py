@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Literal, Self, TypeAlias
 
 from aparavi_dtc_api import models
 
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 DEFAULT_CONCURRENCY: Final = 4
 #: Seconds between progress reports while bytes are being sent.
 PROGRESS_INTERVAL: Final = 0.25
+#: Why ``process()`` left a file out without sending it (``FileResult.skipped``).
+Skipped: TypeAlias = Literal["empty"]
 #: Errors that concern the batch, not one file: every later upload would meet them too.
 BATCH_ERRORS: Final = (AuthenticationError, TaskNotFoundError)
 
@@ -72,10 +74,14 @@ class FileResult:
     version: str = ""
     """What identifies this state of the file for a resumed run: its size and modification
     time, or a digest of a file given as bytes."""
+    skipped: Skipped | None = None
+    """Why the file was not sent, or None: ``"empty"`` for a file of 0 bytes (the service
+    needs something to process). A skipped file is :attr:`ok`, with no results and no text,
+    and a resumed run does not send it again (unless it changed)."""
 
     @property
     def ok(self) -> bool:
-        """True when the file was processed."""
+        """True when the file did not fail: it was processed, or :attr:`skipped`."""
         return self.error is None
 
     @property
@@ -111,6 +117,7 @@ class FileResult:
             "input": self.input,
             "version": self.version,
             "ok": self.ok,
+            "skipped": self.skipped,
             "name": self.name,
             "path": None if self.path is None else str(self.path),
             "index": self.index,
@@ -121,7 +128,11 @@ class FileResult:
         }
 
     def __repr__(self) -> str:
-        outcome = f"error={self.error!r}" if self.error else f"objects={len(self.objects)}"
+        outcome = f"objects={len(self.objects)}"
+        if self.error is not None:
+            outcome = f"error={self.error!r}"
+        elif self.skipped is not None:
+            outcome = f"skipped={self.skipped!r}"
         return f"FileResult(name={self.name!r}, {outcome}, elapsed={self.elapsed:.3f})"
 
 
@@ -267,10 +278,7 @@ class BatchPlan:
         return [self._empty(source) for source in self.sources]
 
     def _empty(self, source: Source) -> FileResult:
-        error = ValueError(
-            f"file {source.name!r} is empty: the service needs something to process"
-        )
-        return self._result(source, None, error, 0.0)
+        return self._result(source, None, None, 0.0, skipped="empty")
 
     def _upload_call(
         self, template: Call[WebhookResponse], source: Source
@@ -335,6 +343,7 @@ class BatchPlan:
         answer: WebhookResponse | None,
         error: Exception | None,
         elapsed: float,
+        skipped: Skipped | None = None,
     ) -> FileResult:
         self._done += 1
         self._failed += error is not None
@@ -349,6 +358,7 @@ class BatchPlan:
             elapsed,
             source.input,
             source.version,
+            skipped,
         )
         if self._log is not None:
             self._log.write(result.to_dict())
