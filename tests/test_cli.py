@@ -869,7 +869,8 @@ def test_process_writes_a_json_line_per_input(
     records = lines_of(out)
     assert sorted(r["index"] for r in records) == list(range(5))  # one valid line per input
     assert all(r["ok"] and r["error"] is None for r in records)
-    assert {(r["path"], r["text"]) for r in records} == {
+    texts = [["\n".join(o["text"]) for o in r["results"]["objects"].values()] for r in records]
+    assert {(r["path"], "\n\n".join(t)) for r, t in zip(records, texts, strict=True)} == {
         (str(path), path.read_text()) for path in folder.rglob("*.txt")
     }
     assert "Processed 5 of 5 files" in done.stderr
@@ -915,8 +916,10 @@ def test_process_resume_sends_only_what_the_results_file_lacks(
     assert "Processed 1 of 1 files (5 more were done in an earlier run)" in again.stderr
     assert sorted(r["name"] for r in lines_of(out))[-1] == "late.txt"
     assert len(lines_of(out)) == 6
-    afresh = cli("process", str(folder), "--out", str(out), "--json", home=home, url=url)
-    assert json.loads(afresh.stdout)["skipped"] == 0  # without --resume, the file restarts
+    afresh = cli(
+        "process", str(folder), "--out", str(out), "--overwrite", "--json", home=home, url=url
+    )
+    assert json.loads(afresh.stdout)["skipped"] == 0  # --overwrite: the file restarts
     assert len(lines_of(out)) == 6
 
 

@@ -578,6 +578,9 @@ class AsyncAparaviDTC(BaseClient):
         results: str | os.PathLike[str] | None = None,
         resume: bool = True,
         storage_options: Mapping[str, Any] | None = None,
+        overwrite: bool = False,
+        include: str | Sequence[str] | None = None,
+        exclude: str | Sequence[str] | None = None,
     ) -> AsyncBatch:
         """Process many files through one webhook task; see :meth:`AparaviDTC.process`.
 
@@ -598,6 +601,9 @@ class AsyncAparaviDTC(BaseClient):
             results,
             resume,
             storage_options,
+            overwrite=overwrite,
+            include=include,
+            exclude=exclude,
         )
         return AsyncBatch(self._process_files(plan), plan)
 

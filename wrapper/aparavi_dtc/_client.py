@@ -585,6 +585,9 @@ class AparaviDTC(BaseClient):
         results: str | os.PathLike[str] | None = None,
         resume: bool = True,
         storage_options: Mapping[str, Any] | None = None,
+        overwrite: bool = False,
+        include: str | Sequence[str] | None = None,
+        exclude: str | Sequence[str] | None = None,
     ) -> Batch:
         """Process many files through one webhook task, each file its own upload.
 
@@ -616,7 +619,11 @@ class AparaviDTC(BaseClient):
                 whose input and version (size and modification time, or a digest of bytes)
                 already have a successful line are skipped (``Batch.skipped``); failed ones
                 are sent again. The file is locked while the batch runs.
-            resume: False to start the results file afresh.
+            resume: False to start the results file afresh: a file that holds lines is
+                then replaced only with ``overwrite=True``, and refused otherwise
+                (``FileExistsError``, raised here, with nothing sent).
+            overwrite: With ``resume=False``, replace the lines of an existing results
+                file. Nothing a results file holds is replaced without it.
             storage_options: Passed to fsspec for inputs that are URLs (``s3://bucket/
                 prefix/``, ``gs://``, ``az://``, ``memory://``, globs on them): credentials,
                 an endpoint. Objects stream from the store a chunk at a time. Needs the
@@ -624,6 +631,8 @@ class AparaviDTC(BaseClient):
 
         Raises:
             ResultsFileInUseError: Another run is writing ``results`` (raised here).
+            FileExistsError: ``results`` holds lines and ``resume=False`` came without
+                ``overwrite=True`` (raised here).
             PipelineValidationError: The service found errors in the pipeline.
             AuthenticationError: The key was refused (also mid-batch: it ends the batch).
             TaskNotFoundError: The task disappeared mid-batch.
@@ -641,6 +650,9 @@ class AparaviDTC(BaseClient):
             results,
             resume,
             storage_options,
+            overwrite=overwrite,
+            include=include,
+            exclude=exclude,
         )
         return Batch(self._process_files(plan), plan)
 

@@ -167,10 +167,16 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
         "--out", metavar="FILE", help="write one JSON object per file (JSON Lines) as each ends"
     )
     where.add_argument("--out-dir", metavar="DIR", help="write each file's text to DIR/NAME.txt")
-    sub.add_argument(
+    again = sub.add_mutually_exclusive_group()
+    again.add_argument(
         "--resume",
         action="store_true",
         help="with --out: skip the files the file already shows processed, append the rest",
+    )
+    again.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace what --out or --out-dir holds already (without it, process refuses)",
     )
     sub.add_argument(
         "--concurrency", type=int, default=4, help="uploads in flight at once, 1 to 32 (4)"
