@@ -141,37 +141,41 @@ CHECK_ERRORS = [
     (
         lambda: _checks.check_max_retries(-1),
         ValueError,
-        "max_retries must be a whole number >= 0, not -1",
+        "max_retries must be a whole number from 0 to 10, not -1",
     ),
     (
         lambda: _checks.check_max_retries(True),
         ValueError,
-        "max_retries must be a whole number >= 0, not True",
+        "max_retries must be a whole number from 0 to 10, not True",
     ),
     (
         lambda: _checks.check_max_retries(1.0),
         ValueError,
-        "max_retries must be a whole number >= 0, not 1.0",
+        "max_retries must be a whole number from 0 to 10, not 1.0",
     ),
     (
         lambda: _checks.check_timeout(-1),
         ValueError,
-        "timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, not -1",
+        "timeout must be seconds above 0 (at most 1e9), an httpx.Timeout of such seconds, "
+        "or None for no timeout; not -1",
     ),
     (
         lambda: _checks.check_timeout(float("nan")),
         ValueError,
-        "timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, not nan",
+        "timeout must be seconds above 0 (at most 1e9), an httpx.Timeout of such seconds, "
+        "or None for no timeout; not nan",
     ),
     (
         lambda: _checks.check_timeout(True),
         ValueError,
-        "timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, not True",
+        "timeout must be seconds above 0 (at most 1e9), an httpx.Timeout of such seconds, "
+        "or None for no timeout; not True",
     ),
     (
         lambda: _checks.check_timeout("1"),
         ValueError,
-        "timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, not '1'",
+        "timeout must be seconds above 0 (at most 1e9), an httpx.Timeout of such seconds, "
+        "or None for no timeout; not '1'",
     ),
     (
         lambda: _checks.check_headers([]),
@@ -293,15 +297,17 @@ def test_input_checks_return_what_they_accept() -> None:
     assert [_checks.check_max_retries(n) for n in (0, 5)] == [0, 5]
     timeout = httpx.Timeout(5.0, connect=None)
     assert _checks.check_timeout(timeout) is timeout
-    assert [_checks.check_timeout(t) for t in (None, 0, 2.5)] == [None, 0, 2.5]
+    assert [_checks.check_timeout(t) for t in (None, 0.001, 2.5)] == [None, 0.001, 2.5]
+    assert [_checks.check_max_retries(n) for n in (0, 10)] == [0, 10]
     assert _checks.check_api_key(" key-1234\n", "x") == "key-1234"
     assert _checks.check_base_url("https://api.test:8443/v1/") == "https://api.test:8443/v1"
 
 
 @pytest.mark.parametrize("phase", ["connect", "read", "write", "pool"])
 def test_every_phase_of_an_httpx_timeout_is_checked(phase: str) -> None:
-    with pytest.raises(ValueError, match="timeout must be finite seconds"):
-        _checks.check_timeout(httpx.Timeout(5.0, **{phase: float("inf")}))
+    for bad in (float("inf"), 0):
+        with pytest.raises(ValueError, match="timeout must be seconds above 0"):
+            _checks.check_timeout(httpx.Timeout(5.0, **{phase: bad}))
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import functools
 import ipaddress
 import math
 import mimetypes
+import os
 import re
 import urllib.parse
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from typing import Final, TypeAlias
 
 import httpx
 
-from ._config import MAX_CONNECTIONS
+from ._config import MAX_CONNECTIONS, MAX_RETRIES
 
 #: A timeout as httpx takes it: seconds for every phase, an ``httpx.Timeout``, or None.
 TimeoutTypes: TypeAlias = float | httpx.Timeout | None
@@ -87,19 +88,59 @@ def is_loopback(host: str) -> bool:
 
 
 def check_timeout(timeout: TimeoutTypes) -> TimeoutTypes:
-    """``timeout`` as given, once checked: seconds >= 0, an ``httpx.Timeout``, or None."""
+    """``timeout`` as given, once checked: seconds above 0, an ``httpx.Timeout`` of such
+    phases (None for a phase without a bound), or None for no timeout.
+
+    Zero is refused: every request would fail at once, which no one means.
+    """
     if timeout is None:
         return timeout
     if isinstance(timeout, httpx.Timeout):
         phases = (timeout.connect, timeout.read, timeout.write, timeout.pool)
-        if all(phase is None or is_seconds(phase) for phase in phases):
+        if all(phase is None or is_timeout(phase) for phase in phases):
             return timeout
-    elif is_seconds(timeout):
+    elif is_timeout(timeout):
         return timeout
     raise ValueError(
-        f"timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, "
-        f"not {timeout!r}"
+        f"timeout must be seconds above 0 (at most 1e9), an httpx.Timeout of "
+        f"such seconds, or None for no timeout; not {timeout!r}"
     )
+
+
+def is_timeout(value: object) -> bool:
+    """Whether ``value`` can bound a request: seconds (:func:`is_seconds`) above 0."""
+    return is_seconds(value) and value > 0  # type: ignore[operator]
+
+
+def env_timeout(name: str) -> float | None:
+    """Seconds above 0 from the environment variable ``name``; None when it is not set."""
+    text = os.environ.get(name)
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not is_timeout(value):
+        raise ValueError(
+            f"{name} must be seconds above 0 (at most 1e9), not {text!r}; unset it for the default"
+        )
+    return value
+
+
+def env_max_retries(name: str) -> int | None:
+    """A retry count (:func:`check_max_retries`) from the environment variable ``name``;
+    None when it is not set."""
+    text = os.environ.get(name)
+    if text is None:
+        return None
+    try:
+        return check_max_retries(int(text))
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a whole number from 0 to {MAX_RETRIES}, not {text!r}; "
+            "unset it for the default"
+        ) from None
 
 
 #: The longest time the SDK takes: sockets, sleeps and thread waits overflow not far
@@ -127,9 +168,11 @@ def check_seconds(value: object, name: str, *, none_allowed: bool) -> None:
 
 
 def check_max_retries(value: object) -> int:
-    """``value`` as given, once checked: a whole number >= 0."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"max_retries must be a whole number >= 0, not {value!r}")
+    """``value`` as given, once checked: a whole number from 0 to :data:`MAX_RETRIES`."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_RETRIES:
+        raise ValueError(
+            f"max_retries must be a whole number from 0 to {MAX_RETRIES}, not {value!r}"
+        )
     return value
 
 
