@@ -128,9 +128,7 @@ class BaseClient:
             max_retries = DEFAULT_MAX_RETRIES if from_env is None else from_env
         self.max_retries = check_max_retries(max_retries)
         """How many times a failed request may be retried (0 to 10)."""
-        self.base_url = check_base_url(
-            base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-        )
+        self.base_url = self._base_url(base_url)
         upload_timeout: TimeoutTypes
         if isinstance(timeout, NotGiven):
             seconds = env_timeout(TIMEOUT_ENV)
@@ -164,6 +162,26 @@ class BaseClient:
         self._headers = ops.plain_headers(merged)
         self.token = None
         self.type = None
+
+    @staticmethod
+    def _base_url(given: str | None) -> str:
+        """``given``, else ``$APARAVI_BASE_URL``, else production, once checked. An empty
+        one is refused: a script whose variable is unset must not send its key to
+        production."""
+        if given is not None:
+            return check_base_url(
+                given,
+                if_empty=f"pass None for ${BASE_URL_ENV} or {DEFAULT_BASE_URL}, or the "
+                "service URL",
+            )
+        url = os.environ.get(BASE_URL_ENV)
+        if url is None:
+            return DEFAULT_BASE_URL
+        return check_base_url(
+            url,
+            BASE_URL_ENV,
+            if_empty=f"unset it for {DEFAULT_BASE_URL}, or set it to the service URL",
+        )
 
     def __repr__(self) -> str:
         task = f"task=({mask(self.token)!r}, {self.type!r})" if self.token else "task=None"

@@ -15,7 +15,7 @@ from typing import Final, TypeAlias
 
 import httpx
 
-from ._config import MAX_CONNECTIONS, MAX_RETRIES
+from ._limits import MAX_CONNECTIONS, MAX_RETRIES, MAX_SECONDS, MAX_THREADS
 
 #: A timeout as httpx takes it: seconds for every phase, an ``httpx.Timeout``, or None.
 TimeoutTypes: TypeAlias = float | httpx.Timeout | None
@@ -52,26 +52,32 @@ def check_api_key(key: object, source: str) -> str:
     return key
 
 
-def check_base_url(url: str) -> str:
-    """``url`` without a trailing slash: http(s), a host, no credentials, TLS off loopback."""
+def check_base_url(url: str, name: str = "base_url", *, if_empty: str = "") -> str:
+    """``url`` without a trailing slash: http(s), a host, no credentials, TLS off loopback.
+
+    Messages call it ``name`` (an argument, an option, an environment variable); an
+    empty or blank ``url`` is an error that says ``if_empty``: what to do instead.
+    """
     if not isinstance(url, str):
-        raise TypeError(f"base_url must be a string, not {type(url).__name__}")
+        raise TypeError(f"{name} must be a string, not {type(url).__name__}")
+    if not url.strip():
+        raise ValueError(f"{name} is empty: {if_empty or 'give the service URL'}")
     if _CONTROL.search(url) or " " in url:
-        raise ValueError(f"base_url must not contain spaces or control characters: {url!r}")
+        raise ValueError(f"{name} must not contain spaces or control characters: {url!r}")
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ValueError(f"base_url must be an http(s) URL with a host, not {url!r}")
+        raise ValueError(f"{name} must be an http(s) URL with a host, not {url!r}")
     try:
         parsed.port  # noqa: B018 - urlsplit checks the port only when asked for it
     except ValueError:
-        raise ValueError(f"base_url has a bad port: {url!r}") from None
+        raise ValueError(f"{name} has a bad port (0 to 65535): {url!r}") from None
     if parsed.query or parsed.fragment:
-        raise ValueError(f"base_url must not have a query or a fragment: {url!r}")
+        raise ValueError(f"{name} must not have a query or a fragment: {url!r}")
     if parsed.username or parsed.password:
-        raise ValueError("base_url must not contain credentials; pass api_key instead")
+        raise ValueError(f"{name} must not contain credentials: the API key goes apart")
     if parsed.scheme == "http" and not is_loopback(parsed.hostname):
         raise ValueError(
-            f"base_url {url!r} uses plain http to a host that is not loopback: the API key "
+            f"{name} {url!r} uses plain http to a host that is not loopback: the API key "
             "would travel in clear. Use https."
         )
     return url.rstrip("/")
@@ -141,11 +147,6 @@ def env_max_retries(name: str) -> int | None:
             f"{name} must be a whole number from 0 to {MAX_RETRIES}, not {text!r}; "
             "unset it for the default"
         ) from None
-
-
-#: The longest time the SDK takes: sockets, sleeps and thread waits overflow not far
-#: above it (about 9.2e9 s), and with a raw OverflowError.
-MAX_SECONDS = 1e9
 
 
 def is_seconds(value: object) -> bool:
@@ -223,13 +224,13 @@ def check_name(name: object) -> str | None:
 
 
 def check_threads(threads: object) -> int | None:
-    """An optional thread count: None or an int from 1 to 16."""
+    """An optional thread count: None or an int from 1 to :data:`MAX_THREADS`."""
     if threads is None:
         return None
     if not isinstance(threads, int) or isinstance(threads, bool):
-        raise TypeError(f"threads must be an int from 1 to 16, not {threads!r}")
-    if not 1 <= threads <= 16:
-        raise ValueError(f"threads must be from 1 to 16, not {threads}")
+        raise TypeError(f"threads must be an int from 1 to {MAX_THREADS}, not {threads!r}")
+    if not 1 <= threads <= MAX_THREADS:
+        raise ValueError(f"threads must be from 1 to {MAX_THREADS}, not {threads}")
     return threads
 
 

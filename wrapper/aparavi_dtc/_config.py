@@ -6,6 +6,8 @@ from typing import Final, Literal
 
 import httpx
 
+from ._limits import MAX_CONNECTIONS
+
 DEFAULT_BASE_URL: Final = "https://eaas.aparavi.com"
 API_KEY_ENV: Final = "APARAVI_API_KEY"
 BASE_URL_ENV: Final = "APARAVI_BASE_URL"
@@ -22,15 +24,12 @@ DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
 #: so an unreachable or stalled service still fails fast. A timeout the user gives (an
 #: argument or APARAVI_TIMEOUT) bounds uploads as every other request.
 DEFAULT_UPLOAD_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0, read=600.0)
-#: Connections per client, all kept alive so that polls reuse them: the sync client's
-#: httpx pool and the async client's aiohttp pool.
-MAX_CONNECTIONS: Final = 32
+#: Connections per client (``_limits.MAX_CONNECTIONS``), all kept alive so that polls
+#: reuse them: the sync client's httpx pool and the async client's aiohttp pool.
 DEFAULT_LIMITS: Final = httpx.Limits(
     max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
 )
 DEFAULT_MAX_RETRIES: Final = 2
-#: More retries than this only hide an outage: with backoff, 10 already take over a minute.
-MAX_RETRIES: Final = 10
 #: Per-task work kept for the tasks polled most recently (a parsed URL, a redactor), so
 #: that polling a thousand tasks does not redo it: a few MB at most.
 CACHED_TASKS: Final = 2048
