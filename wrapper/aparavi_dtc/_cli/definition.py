@@ -14,8 +14,12 @@ from aparavi_dtc._limits import MAX_CONNECTIONS, MAX_RETRIES, MAX_SECONDS, MAX_T
 from .commands import (
     cmd_delete,
     cmd_mock,
+    cmd_pipe_create,
+    cmd_pipe_delete,
+    cmd_pipe_process,
     cmd_pipelines,
     cmd_run,
+    cmd_services,
     cmd_start,
     cmd_status,
     cmd_upload,
@@ -173,10 +177,13 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
     _global_options(shared, defaults=False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, run: Callable[[Context], ExitCode], help: str) -> Any:
-        sub = commands.add_parser(name, help=help, description=help, parents=[shared])
+    def command(
+        name: str, run: Callable[[Context], ExitCode] | None, help: str, within: Any = commands
+    ) -> Any:
+        sub = within.add_parser(name, help=help, description=help, parents=[shared])
         sub.json_errors = json_errors
-        sub.set_defaults(run=run)
+        if run is not None:
+            sub.set_defaults(run=run)
         return sub
 
     def pipeline_options(sub: Any, *, then_files: bool = False) -> None:
@@ -289,6 +296,34 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
     sub.add_argument(
         "--timeout", action=_Checked, check=_seconds, help="seconds the whole batch may take"
     )
+    sub = command("pipe", None, "create a persistent pipe, process files through it, delete it")
+    pipe = sub.add_subparsers(dest="pipe_command", required=True, metavar="PIPE_COMMAND")
+    sub = command(
+        "create",
+        cmd_pipe_create,
+        "create a pipe and print its token (a secret: keep it like the key)",
+        pipe,
+    )
+    pipeline_options(sub)
+    sub.add_argument("--name", help="a name for the pipe")
+    sub = command(
+        "process",
+        cmd_pipe_process,
+        "process files through the pipe --token names, or through a pipe made for them "
+        "and deleted after (PIPELINE or --pipeline NAME)",
+        pipe,
+    )
+    pipeline_options(sub, then_files=True)
+    sub.add_argument("files", nargs="*", metavar="FILE", help="files to process")
+    sub.add_argument(
+        "--token", help="the pipe to use (with it, every argument is a file to process)"
+    )
+    sub = command("delete", cmd_pipe_delete, "delete the pipe --token names", pipe)
+    sub.add_argument("--token", required=True, help="the pipe to delete")
+    sub = command(
+        "services", cmd_services, "list the components pipelines can use, or describe one"
+    )
+    sub.add_argument("name", nargs="?", metavar="NAME", help="print this component as JSON")
     command("version", cmd_version, "show the service's version")
     sub = command("pipelines", cmd_pipelines, "list the predefined pipelines, or print one")
     sub.add_argument("name", nargs="?", metavar="NAME", help="print this pipeline's JSON")
