@@ -9,7 +9,10 @@ import http.server
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,10 +22,19 @@ import pytest
 import yaml
 from prism import running_prism
 
+from aparavi_dtc import AparaviDTC
 from aparavi_dtc.testing import FakeAparavi, spec_path
-from aparavi_dtc.testing._verify import RECORDED_TOKEN, recordings, verify
+from aparavi_dtc.testing._verify import RECORDED_TOKEN, VerifyReport, recordings
+from aparavi_dtc.testing._verify import verify as verify_with
 
 KEY = "verify-key-0123456789abcdef"
+
+
+def verify(url: str, key: str, **options: Any) -> VerifyReport:
+    with AparaviDTC(key, base_url=url, max_retries=0) as client:
+        return verify_with(client, **options)
+
+
 Answer = tuple[int, Any]  # status, body (JSON, or bytes as they are)
 
 
@@ -34,6 +46,13 @@ def fake_answers() -> dict[str, Answer]:
         headers={"Authorization": KEY},
     )
     return {path: (200, client.get(path).json()) for path in ("/version", "/status", "/services")}
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client interrupted on purpose drops its connection
 
 
 @contextlib.contextmanager
@@ -65,8 +84,7 @@ def service(
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = _QuietServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -251,3 +269,68 @@ def test_the_report_as_json_names_every_operation() -> None:
         }
     ]
     assert copy.deepcopy(shown["operations"][1])["conforms"] is True
+
+
+# -- aparavi-dtc verify ------------------------------------------------------------------
+
+SCRIPT = str(Path(sys.executable).parent / "aparavi-dtc")
+
+
+def cli_env(url: str, home: Path) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
+    return environ | {
+        "APARAVI_API_KEY": KEY,
+        "APARAVI_BASE_URL": url,
+        "XDG_CONFIG_HOME": str(home),
+    }
+
+
+def test_the_command_names_each_drift_and_exits_8(tmp_path: Path) -> None:
+    answers = fake_answers()
+    answers["/version"][1]["data"]["version"] = 7
+    answers["/version"][1]["data"]["region"] = "eu"
+    with service(answers) as (url, _):
+        done = subprocess.run(
+            [SCRIPT, "verify"], env=cli_env(url, tmp_path), capture_output=True, text=True
+        )
+        allowed = subprocess.run(
+            [SCRIPT, "verify", "--allow-new-fields", "--json"],
+            env=cli_env(url, tmp_path),
+            capture_output=True,
+            text=True,
+        )
+    assert done.returncode == 8, done.stderr
+    assert "getVersion: HTTP 200, DRIFT\n  type mismatch data.version: integer" in done.stdout
+    assert "  new field data.region: string, not in the spec" in done.stdout
+    assert done.stdout.rstrip().endswith("The service drifted")
+    assert allowed.returncode == 8  # the type mismatch still fails the run
+    shown = json.loads(allowed.stdout)
+    assert [each["conforms"] for each in shown["operations"]] == [False, True, True]
+    assert [d["kind"] for d in shown["operations"][0]["drift"]] == ["type mismatch", "new field"]
+
+
+def test_sigterm_while_the_command_reads_its_task_deletes_the_task(tmp_path: Path) -> None:
+    answers = fake_answers()
+    answers["PUT /task"] = (200, {"status": "OK", "data": {"token": "t" * 24, "type": "cpu"}})
+    answers["GET /task"] = (200, {"status": "OK", "data": {"status": "Running"}})
+    answers["DELETE /task"] = (200, {"status": "OK", "data": {}})
+    running: list[subprocess.Popen[str]] = []
+
+    def stop(method: str, path: str) -> None:
+        if (method, path) == ("GET", "/task"):
+            running[0].send_signal(signal.SIGTERM)
+            time.sleep(0.5)  # the signal arrives while the answer is awaited
+
+    with service(answers, stop) as (url, seen):
+        proc = subprocess.Popen(
+            [SCRIPT, "verify", "--with-task"],
+            env=cli_env(url, tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        running.append(proc)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert ("DELETE", "/task") in seen
+    assert "t" * 24 not in err

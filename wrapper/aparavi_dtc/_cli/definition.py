@@ -30,6 +30,7 @@ from .context import Context
 from .display import to_json
 from .process import cmd_process
 from .status import ExitCode
+from .verify import cmd_verify
 
 __all__ = ["parser", "wants_json"]
 
@@ -164,7 +165,8 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
             "The API key comes from APARAVI_API_KEY and the service URL from "
             "APARAVI_BASE_URL. Exit codes: 0 ok, 1 task failed, 2 usage, "
             "3 authentication, 4 not found, 5 network or timeout, 6 other API error, "
-            "7 some files failed (process), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM, "
+            "7 some files failed (process), 8 the service drifted from the spec (verify), "
+            "130 interrupted (Ctrl-C), 143 stopped by SIGTERM, "
             "129 by SIGHUP."
         ),
     )
@@ -324,6 +326,28 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
         "services", cmd_services, "list the components pipelines can use, or describe one"
     )
     sub.add_argument("name", nargs="?", metavar="NAME", help="print this component as JSON")
+    sub = command(
+        "verify",
+        cmd_verify,
+        "check that the service answers as the shipped spec says (starts nothing unless asked)",
+    )
+    task_options(sub)
+    sub.add_argument(
+        "--with-task",
+        action="store_true",
+        help="also start the smallest task, read it and delete it",
+    )
+    sub.add_argument(
+        "--with-upload", action="store_true", help="also send that task one line of text"
+    )
+    sub.add_argument(
+        "--allow-new-fields",
+        action="store_true",
+        help="fields the spec does not name are shown but do not fail the run",
+    )
+    sub.add_argument(
+        "--record", metavar="DIR", help="save every answer in DIR, the key and tokens replaced"
+    )
     command("version", cmd_version, "show the service's version")
     sub = command("pipelines", cmd_pipelines, "list the predefined pipelines, or print one")
     sub.add_argument("name", nargs="?", metavar="NAME", help="print this pipeline's JSON")

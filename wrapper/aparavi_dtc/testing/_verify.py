@@ -26,11 +26,14 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from .._redact import Redactor
+
+if TYPE_CHECKING:
+    from aparavi_dtc import AparaviDTC
 
 __all__ = ["Drift", "OperationReport", "VerifyReport", "check_answer", "recordings", "verify"]
 
@@ -189,11 +192,19 @@ def _check(spec: Mapping[str, Any], value: Any, schema: Any, where: str) -> list
     if not isinstance(schema, dict) or not schema:
         return []
     options = schema.get("anyOf") or schema.get("oneOf")
-    if options:  # the branch that fits best: fewest drifts, the worst kinds counted first
-        tries = [_check(spec, value, option, where) for option in options]
+    if options:  # the branch that fits best: its constants match, then fewest drifts
+        tries = [
+            (_constants_missed(spec, value, option), _check(spec, value, option, where))
+            for option in options
+        ]
         return min(
-            tries, key=lambda found: (sum(d.kind != "new field" for d in found), len(found))
-        )
+            tries,
+            key=lambda tried: (
+                tried[0],
+                sum(d.kind != "new field" for d in tried[1]),
+                len(tried[1]),
+            ),
+        )[1]
     found: list[Drift] = []
     for part in schema.get("allOf") or []:
         found += _check(spec, value, part, where)
@@ -221,6 +232,22 @@ def _check(spec: Mapping[str, Any], value: Any, schema: Any, where: str) -> list
                     seen.add(drift)
                     found.append(drift)
     return found
+
+
+def _constants_missed(spec: Mapping[str, Any], value: Any, schema: Any) -> int:
+    """How many of the fields ``schema`` fixes (``const``, as an envelope's ``status:
+    Error``) ``value`` holds otherwise: a branch of ``anyOf`` whose constants do not match is
+    not the one the answer is."""
+    schema = _resolve(spec, schema)
+    if not isinstance(value, dict) or not isinstance(schema, dict):
+        return 0
+    properties = schema.get("properties") or {}
+    return sum(
+        1
+        for name, field in properties.items()
+        if "const" in (_resolve(spec, field) or {})
+        and value.get(name) != _resolve(spec, field)["const"]
+    )
 
 
 def _check_object(
@@ -283,8 +310,7 @@ class _Recorder:
 
 
 def verify(
-    base_url: str | None = None,
-    api_key: str | None = None,
+    client: AparaviDTC | None = None,
     *,
     task: tuple[str, str] | None = None,
     with_task: bool = False,
@@ -294,11 +320,12 @@ def verify(
     ready_timeout: float = 120.0,
     spec: Path | None = None,
 ) -> VerifyReport:
-    """Check what the service at ``base_url`` answers against the shipped spec.
+    """Check what the service answers against the shipped spec.
 
     Args:
-        base_url: The service (default: ``APARAVI_BASE_URL``, then production).
-        api_key: The key (default: ``APARAVI_API_KEY``).
+        client: The client to call the service with (its base URL, key, timeouts and
+            retries); default: ``AparaviDTC()``, from ``APARAVI_API_KEY`` and
+            ``APARAVI_BASE_URL``, closed at the end.
         task: ``(token, type)`` of a task to read (``getTask``); nothing else is done to it.
         with_task: Also start the smallest task (the simple parser), read it and delete it.
         with_upload: Also send the started task one line of text (implies ``with_task``).
@@ -312,75 +339,96 @@ def verify(
 
     A task it starts is deleted before it returns, also when it is interrupted.
     """
-    from aparavi_dtc import AparaviDTC, AparaviError, pipelines
+    from aparavi_dtc import AparaviDTC
+
+    if client is None:
+        with AparaviDTC() as made:
+            return _verify(
+                made, task, with_task, with_upload, allow_new_fields, record, ready_timeout, spec
+            )
+    return _verify(
+        client, task, with_task, with_upload, allow_new_fields, record, ready_timeout, spec
+    )
+
+
+def _verify(
+    client: AparaviDTC,
+    task: tuple[str, str] | None,
+    with_task: bool,
+    with_upload: bool,
+    allow_new_fields: bool,
+    record: str | Path | None,
+    ready_timeout: float,
+    spec: Path | None,
+) -> VerifyReport:
+    from aparavi_dtc import AparaviError, pipelines
     from aparavi_dtc._sentinel import NOT_GIVEN
     from aparavi_dtc._shield import uninterrupted
 
     contract = load_spec(spec)
     reports: list[OperationReport] = []
-    with AparaviDTC(api_key, base_url=base_url) as client:
-        folder = Path(record) if record is not None else None
-        recorder = _Recorder(folder, Redactor(client._api_key))
+    folder = Path(record) if record is not None else None
+    recorder = _Recorder(folder, Redactor(client._api_key))
 
-        def check(operation: str, send: Callable[[], Any]) -> Any:
+    def check(operation: str, send: Callable[[], Any]) -> Any:
+        try:
+            raw = send()
+        except AparaviError as exc:
+            reports.append(OperationReport(operation, None, (), _reason(exc)))
+            return None
+        started = _started(raw) if operation == "startTask" else None
+        if started is not None:  # replaced in this answer already
+            recorder.secret(started[0])
+        recorder.save(operation, raw.status_code, raw.content)
+        drift = check_answer(contract, operation, raw.status_code, raw.content)
+        reports.append(
+            OperationReport(operation, raw.status_code, tuple(drift), None, allow_new_fields)
+        )
+        return raw
+
+    def get_task(token: str, type_: str) -> Any:
+        return client._send_raw(client._get_task_call(token, type_, NOT_GIVEN, NOT_GIVEN))
+
+    check("getVersion", client.with_raw_response.version)
+    check("getStatus", client.with_raw_response.status)
+    check("getServices", client.with_raw_response.services)
+    if task is not None:
+        recorder.secret(task[0])
+        check("getTask", lambda: get_task(*task))
+    if with_task or with_upload:
+        raw = check(
+            "startTask", lambda: client.with_raw_response.start_task(pipelines.simple_parser())
+        )
+        started = _started(raw)
+        if started is not None:
+            token, type_ = started
+
+            def delete() -> None:
+                check(
+                    "deleteTask",
+                    lambda: client._send_raw(
+                        client._delete_task_call(token, type_, NOT_GIVEN, NOT_GIVEN)
+                    ),
+                )
+
             try:
-                raw = send()
-            except AparaviError as exc:
-                reports.append(OperationReport(operation, None, (), _reason(exc)))
-                return None
-            started = _started(raw) if operation == "startTask" else None
-            if started is not None:  # replaced in this answer already
-                recorder.secret(started[0])
-            recorder.save(operation, raw.status_code, raw.content)
-            drift = check_answer(contract, operation, raw.status_code, raw.content)
-            reports.append(
-                OperationReport(operation, raw.status_code, tuple(drift), None, allow_new_fields)
-            )
-            return raw
-
-        def get_task(token: str, type_: str) -> Any:
-            return client._send_raw(client._get_task_call(token, type_, NOT_GIVEN, NOT_GIVEN))
-
-        check("getVersion", client.with_raw_response.version)
-        check("getStatus", client.with_raw_response.status)
-        check("getServices", client.with_raw_response.services)
-        if task is not None:
-            recorder.secret(task[0])
-            check("getTask", lambda: get_task(*task))
-        if with_task or with_upload:
-            raw = check(
-                "startTask", lambda: client.with_raw_response.start_task(pipelines.simple_parser())
-            )
-            started = _started(raw)
-            if started is not None:
-                token, type_ = started
-
-                def delete() -> None:
+                check("getTask", lambda: get_task(token, type_))
+                if with_upload and _ready(lambda: get_task(token, type_), ready_timeout):
                     check(
-                        "deleteTask",
+                        "sendToWebhook",
                         lambda: client._send_raw(
-                            client._delete_task_call(token, type_, NOT_GIVEN, NOT_GIVEN)
+                            client._webhook_call(
+                                token,
+                                type_,
+                                None,
+                                "aparavi-dtc verify\n",
+                                NOT_GIVEN,
+                                NOT_GIVEN,
+                            )
                         ),
                     )
-
-                try:
-                    check("getTask", lambda: get_task(token, type_))
-                    if with_upload and _ready(lambda: get_task(token, type_), ready_timeout):
-                        check(
-                            "sendToWebhook",
-                            lambda: client._send_raw(
-                                client._webhook_call(
-                                    token,
-                                    type_,
-                                    None,
-                                    "aparavi-dtc verify\n",
-                                    NOT_GIVEN,
-                                    NOT_GIVEN,
-                                )
-                            ),
-                        )
-                finally:
-                    uninterrupted(delete)
+            finally:
+                uninterrupted(delete)
     return VerifyReport(client.base_url, tuple(reports))
 
 
