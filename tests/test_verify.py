@@ -22,7 +22,7 @@ import pytest
 import yaml
 from prism import running_prism
 
-from aparavi_dtc import AparaviDTC
+from aparavi_dtc import AparaviDTC, pipelines
 from aparavi_dtc.testing import FakeAparavi, spec_path
 from aparavi_dtc.testing._verify import RECORDED_TOKEN, VerifyReport, recordings
 from aparavi_dtc.testing._verify import verify as verify_with
@@ -334,3 +334,28 @@ def test_sigterm_while_the_command_reads_its_task_deletes_the_task(tmp_path: Pat
     assert proc.returncode == 143, err
     assert ("DELETE", "/task") in seen
     assert "t" * 24 not in err
+
+
+def test_a_fake_from_a_recording_answers_as_the_recorded_service(tmp_path: Path) -> None:
+    answers = fake_answers()
+    answers["/version"][1]["data"]["version"] = "9.9.9-recorded"
+    answers["/version"][1]["data"]["region"] = "eu-1"  # what the spec does not know yet
+    with service(answers) as (url, _):
+        verify(url, KEY, record=tmp_path / "rec")
+
+    fake = FakeAparavi.from_recording(tmp_path / "rec", api_key=KEY)
+    with AparaviDTC(KEY, transport=fake.transport()) as client:
+        version = client.version()
+        assert version.data.version == "9.9.9-recorded"
+        assert version.data["region"] == "eu-1"
+        task = client.start_task(pipelines.simple_parser())  # tasks stay the fake's own
+        task.delete()
+    assert fake.tasks == {}
+
+
+def test_a_recording_of_another_kind_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "01-listEverything.json").write_text(
+        json.dumps({"operation": "listEverything", "status_code": 200, "json": {}})
+    )
+    with pytest.raises(ValueError, match="unknown operation 'listEverything'"):
+        FakeAparavi.from_recording(tmp_path)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -462,7 +463,7 @@ def _ready(read: Callable[[], Any], timeout: float) -> bool:
         time.sleep(0.5)
 
 
-def recordings(folder: str | Path) -> Iterator[tuple[str, int, Any]]:
+def recordings(folder: str | os.PathLike[str]) -> Iterator[tuple[str, int, Any]]:
     """The answers :func:`verify` recorded in ``folder``: ``(operationId, status, body)``,
     the body JSON (or text), in the order they were seen."""
     for path in sorted(Path(folder).glob("*.json")):
