@@ -31,6 +31,7 @@ from ._response import RawResponse
 from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._shield import shielded
+from ._telemetry import operation_span
 from ._transports import HttpxSender, Sender, default_sender
 from ._uploads import FileInput
 
@@ -308,11 +309,13 @@ class AsyncAparaviDTC(BaseClient):
         await self._sender.aclose()
 
     async def _send(self, call: Call[M]) -> M:
-        status, headers, content, _, _ = await self._exchange(call)
-        return self._handle(call, status, headers, content)
+        with operation_span(call) as call:  # traced when a tracer provider is set
+            status, headers, content, _, _ = await self._exchange(call)
+            return self._handle(call, status, headers, content)
 
     async def _send_raw(self, call: Call[M]) -> RawResponse[M]:
-        status, headers, content, elapsed, attempts = await self._exchange(call)
+        with operation_span(call) as call:
+            status, headers, content, elapsed, attempts = await self._exchange(call)
         return RawResponse(call, status, headers, content, elapsed, attempts, self.strict)
 
     async def _exchange(self, call: Call[M]) -> tuple[int, Mapping[str, str], bytes, float, int]:

@@ -19,7 +19,7 @@ import httpx
 from aparavi_dtc_api.types import UNSET
 
 from . import _operations as ops
-from . import _retry
+from . import _retry, _telemetry
 from ._checks import (
     TimeoutTypes,
     check_api_key,
@@ -454,6 +454,7 @@ class BaseClient:
         return delay
 
     def _log_retry(self, call: Call[Any], attempt: int, why: str, delay: float) -> None:
+        _telemetry.retried(attempt, why, delay)
         if logger.isEnabledFor(logging.INFO):
             logger.info(
                 "%s %s: %s on attempt %d, retrying in %.2fs",
@@ -465,6 +466,7 @@ class BaseClient:
             )
 
     def _log_response(self, call: Call[Any], attempt: int, status: int, elapsed: float) -> None:
+        _telemetry.answered(attempt, status)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d (attempt %d, %.3fs)",

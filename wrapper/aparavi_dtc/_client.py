@@ -31,6 +31,7 @@ from ._response import RawResponse
 from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._shield import uninterrupted
+from ._telemetry import operation_span
 from ._transports import SyncSender, default_sync_sender
 from ._uploads import FileInput
 
@@ -311,11 +312,13 @@ class AparaviDTC(BaseClient):
         self._sender.close()
 
     def _send(self, call: Call[M]) -> M:
-        status, headers, content, _, _ = self._exchange(call)
-        return self._handle(call, status, headers, content)
+        with operation_span(call) as call:  # traced when a tracer provider is set
+            status, headers, content, _, _ = self._exchange(call)
+            return self._handle(call, status, headers, content)
 
     def _send_raw(self, call: Call[M]) -> RawResponse[M]:
-        status, headers, content, elapsed, attempts = self._exchange(call)
+        with operation_span(call) as call:
+            status, headers, content, elapsed, attempts = self._exchange(call)
         return RawResponse(call, status, headers, content, elapsed, attempts, self.strict)
 
     def _exchange(self, call: Call[M]) -> tuple[int, Mapping[str, str], bytes, float, int]:
