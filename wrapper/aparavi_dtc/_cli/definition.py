@@ -24,6 +24,7 @@ from .context import Context
 from .display import to_json
 from .process import cmd_process
 from .status import ExitCode
+from .tasks import cmd_tasks
 
 __all__ = ["parser", "wants_json"]
 
@@ -177,6 +178,18 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
     )
     sub.add_argument("--threads", type=int, help="threads for the task, 1 to 16")
     sub.add_argument("--timeout", type=float, help="seconds the whole batch may take")
+    sub = command(
+        "tasks",
+        cmd_tasks,
+        "list the tasks aparavi-dtc started and has not deleted, with their status",
+    )
+    sub.add_argument(
+        "--delete",
+        nargs="*",
+        type=int,
+        metavar="N",
+        help="delete the tasks numbered N (as listed), or all of them",
+    )
     command("version", cmd_version, "show the service's version")
     sub = command("pipelines", cmd_pipelines, "list the predefined pipelines, or print one")
     sub.add_argument("name", nargs="?", metavar="NAME", help="print this pipeline's JSON")
