@@ -185,3 +185,29 @@ def test_a_recorded_task_masks_its_token() -> None:
     assert token not in repr(task)
     assert Recorded.from_file(task.to_file()) == task
     assert Recorded.from_file({"token": "t"}) is None
+
+
+def test_commands_recording_at_once_lose_nothing(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from aparavi_dtc._cli.tasks import Recorded, add_task, drop_task, read_tasks
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    tokens = [f"tok-{index:04d}" for index in range(24)]
+
+    def started(token: str) -> None:
+        add_task(Recorded(token, "cpu", "https://x", "2026-01-01T00:00:00Z", "aparavi-dtc run"))
+
+    def each(work: object, of: list[str]) -> None:
+        threads = [threading.Thread(target=work, args=(token,)) for token in of]  # type: ignore[arg-type]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    each(started, tokens)
+    assert sorted(task.token for task in read_tasks()) == tokens
+    each(drop_task, tokens[::2])
+    assert sorted(task.token for task in read_tasks()) == tokens[1::2]
