@@ -146,7 +146,7 @@ def test_delete_by_number(service: FakeService, home: Path) -> None:
     assert [entry["command"] for entry in recorded(home)][1:] == ["run tok-a"]
     wrong = cli("tasks", "--delete", "7", home=home, url=service.url)
     assert wrong.returncode == 2
-    assert "no task numbered 7: `aparavi-dtc tasks` numbers them 1 to 2" in wrong.stderr
+    assert "no task numbered 7: 2 tasks are recorded, numbered 1 to 2" in wrong.stderr
 
 
 def test_a_corrupt_record_is_one_error_line(service: FakeService, home: Path) -> None:

@@ -286,8 +286,10 @@ def cmd_tasks(ctx: Context) -> ExitCode:
     if numbers:
         wrong = [n for n in numbers if not 1 <= n <= len(tasks)]
         if wrong:
-            have = f"them 1 to {len(tasks)}" if tasks else "none: no task is recorded"
-            raise CLIError(f"no task numbered {wrong[0]}: `aparavi-dtc tasks` numbers {have}")
+            have = {0: "no task is recorded", 1: "1 task is recorded, number 1"}.get(
+                len(tasks), f"{len(tasks)} tasks are recorded, numbered 1 to {len(tasks)}"
+            )
+            raise CLIError(f"no task numbered {wrong[0]}: {have} (`aparavi-dtc tasks`)")
     saved = read_session() if tasks else None
     current = saved["token"] if saved is not None else None
     chosen = set(numbers or range(1, len(tasks) + 1)) if numbers is not None else set()
