@@ -142,6 +142,7 @@ def test_a_failed_delete_says_how_to_delete_the_task(
     assert proc.returncode == 143, stderr
     assert "the task was deleted" not in stderr
     assert "could not be deleted" in stderr
+    assert "aparavi-dtc tasks --delete 1" in stderr
     assert len(service.tasks) == 1
     (token,) = service.tasks
     assert token not in stderr

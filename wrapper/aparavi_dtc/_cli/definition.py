@@ -30,6 +30,7 @@ from .context import Context
 from .display import to_json
 from .process import cmd_process
 from .status import ExitCode
+from .tasks import cmd_tasks
 from .verify import cmd_verify
 
 __all__ = ["parser", "wants_json"]
@@ -347,6 +348,18 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
     )
     sub.add_argument(
         "--record", metavar="DIR", help="save every answer in DIR, the key and tokens replaced"
+    )
+    sub = command(
+        "tasks",
+        cmd_tasks,
+        "list the tasks aparavi-dtc started and has not deleted, with their status",
+    )
+    sub.add_argument(
+        "--delete",
+        nargs="*",
+        type=int,
+        metavar="N",
+        help="delete the tasks numbered N (as listed), or all of them",
     )
     command("version", cmd_version, "show the service's version")
     sub = command("pipelines", cmd_pipelines, "list the predefined pipelines, or print one")
