@@ -47,6 +47,14 @@ class Remote:
     fs: Any = dataclasses.field(repr=False)  # fsspec.AbstractFileSystem
     path: str  # as the filesystem names it (``bucket/key``)
     url: str  # with its protocol (``s3://bucket/key``): what the inputs listed
+    version: str = ""  # as listed: its ETag, or its size and modification time
+
+    def version_now(self) -> str:
+        """The object's version as the store has it now, asked afresh (its listing cache
+        cleared); raises ``FileNotFoundError`` when it is gone."""
+        self.fs.invalidate_cache(self.path)
+        info = self.fs.info(self.path)
+        return _version(info, int(info.get("size") or 0))
 
 
 def _is_file_tuple(item: object) -> bool:
@@ -122,13 +130,13 @@ class _Resolver:
             info = infos[key]
             if local and self._is_left_out(key):
                 continue  # the results file, reached through a file:// URL
-            remote = Remote(fs, key, _shown(fs.unstrip_protocol(key)))
+            size = int(info.get("size") or 0)
+            remote = Remote(fs, key, _shown(fs.unstrip_protocol(key)), _version(info, size))
             if remote.url in self._urls:
                 continue
             self._urls.add(remote.url)
-            size = int(info.get("size") or 0)
             name = posixpath.basename(urllib.parse.urlsplit(remote.url).path) or key
-            self._append(name, None, size, None, None, _version(info, size), remote)
+            self._append(name, None, size, None, None, remote.version, remote)
 
     def _is_left_out(self, path: str) -> bool:
         try:
