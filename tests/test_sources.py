@@ -303,3 +303,14 @@ def test_a_stores_own_errors_are_one_files_oserror_or_a_listing_refusal(
         pytest.raises(ValueError, match=r"cannot list .*RuntimeError: the store's own"),
     ):
         client.process(f"broken://unlistable-{kind}/")
+
+
+def test_include_and_exclude_choose_objects_by_their_path_below_the_prefix(
+    fake: FakeAparavi, url: str, s3: dict[str, Any]
+) -> None:
+    results = process_all(
+        "sync", url, "s3://docs/in/", storage_options=s3["options"], exclude="sub/c.*"
+    )
+    assert sorted(r.relative_path for r in results) == ["a.txt", "sub/b.pdf"]
+    globbed = process_all("sync", url, "s3://docs/**/*.pdf", storage_options=s3["options"])
+    assert sorted(r.relative_path for r in globbed) == ["in/sub/b.pdf", "in/sub/c.pdf"]
