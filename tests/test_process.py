@@ -784,6 +784,8 @@ def test_each_file_knows_its_path_below_the_folder_given(
         (None, "sub/*", ["doc01.txt", "doc02.pdf"]),
         ("*.txt", "sub/*", ["doc01.txt"]),  # exclude wins
         ("*", ["*.csv", "doc01.*"], ["doc02.pdf", "sub/s1.txt"]),
+        ("**/*.txt", None, ["doc01.txt", "sub/s1.txt"]),  # **/ also at the top
+        ("sub/**/*.csv", None, ["sub/deeper/s2.csv"]),
     ],
 )
 @pytest.mark.parametrize("kind", KINDS)

@@ -618,8 +618,9 @@ class AparaviDTC(BaseClient):
                 given matches one are processed (``FileResult.relative_path``:
                 ``sub/deeper/s2.csv`` for ``data/sub/deeper/s2.csv`` of ``"data/"``; below
                 a glob's folder before its first wildcard, or a URL's prefix; a file named
-                directly is its name). ``*`` matches across ``/``, and a pattern without
-                ``/`` also matches the file's name: ``"*.pdf"``, ``"sub/*"``, ``"draft*"``.
+                directly is its name). ``*`` matches across ``/``, a leading ``**/`` also
+                matches files at the top, and a pattern without ``/`` also matches the
+                file's name: ``"*.pdf"``, ``"sub/*"``, ``"draft*"``.
             exclude: Patterns as for ``include``: files that match one are left out.
                 Exclude wins: a file both include and exclude match is left out. Files
                 found but none kept raises ``ValueError`` here.

@@ -120,11 +120,12 @@ def _patterns(value: object, what: str) -> tuple[str, ...]:
 
 
 def _matches(relative: str, patterns: tuple[str, ...]) -> bool:
-    """Whether a pattern matches the path (``*`` matches across ``/``) or, for a pattern
-    without ``/``, the file's name."""
+    """Whether a pattern matches the path (``*`` matches across ``/``; a leading ``**/``
+    also matches no folder at all) or, for a pattern without ``/``, the file's name."""
     name = relative.rpartition("/")[2]
     return any(
         fnmatch.fnmatchcase(relative, pattern)
+        or (pattern.startswith("**/") and fnmatch.fnmatchcase(relative, pattern[3:]))
         or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern))
         for pattern in patterns
     )
