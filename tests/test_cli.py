@@ -782,7 +782,7 @@ def test_mock_takes_the_users_key_and_never_prints_it(home: Path) -> None:
 def test_mock_refuses_a_bad_port(home: Path) -> None:
     done = cli("mock", "--port", "70000", home=home, url="http://127.0.0.1:1")
     assert done.returncode == 2
-    assert "--port must be from 0 to 65535" in done.stderr
+    assert "--port must be a whole number from 0 to 65535, not 70000" in done.stderr
 
 
 # -- displays -----------------------------------------------------------------------------

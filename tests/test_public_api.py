@@ -46,6 +46,7 @@ PUBLIC = [
     "ServicesResponse",
     "StartTaskResponse",
     "Task",
+    "TaskEvent",
     "TaskFailedError",
     "TaskNotFoundError",
     "TaskStatus",

@@ -17,8 +17,6 @@ from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
     DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
     POLL_INTERVAL,
     AuthScheme,
@@ -99,13 +97,18 @@ class Task:
     ) -> Envelope:
         """Cancel and delete the task (DELETE /task).
 
-        When this is the client's current task, the client forgets it.
+        When this is the client's current task, the client forgets it, also when the
+        service answers that the task is gone already (``TaskNotFoundError``).
         """
         client = self._client
-        result = client._send(
-            client._delete_task_call(self.token, self.type, timeout, max_retries)
-        )
-        client._forget(self.token)
+        try:
+            result = client._send(
+                client._delete_task_call(self.token, self.type, timeout, max_retries)
+            )
+        except TaskNotFoundError:
+            client._forget(self.token, self.type)
+            raise
+        client._forget(self.token, self.type)
         return result
 
     def send_to_webhook(
@@ -241,8 +244,14 @@ class AparaviDTC(BaseClient):
         api_key: The API key; defaults to ``$APARAVI_API_KEY``. Never logged or shown.
         base_url: Defaults to ``$APARAVI_BASE_URL``, then ``https://eaas.aparavi.com``.
             Plain ``http://`` is accepted only for loopback hosts.
-        timeout: Seconds, an ``httpx.Timeout``, or None for no timeout.
-        max_retries: How many times a failed request may be retried.
+        timeout: Seconds above 0, an ``httpx.Timeout``, or None for no timeout; defaults
+            to ``$APARAVI_TIMEOUT``, then 30 s (5 s to connect). It bounds every request,
+            uploads included. Without one, an upload waits up to 10 minutes for its
+            answer (connecting and sending keep the short bounds): the service answers
+            an upload only once it has processed the document, which takes minutes for
+            OCR or a transcription.
+        max_retries: How many times a failed request may be retried, 0 to 10; defaults
+            to ``$APARAVI_MAX_RETRIES``, then 2.
         auth_scheme: ``"raw"`` sends ``Authorization: <key>`` as the Node SDK does;
             ``"bearer"`` sends ``Authorization: Bearer <key>``.
         headers: Extra headers sent with every request.
@@ -264,8 +273,8 @@ class AparaviDTC(BaseClient):
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
         strict: bool = False,
@@ -414,12 +423,17 @@ class AparaviDTC(BaseClient):
             are also stored as ``client.token`` and ``client.type``.
         """
         call = self._start_task_call(pipeline, name, threads, timeout, max_retries)
-        return uninterrupted(lambda: self._started_task(call), self._discard)
+        return uninterrupted(lambda: self._started_task(call, name), self._discard)
 
-    def _started_task(self, call: Call[StartTaskResponse]) -> Task:
+    def _started_task(self, call: Call[StartTaskResponse], name: str | None) -> Task:
         data = self._send(call).data
-        self._remember(data.token, data.type_)
-        return Task(self, data.token, data.type_)
+        task = Task(self, data.token, data.type_)
+        try:
+            self._remember(data.token, data.type_, name)
+        except BaseException:  # a listener refused it: delete what nobody will know of
+            self._discard(task)
+            raise
+        return task
 
     def _discard(self, handle: Task | Pipe) -> None:
         """Delete a task or pipe that an error or an interruption is leaving behind; one
@@ -769,7 +783,7 @@ class RawResponses:
         client = self._client
         token, type_ = client._active_task()
         raw = client._send_raw(client._delete_task_call(token, type_, timeout, max_retries))
-        client._forget(token)
+        client._forget(token, type_)
         return raw
 
     def start_task(

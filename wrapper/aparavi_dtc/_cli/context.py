@@ -42,8 +42,23 @@ class Context:
                     "(other users can see a process's arguments)"
                 )
             self.report.secret(key)
+            args = self.args
+            options: dict[str, Any] = {}  # what is not given comes from the environment
+            if args.request_timeout is not None:
+                options["timeout"] = args.request_timeout
+            if args.max_retries is not None:
+                options["max_retries"] = args.max_retries
             try:
-                self._client = AparaviDTC(key, base_url=self.args.base_url)
+                if args.base_url is not None:
+                    from aparavi_dtc._checks import check_base_url
+
+                    check_base_url(
+                        args.base_url,
+                        "--base-url",
+                        if_empty="leave it out for $APARAVI_BASE_URL or the service's own "
+                        "URL, or give the URL",
+                    )
+                self._client = AparaviDTC(key, base_url=args.base_url, **options)
             except ValueError as exc:
                 raise CLIError(str(exc)) from None
             self.report.base_url = self._client.base_url

@@ -340,9 +340,9 @@ def cmd_process(ctx: Context) -> ExitCode:
                 line = f"[{done}/{batch.total}] {shown}: {outcome}"
                 display.file_done(report.redactor.text(clean(line)), failed=not result.ok)
     except KeyboardInterrupt:
-        raise CLIError(
-            f"interrupted: the task was deleted; {kept()}", ExitCode.INTERRUPTED
-        ) from None
+        # The client forgets its task once deleted (or found gone).
+        fate = "was deleted" if ctx.client.token is None else "could not be deleted"
+        raise CLIError(f"interrupted: the task {fate}; {kept()}", ExitCode.INTERRUPTED) from None
     except BaseException:
         if done:
             report.note(kept())
