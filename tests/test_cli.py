@@ -963,11 +963,11 @@ def test_process_out_dir_writes_a_text_file_per_input(
     out = tmp_path / "texts"
     done = cli("process", str(folder), "--out-dir", str(out), "--json", home=home, url=url)
     assert done.returncode == 0, done.stderr
-    written = {path.name: path.read_text() for path in out.iterdir()}
+    written = {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*.txt")}
     assert written["doc1.txt.txt"] == "text of doc 1"
-    # Two inputs named doc0.txt: the second one's file carries its index.
-    doc0 = {name: text for name, text in written.items() if name.startswith("doc0.txt")}
-    assert sorted(doc0.values()) == ["another doc0", "text of doc 0"]
+    # Two inputs named doc0.txt, each in its own folder, as in the folder given.
+    assert written["doc0.txt.txt"] == "text of doc 0"
+    assert written["sub/doc0.txt.txt"] == "another doc0"
     assert len(written) == 5
     summary = json.loads(done.stdout)
     assert summary["succeeded"] == 5

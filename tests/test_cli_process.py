@@ -4,6 +4,7 @@ loopback: what it refuses, what it keeps, what it lists, and where it writes."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +144,123 @@ def test_many_empty_files_are_counted_and_some_named(
     named = ", ".join(str(folder / f"e{index}.txt") for index in range(3))
     assert f"Processed 0 of 5 files (5 empty files skipped: {named} and 2 more)" in stderr
     assert fake.requests == []  # nothing to send: no task
+
+
+# -- choosing files, and a dry run ---------------------------------------------------------
+
+
+def test_include_and_exclude_choose_the_files(
+    env: str, fake: FakeAparavi, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "run.jsonl"
+    args = ["--include", "*.txt", "--include", "*.csv", "--exclude", "sub/deeper/*"]
+    code, _, stderr = run(capsys, str(data), "--out", str(out), *args)
+    assert code == 0, stderr
+    assert sorted(r["relative_path"] for r in lines_of(out)) == ["doc01.txt", "sub/s1.txt"]
+    code, _, stderr = run(capsys, str(data), "--include", "*.docx")
+    assert code == 2
+    assert "no file is left once include and exclude are applied" in stderr
+
+
+def test_dry_run_lists_what_would_be_sent_and_sends_nothing(
+    env: str,
+    fake: FakeAparavi,
+    data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("APARAVI_API_KEY")  # no key needed
+    (data / "sub" / "empty.txt").touch()
+    code, stdout, stderr = run(capsys, str(data), "--dry-run", "--exclude", "*.pdf")
+    assert code == 0, stderr
+    assert stdout.splitlines() == [
+        f"{data / 'doc01.txt'}  5 bytes",
+        f"{data / 'sub' / 'empty.txt'}  0 bytes (empty: skipped)",
+        f"{data / 'sub' / 's1.txt'}  7 bytes",
+        f"{data / 'sub' / 'deeper' / 's2.csv'}  8 bytes",
+    ]
+    assert "3 files to send, 20 bytes in all (1 empty file skipped); nothing was sent" in stderr
+    assert fake.requests == []
+    code, stdout, _ = run(capsys, str(data), "--dry-run", "--json", "--include", "doc*")
+    assert code == 0
+    listed = json.loads(stdout)
+    assert listed["files"] == [
+        {"input": str(data / "doc01.txt"), "relative_path": "doc01.txt", "size": 5},
+        {"input": str(data / "doc02.pdf"), "relative_path": "doc02.pdf", "size": 6},
+    ]
+    assert (listed["total"], listed["bytes"], listed["empty"]) == (2, 11, [])
+    assert fake.requests == []
+
+
+def test_dry_run_with_resume_leaves_out_what_the_results_file_shows_done(
+    env: str, fake: FakeAparavi, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "run.jsonl"
+    assert run(capsys, str(data / "sub"), "--out", str(out))[0] == 0
+    before, seen = out.read_bytes(), len(fake.requests)
+    code, stdout, stderr = run(capsys, str(data), "--out", str(out), "--resume", "--dry-run")
+    assert code == 0, stderr
+    assert stdout.splitlines() == [
+        f"{data / 'doc01.txt'}  5 bytes",
+        f"{data / 'doc02.pdf'}  6 bytes",
+    ]
+    assert "2 files to send, 11 bytes in all (2 more were done in an earlier run)" in stderr
+    assert out.read_bytes() == before
+    assert fake.requests[seen:] == []
+    code, _, stderr = run(capsys, str(data), "--out", str(out), "--dry-run")
+    assert code == 2  # as the run itself would be refused
+    assert "pass --resume to go on from them, or --overwrite to replace them" in stderr
+    assert out.read_bytes() == before
+
+
+# -- --out-dir ------------------------------------------------------------------------------
+
+
+def test_out_dir_keeps_the_folder_tree(
+    env: str, fake: FakeAparavi, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    texts = tmp_path / "texts"
+    code, _, stderr = run(capsys, str(data), "--out-dir", str(texts))
+    assert code == 0, stderr
+    written = sorted(p.relative_to(texts).as_posix() for p in texts.rglob("*") if p.is_file())
+    assert written == [
+        "doc01.txt.txt",
+        "doc02.pdf.txt",
+        "sub/deeper/s2.csv.txt",
+        "sub/s1.txt.txt",
+    ]
+    assert (texts / "sub" / "deeper" / "s2.csv.txt").read_text() == "a,b\n1,2\n"
+
+
+def test_out_dir_writes_over_nothing_without_overwrite(
+    env: str, fake: FakeAparavi, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    texts = tmp_path / "texts"
+    (texts / "sub").mkdir(parents=True)
+    (texts / "sub" / "s1.txt.txt").write_text("mine")
+    code, _, stderr = run(capsys, str(data), "--out-dir", str(texts))
+    assert code == 2
+    assert "--overwrite" in stderr
+    assert fake.requests == []
+    assert (texts / "sub" / "s1.txt.txt").read_text() == "mine"
+    code, _, stderr = run(capsys, str(data), "--out-dir", str(texts), "--overwrite")
+    assert code == 0, stderr
+    assert (texts / "sub" / "s1.txt.txt").read_text() == "sub one"
+
+
+def test_out_dir_keeps_every_path_inside_it(
+    env: str, fake: FakeAparavi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aparavi_dtc._cli.process import DirectorySink
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (texts / "link").symlink_to(outside)
+    sink = DirectorySink(texts, lambda text: text, overwrite=True)
+    odd = ["../up.txt", "/etc/abs.txt", "a/../../b.txt", "..", ".", "", "x\\..\\y.txt", "link/z"]
+    targets = [sink.target(name, index) for index, name in enumerate(odd)]
+    for target in targets:
+        assert os.path.realpath(target).startswith(os.path.realpath(texts) + os.sep), target
+    assert len(set(targets)) == len(targets)

@@ -14,7 +14,7 @@ import functools
 import os
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Literal, Self, TypeAlias
@@ -23,7 +23,7 @@ from aparavi_dtc_api import models
 
 from ._checks import check_concurrency, check_seconds
 from ._exceptions import AuthenticationError, TaskNotFoundError, TaskTimeoutError
-from ._inputs import ProcessInput, Source, resolve_inputs
+from ._inputs import Choice, Patterns, ProcessInput, Source, resolve_inputs
 from ._operations import Call
 from ._pipeline import PipelineInput, wrap_pipeline
 from ._polling import duration
@@ -74,6 +74,11 @@ class FileResult:
     version: str = ""
     """What identifies this state of the file for a resumed run: its size and modification
     time, or a digest of a file given as bytes."""
+    relative_path: str = ""
+    """Its path below the folder that listed it (the directory given, a glob's folder
+    before its first wildcard, a URL's prefix), parts joined by ``/``: ``sub/deeper/
+    s2.csv`` for ``data/sub/deeper/s2.csv`` of ``process("data/")``. A file named
+    directly, or given as bytes, has its name. What ``include`` and ``exclude`` match."""
     skipped: Skipped | None = None
     """Why the file was not sent, or None: ``"empty"`` for a file of 0 bytes (the service
     needs something to process). A skipped file is :attr:`ok`, with no results and no text,
@@ -120,6 +125,7 @@ class FileResult:
             "skipped": self.skipped,
             "name": self.name,
             "path": None if self.path is None else str(self.path),
+            "relative_path": self.relative_path,
             "index": self.index,
             "size": self.size,
             "elapsed": round(self.elapsed, 3),
@@ -358,6 +364,7 @@ class BatchPlan:
             elapsed,
             source.input,
             source.version,
+            source.relative,
             skipped,
         )
         if self._log is not None:
@@ -434,8 +441,8 @@ def plan_batch(
     storage_options: Mapping[str, Any] | None = None,
     *,
     overwrite: bool = False,
-    include: str | Sequence[str] | None = None,
-    exclude: str | Sequence[str] | None = None,
+    include: Patterns | None = None,
+    exclude: Patterns | None = None,
 ) -> BatchPlan:
     """Check everything ``process()`` was given and list its files, before anything is sent.
 
@@ -479,8 +486,9 @@ def plan_batch(
         raise TypeError(f"results must be a path, not {type(results).__name__}")
     if storage_options is not None and not isinstance(storage_options, Mapping):
         raise TypeError(f"storage_options must be a mapping, not {type(storage_options).__name__}")
+    choice = Choice.of(include, exclude)
     leave_out = None if results is None else Path(results)
-    sources = resolve_inputs(inputs, leave_out, storage_options)
+    sources = resolve_inputs(inputs, leave_out, storage_options, choice)
     if results is None:
         return BatchPlan(sources, body.to_dict(), concurrency, threads, timeout, on_progress)
     log = open_results(results, resume=resume, overwrite=overwrite)

@@ -631,6 +631,16 @@ class AparaviDTC(BaseClient):
                 (``FileExistsError``, raised here, with nothing sent).
             overwrite: With ``resume=False``, replace the lines of an existing results
                 file. Nothing a results file holds is replaced without it.
+            include: A glob pattern, or several: only files whose path below the folder
+                given matches one are processed (``FileResult.relative_path``:
+                ``sub/deeper/s2.csv`` for ``data/sub/deeper/s2.csv`` of ``"data/"``; below
+                a glob's folder before its first wildcard, or a URL's prefix; a file named
+                directly is its name). ``*`` matches across ``/``, a leading ``**/`` also
+                matches files at the top, and a pattern without ``/`` also matches the
+                file's name: ``"*.pdf"``, ``"sub/*"``, ``"draft*"``.
+            exclude: Patterns as for ``include``: files that match one are left out.
+                Exclude wins: a file both include and exclude match is left out. Files
+                found but none kept raises ``ValueError`` here.
             storage_options: Passed to fsspec for inputs that are URLs (``s3://bucket/
                 prefix/``, ``gs://``, ``az://``, ``memory://``, globs on them): credentials,
                 an endpoint. Objects stream from the store a chunk at a time. Needs the

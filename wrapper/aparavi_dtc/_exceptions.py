@@ -116,8 +116,9 @@ class TaskTimeoutError(AparaviError):
 
 
 class FileChangedError(AparaviError, OSError):
-    """Raised as one file's error by ``process()`` when the file changed size between being
-    listed and being sent: what the service got would not be the file that was listed.
+    """Raised as one file's error by ``process()`` when the file changed size (an object:
+    or its ETag) between being listed and being sent: what the service got would not be
+    the file that was listed.
     Also an ``OSError``, as every other failure to read a file is."""
 
 

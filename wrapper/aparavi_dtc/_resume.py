@@ -26,7 +26,7 @@ try:
 except ImportError:  # Windows: no advisory locks; one run at a time is the user's to keep
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["ResultsLog", "open_results"]
+__all__ = ["ResultsLog", "open_results", "read_finished"]
 
 
 class ResultsLog:
@@ -109,6 +109,17 @@ def open_results(
     return ResultsLog(target, handle, done)
 
 
+def read_finished(path: str | os.PathLike[str]) -> set[tuple[str, str]]:
+    """The (input, version) of every successful line of the results file at ``path``,
+    read without locking or changing it (nothing for a file that does not exist)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return set()
+    return _finished(data[: data.rfind(b"\n") + 1])
+
+
 #: How :meth:`ResultsLog.write` begins every line (``FileResult.to_dict()`` puts these
 #: three first): read without parsing the rest, which holds the texts and can be long.
 _HEAD = re.compile(
@@ -122,13 +133,14 @@ def _read(handle: IO[bytes]) -> set[tuple[str, str]]:
     handle.seek(0)
     data = handle.read()
     whole = data.rfind(b"\n") + 1  # bytes up to the end of the last complete line
-    done: set[tuple[str, str]] = set()
-    for line in data[:whole].split(b"\n"):
-        key = _key(line) if line else None
-        if key is not None and key[1]:
-            done.add(key)
     handle.truncate(whole)
-    return done
+    return _finished(data[:whole])
+
+
+def _finished(lines: bytes) -> set[tuple[str, str]]:
+    """The (input, version) of every successful line among whole ``lines``."""
+    keys = (_key(line) for line in lines.split(b"\n") if line)
+    return {key for key in keys if key is not None and key[1]}
 
 
 def _key(line: bytes) -> tuple[str, str] | None:

@@ -4,6 +4,7 @@ streamed from disk a chunk at a time, afresh on every attempt (``process()``).""
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -129,6 +130,12 @@ class BodyError(Exception):
         self.error = error
 
 
+def _builtin(exc: BaseException) -> bool:
+    """Whether ``exc`` is one of Python's own ``OSError`` types (``FileNotFoundError``,
+    ``PermissionError``, ...), as a local file's errors are, rather than a store's type."""
+    return isinstance(exc, OSError) and type(exc).__module__ == "builtins"
+
+
 class _FileReader:
     """Reads one file in chunks, checking that it still has the size it was listed with:
     a local one, or (``remote``) an object of an fsspec filesystem."""
@@ -165,7 +172,9 @@ class _FileReader:
         """The next chunk, b"" at the end; opens the file on first use.
 
         Raises :class:`BodyError` with the ``OSError`` (``FileNotFoundError`` for a file
-        gone, :class:`FileChangedError` for one that shrank or grew).
+        gone, :class:`FileChangedError` for one that shrank or grew, or for an object that
+        is another version now). A store's own error (s3fs's ``FileExpired``, botocore's)
+        becomes one of these too, as for a local file (see :meth:`_store_error`).
         """
         try:
             handle = self._handle
@@ -186,12 +195,34 @@ class _FileReader:
             if self.sent == self.size and handle.read(1):
                 raise self._changed("grew while being sent")
             return chunk
-        except OSError as exc:
+        except FileChangedError as exc:
             raise BodyError(exc) from None
-        except Exception as exc:  # a store's own error (botocore's, gcsfs's): that file's
+        except Exception as exc:
+            if _builtin(exc):  # FileNotFoundError, PermissionError, ...: as they are
+                raise BodyError(exc) from None
             if self._remote is None:
                 raise
-            raise BodyError(exc) from None
+            raise BodyError(self._store_error(exc)) from None
+
+    def _store_error(self, exc: Exception) -> OSError:
+        """A store's own error (s3fs's ``FileExpired``, botocore's, gcsfs's) in the types a
+        local file's would have, with the store's error as its cause: the object looked up
+        again is gone (``FileNotFoundError``) or has another ETag than the one listed
+        (:class:`FileChangedError`); else an ``OSError`` that names the store's error."""
+        remote = self._remote
+        assert remote is not None
+        error = OSError(f"cannot read {self.path}: {type(exc).__name__}: {exc}")
+        try:
+            # Only an ETag is compared: a modification time may be spelled differently
+            # by a listing and by a look at one object (a float, a datetime).
+            if remote.version.startswith("etag:") and remote.version_now() != remote.version:
+                error = self._changed("and another version of it is in the store now")
+        except FileNotFoundError:
+            error = FileNotFoundError(errno.ENOENT, "no such object any more", str(self.path))
+        except Exception:  # the store cannot tell: its first error is the one reported
+            pass
+        error.__cause__ = exc
+        return error
 
     def _changed(self, how: str) -> FileChangedError:
         return FileChangedError(

@@ -271,7 +271,11 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
     where.add_argument(
         "--out", metavar="FILE", help="write one JSON object per file (JSON Lines) as each ends"
     )
-    where.add_argument("--out-dir", metavar="DIR", help="write each file's text to DIR/NAME.txt")
+    where.add_argument(
+        "--out-dir",
+        metavar="DIR",
+        help="write each file's text to DIR/PATH.txt, PATH its path below the folder given",
+    )
     again = sub.add_mutually_exclusive_group()
     again.add_argument(
         "--resume",
@@ -282,6 +286,24 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
         "--overwrite",
         action="store_true",
         help="replace what --out or --out-dir holds already (without it, process refuses)",
+    )
+    sub.add_argument(
+        "--include",
+        action="append",
+        metavar="PATTERN",
+        help="only files whose path below the folder given matches this glob (repeatable; "
+        "* matches across /, a pattern without / matches the name too)",
+    )
+    sub.add_argument(
+        "--exclude",
+        action="append",
+        metavar="PATTERN",
+        help="leave out files whose path matches this glob (repeatable; wins over --include)",
+    )
+    sub.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="list the files that would be sent, with their sizes, and send nothing",
     )
     sub.add_argument(
         "--concurrency",
