@@ -31,6 +31,7 @@ PUBLIC = [
     "FileInput",
     "FileResult",
     "NoActiveTaskError",
+    "NoTLSError",
     "NotGiven",
     "Pipe",
     "PipelineInput",

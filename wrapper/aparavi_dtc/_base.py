@@ -32,6 +32,7 @@ from ._checks import (
     check_token,
     env_max_retries,
     env_timeout,
+    is_loopback,
 )
 from ._config import (
     API_KEY_ENV,
@@ -48,7 +49,13 @@ from ._config import (
     AuthScheme,
 )
 from ._events import TaskEvent, TaskListener
-from ._exceptions import APIConnectionError, APITimeoutError, NoActiveTaskError, request_error
+from ._exceptions import (
+    APIConnectionError,
+    APITimeoutError,
+    NoActiveTaskError,
+    NoTLSError,
+    request_error,
+)
 from ._logging import SECRETS, configure, logger
 from ._operations import Call, Operation
 from ._pipeline import PipelineInput, wrap_pipeline
@@ -57,6 +64,7 @@ from ._redact import Redactor, mask
 from ._response import handle
 from ._run import RunPlan
 from ._sentinel import NOT_GIVEN, NotGiven
+from ._transports.base import NoTLS
 from ._uploads import UPLOADS, FileInput, read_files, read_upload
 from ._url import query
 from ._version import __version__
@@ -423,6 +431,8 @@ class BaseClient:
 
     def _retry_after_error(self, call: Call[Any], attempt: int, exc: httpx.HTTPError) -> float:
         """Seconds to wait before retrying after ``exc``; raise the SDK's error if not."""
+        if isinstance(exc, NoTLS):  # trying again cannot help
+            raise self._no_tls(call) from None
         if isinstance(exc, httpx.TransportError) and _retry.should_retry(
             idempotent=call.operation.idempotent,
             attempt=attempt,
@@ -437,6 +447,19 @@ class BaseClient:
         if isinstance(exc, httpx.TimeoutException):
             raise request_error(APITimeoutError, action, f"timed out ({detail})") from None
         raise request_error(APIConnectionError, action, detail) from None
+
+    @staticmethod
+    def _no_tls(call: Call[Any]) -> NoTLSError:
+        """What to do when an ``https://`` URL reached a server without TLS."""
+        url = httpx.URL(call.url)
+        host, port = url.host, url.port or 443
+        address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        if is_loopback(host):
+            advice = f"use http://{address} if it is a plain-HTTP server"
+        else:  # plain http goes to loopback hosts only
+            advice = "check the URL's port, or what answers in the service's place"
+        reason = f"the server at {address} does not speak TLS: {advice}"
+        return request_error(NoTLSError, call.operation.action, reason, host=host, port=port)
 
     def _retry_after_response(
         self, call: Call[Any], attempt: int, status: int, headers: Mapping[str, str]
