@@ -146,6 +146,14 @@ def cli(
     )
 
 
+def batch_pipeline(where: Path) -> str:
+    """A pipeline file whose source is not a webhook: its task runs to its end."""
+    path = where / "batch.json"
+    components = [{"id": "s3_1", "provider": "s3", "config": {}}]
+    path.write_text(json.dumps({"source": "s3_1", "components": components}))
+    return str(path)
+
+
 def session_file(home: Path) -> Path:
     return home / "aparavi-dtc" / "session.json"
 
@@ -311,7 +319,9 @@ def test_api_key_option(server: LoopbackServer, home: Path) -> None:
 # -- waiting, uploads, run, JSON ------------------------------------------------------------
 
 
-def test_start_wait_prints_a_line_per_change(server: LoopbackServer, home: Path) -> None:
+def test_start_wait_prints_a_line_per_change(
+    server: LoopbackServer, home: Path, tmp_path: Path
+) -> None:
     server.script(
         respond(200, started()),
         respond(200, status_body("Paused")),
@@ -319,7 +329,7 @@ def test_start_wait_prints_a_line_per_change(server: LoopbackServer, home: Path)
         respond(200, status_body("Running", progress=50)),
         respond(200, status_body("Completed", progress=100)),
     )
-    done = cli("start", PIPELINE, "--wait", home=home, url=server.url)
+    done = cli("start", batch_pipeline(tmp_path), "--wait", home=home, url=server.url)
     assert done.returncode == 0, done.stderr
     lines = [line.rsplit(" · ", 1)[0] for line in done.stdout.strip().splitlines()]
     assert lines[1:] == ["Paused", "Running · 50%", "Completed · 100%", "Task Completed"]
@@ -346,13 +356,15 @@ def interrupt(proc: subprocess.Popen[str], every: float = 3.0) -> tuple[str, str
     return proc.communicate(timeout=1)
 
 
-def test_ctrl_c_while_waiting_leaves_the_task(server: LoopbackServer, home: Path) -> None:
+def test_ctrl_c_while_waiting_leaves_the_task(
+    server: LoopbackServer, home: Path, tmp_path: Path
+) -> None:
     server.script(respond(200, started()), respond(200, status_body("Running")))
     environ = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
     environ |= {"APARAVI_API_KEY": API_KEY, "APARAVI_BASE_URL": server.url}
     environ["XDG_CONFIG_HOME"] = str(home)
     proc = subprocess.Popen(
-        [SCRIPT, "start", PIPELINE, "--wait"],
+        [SCRIPT, "start", batch_pipeline(tmp_path), "--wait"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

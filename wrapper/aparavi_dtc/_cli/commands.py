@@ -25,7 +25,7 @@ from .session import (
 from .status import CLIError, ExitCode
 
 if TYPE_CHECKING:
-    from aparavi_dtc import Pipe, WebhookResult
+    from aparavi_dtc import Pipe, TaskStatus, WebhookResult
 
 
 def cmd_validate(ctx: Context) -> ExitCode:
@@ -69,8 +69,12 @@ def _settle_current(ctx: Context, replace: bool) -> None:
 
 
 def cmd_start(ctx: Context) -> ExitCode:
+    from .._pipeline import wrap_pipeline
+    from .._run import is_webhook
+
     args = ctx.args
-    pipeline = ctx.pipeline()
+    body = wrap_pipeline(ctx.pipeline())  # read and checked before anything is sent
+    pipeline = body.to_dict()
     with session_lock():
         _settle_current(ctx, args.replace)
         task = ctx.client.start_task(pipeline, name=args.name, threads=args.threads)
@@ -84,19 +88,48 @@ def cmd_start(ctx: Context) -> ExitCode:
     session = str(session_path())
     ctx.out(f"Task started: {task!r}", {"started": True, "type": task.type, "session": session})
     if args.wait:
-        return report_final(ctx, ctx.wait(task))
+        # A webhook task never finishes by itself: it is ready once Running, as run() sees it.
+        return report_final(ctx, ctx.wait(task, _running if is_webhook(body) else None))
     return ExitCode.OK
 
 
-def report_final(ctx: Context, status: Any) -> ExitCode:
-    ctx.out(f"Task {status.status}", status.to_dict())
+def _running(status: TaskStatus) -> bool:
+    """A task of a webhook pipeline ready for uploads: Running (or ``serviceUp``)."""
+    from .._polling import is_finished, is_up
+
+    return is_up(status) and not is_finished(status)
+
+
+def _serving(status: TaskStatus) -> bool:
+    """A task that says it takes uploads (``serviceUp``, as a webhook task does): it stays
+    so, and never finishes by itself."""
+    from aparavi_dtc_api.types import Unset
+
+    from .._polling import is_finished
+
+    up = status.service_up
+    return not isinstance(up, Unset) and bool(up) and not is_finished(status)
+
+
+def report_final(ctx: Context, status: TaskStatus) -> ExitCode:
+    """The status a wait ended with: finished, or ready for uploads."""
+    from .._polling import is_finished
+
+    if is_finished(status):
+        text = f"Task {status.status}"
+    else:
+        text = (
+            f"Task {status.status}, ready for uploads: `aparavi-dtc upload FILE...` "
+            "(or `--text TEXT`) sends them"
+        )
+    ctx.out(text, status.to_dict())
     return ExitCode.OK
 
 
 def cmd_status(ctx: Context) -> ExitCode:
     task = ctx.task()
     if ctx.args.watch:
-        return report_final(ctx, ctx.wait(task))
+        return report_final(ctx, ctx.wait(task, _serving))
     from aparavi_dtc import Progress
 
     from .display import describe
