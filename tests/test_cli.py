@@ -146,6 +146,14 @@ def cli(
     )
 
 
+def batch_pipeline(where: Path) -> str:
+    """A pipeline file whose source is not a webhook: its task runs to its end."""
+    path = where / "batch.json"
+    components = [{"id": "s3_1", "provider": "s3", "config": {}}]
+    path.write_text(json.dumps({"source": "s3_1", "components": components}))
+    return str(path)
+
+
 def session_file(home: Path) -> Path:
     return home / "aparavi-dtc" / "session.json"
 
@@ -311,7 +319,9 @@ def test_api_key_option(server: LoopbackServer, home: Path) -> None:
 # -- waiting, uploads, run, JSON ------------------------------------------------------------
 
 
-def test_start_wait_prints_a_line_per_change(server: LoopbackServer, home: Path) -> None:
+def test_start_wait_prints_a_line_per_change(
+    server: LoopbackServer, home: Path, tmp_path: Path
+) -> None:
     server.script(
         respond(200, started()),
         respond(200, status_body("Paused")),
@@ -319,7 +329,7 @@ def test_start_wait_prints_a_line_per_change(server: LoopbackServer, home: Path)
         respond(200, status_body("Running", progress=50)),
         respond(200, status_body("Completed", progress=100)),
     )
-    done = cli("start", PIPELINE, "--wait", home=home, url=server.url)
+    done = cli("start", batch_pipeline(tmp_path), "--wait", home=home, url=server.url)
     assert done.returncode == 0, done.stderr
     lines = [line.rsplit(" · ", 1)[0] for line in done.stdout.strip().splitlines()]
     assert lines[1:] == ["Paused", "Running · 50%", "Completed · 100%", "Task Completed"]
@@ -346,13 +356,15 @@ def interrupt(proc: subprocess.Popen[str], every: float = 3.0) -> tuple[str, str
     return proc.communicate(timeout=1)
 
 
-def test_ctrl_c_while_waiting_leaves_the_task(server: LoopbackServer, home: Path) -> None:
+def test_ctrl_c_while_waiting_leaves_the_task(
+    server: LoopbackServer, home: Path, tmp_path: Path
+) -> None:
     server.script(respond(200, started()), respond(200, status_body("Running")))
     environ = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
     environ |= {"APARAVI_API_KEY": API_KEY, "APARAVI_BASE_URL": server.url}
     environ["XDG_CONFIG_HOME"] = str(home)
     proc = subprocess.Popen(
-        [SCRIPT, "start", PIPELINE, "--wait"],
+        [SCRIPT, "start", batch_pipeline(tmp_path), "--wait"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -499,9 +511,11 @@ def test_pipelines_lists_names_and_summaries(home: Path) -> None:
     for line, name in zip(lines, pipelines.names(), strict=True):
         assert line.endswith(pipelines.summary(name))
     done = cli("pipelines", "--json", home=home, url="http://127.0.0.1:9", env=no_key)
-    assert strict_json(done.stdout) == [
-        {"name": name, "summary": pipelines.summary(name)} for name in pipelines.names()
-    ]
+    assert strict_json(done.stdout) == {
+        "pipelines": [
+            {"name": name, "summary": pipelines.summary(name)} for name in pipelines.names()
+        ]
+    }
     done = cli("pipelines", "simple-parser", home=home, url="http://127.0.0.1:9", env=no_key)
     assert json.loads(done.stdout) == pipelines.get("simple-parser")
     done = cli("pipelines", "nope", home=home, url="http://127.0.0.1:9", env=no_key)
@@ -549,7 +563,7 @@ def test_json_goes_before_or_after_the_command(server: LoopbackServer, home: Pat
     for args in (("--json", "status"), ("status", "--json")):
         done = cli(*args, "--token", TOKEN, "--type", "cpu", home=home, url=server.url)
         assert done.returncode == 0, done.stderr
-        assert strict_json(done.stdout)["status"] == "Running"
+        assert strict_json(done.stdout)["status"]["status"] == "Running"
     server.script(respond(200, {"status": "OK", "data": {"version": "9"}}))
     done = cli("version", "--base-url", server.url, "--debug", home=home, url="http://unused:1")
     assert done.returncode == 0, done.stderr
@@ -591,7 +605,7 @@ def test_json_output_is_strict(server: LoopbackServer, home: Path) -> None:
     server.script(respond(200, body))
     done = cli("--json", "status", "--token", TOKEN, "--type", "cpu", home=home, url=server.url)
     assert done.returncode == 0, done.stderr
-    data = strict_json(done.stdout)
+    data = strict_json(done.stdout)["status"]
     assert data["status"] == "Running"
     assert data.get("progress") is None
     assert data.get("totalSize") is None
@@ -642,7 +656,7 @@ def test_json_output_escapes_controls(server: LoopbackServer, home: Path) -> Non
     server.script(respond(200, status_body(HOSTILE)))
     done = cli("status", "--json", "--token", TOKEN, "--type", "cpu", home=home, url=server.url)
     no_controls(done.stdout)
-    assert strict_json(done.stdout)["status"] == HOSTILE
+    assert strict_json(done.stdout)["status"]["status"] == HOSTILE
 
 
 # -- against Prism ------------------------------------------------------------------------
@@ -654,7 +668,7 @@ def test_cli_against_prism(home: Path) -> None:
         done = cli("start", PIPELINE, home=home, url=url)
         assert done.returncode == 0, done.stderr
         done = cli("--json", "status", home=home, url=url)
-        assert json.loads(done.stdout)["status"] == "Running"
+        assert json.loads(done.stdout)["status"]["status"] == "Running"
         assert cli("delete", home=home, url=url).returncode == 0
         version = cli("version", home=home, url=url).stdout
         assert version.startswith("service 3.0.0.9999, aparavi-dtc ")

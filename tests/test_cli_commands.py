@@ -4,8 +4,10 @@ loopback, and as a subprocess where a signal or the interpreter itself is the po
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -15,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from aparavi_dtc import pipelines
+import aparavi_dtc
+from aparavi_dtc import AparaviDTC, pipelines
 from aparavi_dtc._cli import main
 from aparavi_dtc.testing import FakeAparavi
 
@@ -208,6 +211,117 @@ def test_pipe_create_deletes_a_pipe_whose_token_it_cannot_print(
     assert any(r.operation == "createPipe" for r in fake.requests)
     assert fake.pipes == [], stderr
     assert "Traceback" not in stderr
+
+
+# -- one JSON shape per command -------------------------------------------------------------
+
+
+def test_each_command_prints_one_json_object(
+    fake: FakeAparavi, capsys: Any, document: Path, tmp_path: Path
+) -> None:
+    def run(*args: str, code: int = 0) -> Any:
+        done, out, err = aparavi(capsys, *args, "--json")
+        assert done == code, err
+        (line,) = out.splitlines()
+        return strict_json(line)
+
+    session = str(tmp_path / "config" / "aparavi-dtc" / "session.json")
+    assert run("validate", "--pipeline", "simple-parser") == {
+        "valid": True,
+        "errors": [],
+        "warnings": [],
+    }
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"components": [{"id": "x", "provider": ""}]}))
+    assert run("validate", str(broken), code=1) == {
+        "valid": False,
+        "errors": ["component 'x' has no provider"],
+        "warnings": [],
+    }
+
+    started = run("start", "--pipeline", "simple-parser")
+    (token,) = fake.tasks
+    assert started == {"type": "cpu", "session": session}  # the token only when asked for
+    status = run("status")
+    assert status == {"status": status["status"], "finished": False, "ready": True}
+    assert status["status"]["status"] == "Running"
+    assert run("status", "--watch") == status
+    assert set(run("upload", str(document))) == {"results"}
+    assert run("delete") == {"deleted": True}
+
+    shown = run("start", "--pipeline", "simple-parser", "--show-token", "--wait")
+    (token,) = fake.tasks
+    assert shown == {"type": "cpu", "session": session, "token": token} | status
+    assert run("status", "--token", token, "--type", "cpu")["ready"] is True
+    run("delete")
+
+    ran = run("run", "--pipeline", "simple-parser", str(document))
+    assert (set(ran), ran["status"]["status"]) == ({"status", "results"}, "Running")
+    assert run("version") == {
+        "service": {"version": "3.0.0.9999", "hash": "fake000", "stamp": "2025-01-01 00:00:00"},
+        "aparavi_dtc": aparavi_dtc.__version__,
+    }
+    assert run("pipelines") == {
+        "pipelines": [{"name": n, "summary": pipelines.summary(n)} for n in pipelines.names()]
+    }
+    assert set(run("services")) == {"services"}
+    pipe = run("pipe", "create", "--pipeline", "simple-parser")
+    assert set(run("pipe", "process", "--token", pipe["token"], str(document))) == {"results"}
+    assert run("pipe", "delete", "--token", pipe["token"]) == {"deleted": True}
+    assert (fake.tasks, fake.pipes) == ({}, [])
+
+
+def test_start_shows_the_token_only_when_asked(fake: FakeAparavi, capsys: Any) -> None:
+    code, out, err = aparavi(capsys, "start", "--pipeline", "simple-parser")
+    assert code == 0, err
+    (token,) = fake.tasks
+    assert token not in out + err
+    aparavi(capsys, "delete")
+    code, out, err = aparavi(capsys, "start", "--pipeline", "simple-parser", "--show-token")
+    assert code == 0, err
+    (token,) = fake.tasks
+    assert out.splitlines()[1:] == [
+        f"  aparavi-dtc status --token {token} --type cpu   # follow it from anywhere"
+    ]
+    aparavi(capsys, "delete")
+
+
+# -- mock ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def mock(*args: str, home: Path, key: str | None = None) -> Iterator[subprocess.Popen[str]]:
+    """``aparavi-dtc mock ARGS`` running until the block ends (then SIGTERM)."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
+    environ |= {"XDG_CONFIG_HOME": str(home)} | ({"APARAVI_API_KEY": key} if key else {})
+    proc = subprocess.Popen(
+        [SCRIPT, "mock", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environ,
+    )
+    try:
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        finally:
+            proc.kill()
+
+
+def test_mock_json_says_where_and_with_which_key(tmp_path: Path) -> None:
+    with mock("--json", home=tmp_path) as proc:
+        assert proc.stdout is not None
+        served = strict_json(proc.stdout.readline())
+        assert set(served) == {"base_url", "prism", "api_key"}
+        assert served["prism"] is False
+        with AparaviDTC(served["api_key"], base_url=served["base_url"]) as client:
+            assert client.start_task(pipelines.simple_parser()).type == "cpu"
+    with mock("--json", home=tmp_path, key=API_KEY) as proc:
+        assert proc.stdout is not None
+        assert strict_json(proc.stdout.readline())["api_key"] is None  # the user's own
 
 
 def test_python_dash_m_is_the_command(tmp_path: Path) -> None:

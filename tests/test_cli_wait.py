@@ -19,6 +19,8 @@ from aparavi_dtc import (
 
 from .conftest import API_KEY, TOKEN, started, status_body
 from .loopback import LoopbackServer, loopback_server, respond
+from .test_cli import batch_pipeline
+from .test_cli_commands import aparavi
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,19 +71,19 @@ time.monotonic = _fast
 """
 
 
-@pytest.mark.parametrize("command", [["status", "--watch"], ["start", PIPELINE_FILE, "--wait"]])
+@pytest.mark.parametrize("command", ["status", "start"])
 def test_a_wait_that_times_out_exits_5_and_says_how_to_go_on(
-    server: LoopbackServer, tmp_path: Path, command: list[str]
+    server: LoopbackServer, tmp_path: Path, command: str
 ) -> None:
     shim = tmp_path / "shim"
     shim.mkdir()
     (shim / "sitecustomize.py").write_text(FAST_CLOCK, encoding="utf-8")
-    if command[0] == "status":
+    if command == "status":
         server.script(respond(200, status_body("Running")))
-        args = [*command, "--token", TOKEN, "--type", "cpu"]
+        args = ["status", "--watch", "--token", TOKEN, "--type", "cpu"]
     else:
         server.script(respond(200, started()), respond(200, status_body("Running")))
-        args = command
+        args = ["start", batch_pipeline(tmp_path), "--wait"]
     done = cli(*args, home=tmp_path / "config", url=server.url, pythonpath=str(shim))
     assert done.returncode == 5, done.stderr
     (line,) = [line for line in done.stderr.splitlines() if "error" in line]
@@ -101,3 +103,59 @@ def test_a_failed_status_code_is_not_mistaken_for_a_timeout(
     assert done.returncode == 6, done.stderr
     assert "engine down" in done.stderr
     assert isinstance(APIStatusError("x", status_code=500, body=None), APIStatusError)
+
+
+# -- a webhook task stays Running: waiting for it ends when it takes uploads ----------------
+
+
+@pytest.fixture
+def pointed(server: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The environment points the command line (run in this process) at ``server``."""
+    monkeypatch.setenv("APARAVI_API_KEY", API_KEY)
+    monkeypatch.setenv("APARAVI_BASE_URL", server.url)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return server.url
+
+
+READY = (
+    "Task Running, ready for uploads: `aparavi-dtc upload FILE...` (or `--text TEXT`) sends them"
+)
+
+
+@pytest.mark.timeout(30)
+def test_watch_ends_when_a_webhook_task_takes_uploads(
+    server: LoopbackServer, pointed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.script(
+        respond(200, status_body("Created")), respond(200, status_body("Running", serviceUp=1))
+    )
+    code, out, err = aparavi(capsys, "status", "--watch", "--token", TOKEN, "--type", "cpu")
+    assert code == 0, err
+    assert out.splitlines()[-1] == READY
+    assert len(server.requests) == 2
+
+
+@pytest.mark.timeout(30)
+def test_watch_waits_for_a_running_task_to_finish(
+    server: LoopbackServer, pointed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Running alone is not ready for uploads: a task of another source runs to its end.
+    server.script(respond(200, status_body("Running")), respond(200, status_body("Completed")))
+    code, out, err = aparavi(capsys, "status", "--watch", "--token", TOKEN, "--type", "cpu")
+    assert code == 0, err
+    assert out.splitlines()[-1] == "Task Completed"
+
+
+@pytest.mark.timeout(30)
+def test_start_wait_on_a_webhook_pipeline_ends_when_it_runs(
+    server: LoopbackServer, pointed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.script(
+        respond(200, started()),
+        respond(200, status_body("Created")),
+        respond(200, status_body("Running")),  # the SDK's run() takes Running as ready too
+    )
+    code, out, err = aparavi(capsys, "start", PIPELINE_FILE, "--wait")
+    assert code == 0, err
+    assert out.splitlines()[-1] == READY
+    assert len(server.requests) == 3

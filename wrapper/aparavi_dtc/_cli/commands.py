@@ -14,7 +14,7 @@ import aparavi_dtc
 from aparavi_dtc import AparaviError, TaskNotFoundError
 
 from .context import Context
-from .display import to_json
+from .display import clean, to_json
 from .session import (
     clear_session,
     read_session,
@@ -25,7 +25,9 @@ from .session import (
 from .status import CLIError, ExitCode
 
 if TYPE_CHECKING:
-    from aparavi_dtc import Pipe, WebhookResult
+    from collections.abc import Callable
+
+    from aparavi_dtc import Pipe, TaskStatus, WebhookResult
 
 
 def cmd_validate(ctx: Context) -> ExitCode:
@@ -35,7 +37,8 @@ def cmd_validate(ctx: Context) -> ExitCode:
     errors, warnings = validation_findings(result)
     for warning in warnings:
         ctx.report.note(f"warning: {warning}")
-    ctx.out("Pipeline is valid" if not errors else "Pipeline has errors", result.to_dict())
+    data = {"valid": not errors, "errors": errors, "warnings": warnings}
+    ctx.out("Pipeline is valid" if not errors else "Pipeline has errors", data)
     for error in errors:
         ctx.report.note(f"error: {error}")
     return ExitCode.TASK_FAILED if errors else ExitCode.OK
@@ -69,8 +72,12 @@ def _settle_current(ctx: Context, replace: bool) -> None:
 
 
 def cmd_start(ctx: Context) -> ExitCode:
+    from .._pipeline import wrap_pipeline
+    from .._run import is_webhook
+
     args = ctx.args
-    pipeline = ctx.pipeline()
+    body = wrap_pipeline(ctx.pipeline())  # read and checked before anything is sent
+    pipeline = body.to_dict()
     with session_lock():
         _settle_current(ctx, args.replace)
         task = ctx.client.start_task(pipeline, name=args.name, threads=args.threads)
@@ -81,28 +88,85 @@ def cmd_start(ctx: Context) -> ExitCode:
             with contextlib.suppress(AparaviError):
                 task.delete()  # a task nobody can find again is deleted, not orphaned
             raise
-    session = str(session_path())
-    ctx.out(f"Task started: {task!r}", {"started": True, "type": task.type, "session": session})
-    if args.wait:
-        return report_final(ctx, ctx.wait(task))
-    return ExitCode.OK
+    started: dict[str, Any] = {"type": task.type, "session": str(session_path())}
+    text = clean(f"Task started: {task!r}")
+    if args.show_token:
+        started["token"] = task.token
+        follow = f"aparavi-dtc status --token {_word(task.token)} --type {_word(task.type)}"
+        text += f"\n  {follow}   # follow it from anywhere"
+    reveal = started.get("token")
+    if not args.wait:
+        ctx.report.out(text, started, neutralised=True, reveal=reveal)
+        return ExitCode.OK
+    if not ctx.report.json_mode:  # the progress lines follow; JSON is one object at the end
+        ctx.report.out(text, started, neutralised=True, reveal=reveal)
+    # A webhook task never finishes by itself: it is ready once Running, as run() sees it.
+    webhook = is_webhook(body)
+    final = ctx.wait(task, _running if webhook else None)
+    ready = _running if webhook else _serving
+    return report_final(ctx, final, ready, started, reveal=reveal)
 
 
-def report_final(ctx: Context, status: Any) -> ExitCode:
-    ctx.out(f"Task {status.status}", status.to_dict())
+def _word(value: str) -> str:
+    """A server's value as one shell word, safe to show: for a command to paste."""
+    import shlex
+
+    return clean(shlex.quote(value))
+
+
+def _running(status: TaskStatus) -> bool:
+    """A task of a webhook pipeline ready for uploads: Running (or ``serviceUp``)."""
+    from .._polling import is_finished, is_up
+
+    return is_up(status) and not is_finished(status)
+
+
+def _serving(status: TaskStatus) -> bool:
+    """A task that says it takes uploads (``serviceUp``, as a webhook task does): it stays
+    so, and never finishes by itself."""
+    from aparavi_dtc_api.types import Unset
+
+    from .._polling import is_finished
+
+    up = status.service_up
+    return not isinstance(up, Unset) and bool(up) and not is_finished(status)
+
+
+def status_data(status: TaskStatus, ready: Callable[[TaskStatus], bool]) -> dict[str, Any]:
+    """A status as JSON: the service's payload, whether the task has finished, and whether
+    it is ready for uploads (by ``ready``)."""
+    from .._polling import is_finished
+
+    return {"status": status.to_dict(), "finished": is_finished(status), "ready": ready(status)}
+
+
+def report_final(
+    ctx: Context,
+    status: TaskStatus,
+    ready: Callable[[TaskStatus], bool],
+    extra: dict[str, Any] | None = None,
+    reveal: str | None = None,
+) -> ExitCode:
+    """The status a wait ended with, finished or ready for uploads; as JSON, ``extra``'s
+    fields and :func:`status_data`'s."""
+    data = (extra or {}) | status_data(status, ready)
+    text = f"Task {status.status}"
+    if not data["finished"]:
+        text += ", ready for uploads: `aparavi-dtc upload FILE...` (or `--text TEXT`) sends them"
+    ctx.report.out(text, data, reveal=reveal)
     return ExitCode.OK
 
 
 def cmd_status(ctx: Context) -> ExitCode:
     task = ctx.task()
     if ctx.args.watch:
-        return report_final(ctx, ctx.wait(task))
+        return report_final(ctx, ctx.wait(task, _serving), _serving)
     from aparavi_dtc import Progress
 
     from .display import describe
 
     status = task.get().data
-    ctx.out(describe(Progress.from_status(status), elapsed=False), status.to_dict())
+    ctx.out(describe(Progress.from_status(status), elapsed=False), status_data(status, _serving))
     return ExitCode.OK
 
 
@@ -173,7 +237,7 @@ def cmd_pipelines(ctx: Context) -> ExitCode:
         return ExitCode.OK
     entries = [(each, pipelines.summary(each)) for each in pipelines.names()]
     listed = [{"name": each, "summary": summary} for each, summary in entries]
-    ctx.out(describe_entries(entries), listed, neutralised=True)
+    ctx.out(describe_entries(entries), {"pipelines": listed}, neutralised=True)
     return ExitCode.OK
 
 
@@ -192,12 +256,8 @@ def cmd_services(ctx: Context) -> ExitCode:
 def cmd_pipe_create(ctx: Context) -> ExitCode:
     """Create a pipe and print its token, the only handle on it: a pipe whose token cannot
     be printed is deleted."""
-    import shlex
-
-    from .display import clean
-
     pipe = ctx.client.create_pipe(ctx.pipeline(), name=ctx.args.name)
-    token = clean(shlex.quote(pipe.token))  # a server's token, pasted into a shell
+    token = _word(pipe.token)
     process = f"aparavi-dtc pipe process --token {token} FILE..."
     delete = f"aparavi-dtc pipe delete --token {token}"
     width = max(len(process), len(delete))
@@ -269,7 +329,9 @@ def cmd_version(ctx: Context) -> ExitCode:
     data = result.data  # a typed VersionInfo, or a plain dict from older specs
     version = data.get("version") if isinstance(data, dict) else getattr(data, "version", None)
     shown = version if isinstance(version, str) and version else "version unknown"
-    ctx.out(f"service {shown}, aparavi-dtc {aparavi_dtc.__version__}", result.to_dict())
+    service = result.to_dict().get("data")  # as the service sent it
+    mine = aparavi_dtc.__version__
+    ctx.out(f"service {shown}, aparavi-dtc {mine}", {"service": service, "aparavi_dtc": mine})
     return ExitCode.OK
 
 
@@ -300,7 +362,11 @@ def cmd_mock(ctx: Context) -> ExitCode:
             ctx.out(
                 f"{what} on {url} (Ctrl-C stops it)\n"
                 f"  export APARAVI_BASE_URL={url}   # and use {shown_key}",
-                {"base_url": url, "prism": bool(ctx.args.prism)},
+                {
+                    "base_url": url,
+                    "prism": bool(ctx.args.prism),
+                    "api_key": None if key else MOCK_KEY,
+                },
                 neutralised=True,  # our own words and a URL we made
             )
             sys.stdout.flush()

@@ -13,11 +13,21 @@ from .status import CLIError, ExitCode
 from .tasks import TaskLog
 
 if TYPE_CHECKING:
-    from aparavi_dtc import AparaviDTC, Task
+    from collections.abc import Callable
+
+    from aparavi_dtc import AparaviDTC, Progress, Task, TaskStatus
 
     from .display import Display
 
 __all__ = ["Context"]
+
+
+class _Ready(Exception):
+    """Raised by the progress callback to end a wait early, with the status that did."""
+
+    def __init__(self, status: TaskStatus) -> None:
+        super().__init__()
+        self.status = status
 
 
 class Context:
@@ -129,10 +139,20 @@ class Context:
     def out(self, text: str, data: Any, *, neutralised: bool = False) -> None:
         self.report.out(text, data, neutralised=neutralised)
 
-    def wait(self, task: Task) -> Any:
+    def wait(self, task: Task, ready: Callable[[TaskStatus], bool] | None = None) -> Any:
+        """Wait for ``task`` to finish, or (with ``ready``) until a status satisfies it;
+        return the last status."""
         display = self.display()
+
+        def update(progress: Progress) -> None:
+            display.update(progress)
+            if ready is not None and ready(progress.task_status):
+                raise _Ready(progress.task_status)  # ends the SDK's wait with this status
+
         try:
-            final = task.wait(on_progress=display.update)
+            final = task.wait(on_progress=update)
+        except _Ready as stop:
+            final = stop.status
         except KeyboardInterrupt:
             raise CLIError(
                 "interrupted; the task is still running. Follow it with "

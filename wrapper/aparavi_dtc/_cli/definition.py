@@ -223,14 +223,27 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
         check=_whole(1, MAX_THREADS),
         help="threads for the task, 1 to 16",
     )
-    sub.add_argument("--wait", action="store_true", help="wait for it, showing progress")
+    sub.add_argument(
+        "--wait",
+        action="store_true",
+        help="wait until it finishes (a webhook task: until it takes uploads), showing progress",
+    )
+    sub.add_argument(
+        "--show-token",
+        action="store_true",
+        help="print the task's token (a secret), to follow the task from elsewhere",
+    )
     sub.add_argument(
         "--replace",
         action="store_true",
         help="delete the current task first (without it, start refuses while one exists)",
     )
     sub = command("status", cmd_status, "show the status of the current task")
-    sub.add_argument("--watch", action="store_true", help="follow it until it finishes")
+    sub.add_argument(
+        "--watch",
+        action="store_true",
+        help="follow it until it finishes (a webhook task: until it takes uploads)",
+    )
     task_options(sub)
     sub = command("delete", cmd_delete, "cancel and delete the current task")
     task_options(sub)

@@ -27,6 +27,7 @@ class Reporter:
         self.debug = debug
         self.base_url: str | None = None
         self._redactor: Redactor | None = None
+        self._secrets: list[str] = []
 
     @property
     def redactor(self) -> Redactor:
@@ -42,13 +43,22 @@ class Reporter:
         """Mask ``value`` wherever it would appear."""
         if value:
             self.redactor.add(value)
+            self._secrets.append(value)
 
-    def out(self, text: str, data: Any, *, neutralised: bool = False) -> None:
+    def out(
+        self, text: str, data: Any, *, neutralised: bool = False, reveal: str | None = None
+    ) -> None:
         """One line of text, or ``data`` as strict JSON with ``--json``.
 
         ``neutralised``: ``text`` is several lines already made safe (by ``clean``), to
-        print as they are.
+        print as they are. ``reveal``: a secret the user asked to see, left unmasked here
+        (and only here); every other secret is masked.
         """
+        redactor = self.redactor
+        if reveal is not None:
+            from .._redact import Redactor
+
+            redactor = Redactor(*(each for each in self._secrets if each != reveal))
         if self.json_mode:
             try:
                 encoded = to_json(data)
@@ -57,9 +67,9 @@ class Reporter:
                     "the service's answer is nested too deeply to print as JSON",
                     ExitCode.API_ERROR,
                 ) from None
-            print(self.redactor.text(encoded))
+            print(redactor.text(encoded))
         else:
-            print(self.redactor.text(text if neutralised else clean(text)))
+            print(redactor.text(text if neutralised else clean(text)))
 
     def note(self, text: str) -> None:
         """A line on stderr for people (left out with ``--json``, whose stderr is JSON)."""
