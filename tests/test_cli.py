@@ -782,7 +782,7 @@ def test_mock_takes_the_users_key_and_never_prints_it(home: Path) -> None:
 def test_mock_refuses_a_bad_port(home: Path) -> None:
     done = cli("mock", "--port", "70000", home=home, url="http://127.0.0.1:1")
     assert done.returncode == 2
-    assert "--port must be from 0 to 65535" in done.stderr
+    assert "--port must be a whole number from 0 to 65535, not 70000" in done.stderr
 
 
 # -- displays -----------------------------------------------------------------------------
@@ -869,7 +869,8 @@ def test_process_writes_a_json_line_per_input(
     records = lines_of(out)
     assert sorted(r["index"] for r in records) == list(range(5))  # one valid line per input
     assert all(r["ok"] and r["error"] is None for r in records)
-    assert {(r["path"], r["text"]) for r in records} == {
+    texts = [["\n".join(o["text"]) for o in r["results"]["objects"].values()] for r in records]
+    assert {(r["path"], "\n\n".join(t)) for r, t in zip(records, texts, strict=True)} == {
         (str(path), path.read_text()) for path in folder.rglob("*.txt")
     }
     assert "Processed 5 of 5 files" in done.stderr
@@ -915,8 +916,10 @@ def test_process_resume_sends_only_what_the_results_file_lacks(
     assert "Processed 1 of 1 files (5 more were done in an earlier run)" in again.stderr
     assert sorted(r["name"] for r in lines_of(out))[-1] == "late.txt"
     assert len(lines_of(out)) == 6
-    afresh = cli("process", str(folder), "--out", str(out), "--json", home=home, url=url)
-    assert json.loads(afresh.stdout)["skipped"] == 0  # without --resume, the file restarts
+    afresh = cli(
+        "process", str(folder), "--out", str(out), "--overwrite", "--json", home=home, url=url
+    )
+    assert json.loads(afresh.stdout)["skipped"] == 0  # --overwrite: the file restarts
     assert len(lines_of(out)) == 6
 
 

@@ -296,14 +296,16 @@ def test_a_streamed_body_checks_the_file_chunk_by_chunk(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_an_empty_file_fails_alone_without_being_sent(
+def test_an_empty_file_is_skipped_without_being_sent(
     kind: str, fake: FakeAparavi, url: str, tmp_path: Path
 ) -> None:
     (tmp_path / "empty.txt").touch()
     (tmp_path / "full.txt").write_text("full")
     results = {r.name: r for r in process_all(kind, url, tmp_path)}
-    assert isinstance(results["empty.txt"].error, ValueError)
+    empty = results["empty.txt"]
+    assert (empty.ok, empty.skipped, empty.error, empty.objects) == (True, "empty", None, [])
     assert results["full.txt"].ok
+    assert results["full.txt"].skipped is None
     assert len(uploads(fake)) == 1
 
 

@@ -212,7 +212,9 @@ def test_the_results_file_is_not_an_input_through_a_file_url(
     (tmp_path / "a.txt").write_text("alpha")
     out = tmp_path / "zz.jsonl"
     process_all("sync", url, f"file://{tmp_path}", results=out)
-    again = process_all("sync", url, f"file://{tmp_path}", results=out, resume=False)
+    again = process_all(
+        "sync", url, f"file://{tmp_path}", results=out, resume=False, overwrite=True
+    )
     assert [r.name for r in again] == ["a.txt"]
 
 

@@ -17,8 +17,6 @@ from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
     DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
     POLL_INTERVAL,
     AuthScheme,
@@ -244,8 +242,14 @@ class AsyncAparaviDTC(BaseClient):
         api_key: The API key; defaults to ``$APARAVI_API_KEY``. Never logged or shown.
         base_url: Defaults to ``$APARAVI_BASE_URL``, then ``https://eaas.aparavi.com``.
             Plain ``http://`` is accepted only for loopback hosts.
-        timeout: Seconds, an ``httpx.Timeout``, or None for no timeout.
-        max_retries: How many times a failed request may be retried.
+        timeout: Seconds above 0, an ``httpx.Timeout``, or None for no timeout; defaults
+            to ``$APARAVI_TIMEOUT``, then 30 s (5 s to connect). It bounds every request,
+            uploads included. Without one, an upload waits up to 10 minutes for its
+            answer (connecting and sending keep the short bounds): the service answers
+            an upload only once it has processed the document, which takes minutes for
+            OCR or a transcription.
+        max_retries: How many times a failed request may be retried, 0 to 10; defaults
+            to ``$APARAVI_MAX_RETRIES``, then 2.
         auth_scheme: ``"raw"`` sends ``Authorization: <key>`` as the Node SDK does;
             ``"bearer"`` sends ``Authorization: Bearer <key>``.
         headers: Extra headers sent with every request.
@@ -264,8 +268,8 @@ class AsyncAparaviDTC(BaseClient):
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
         strict: bool = False,
@@ -578,6 +582,9 @@ class AsyncAparaviDTC(BaseClient):
         results: str | os.PathLike[str] | None = None,
         resume: bool = True,
         storage_options: Mapping[str, Any] | None = None,
+        overwrite: bool = False,
+        include: str | Sequence[str] | None = None,
+        exclude: str | Sequence[str] | None = None,
     ) -> AsyncBatch:
         """Process many files through one webhook task; see :meth:`AparaviDTC.process`.
 
@@ -598,6 +605,9 @@ class AsyncAparaviDTC(BaseClient):
             results,
             resume,
             storage_options,
+            overwrite=overwrite,
+            include=include,
+            exclude=exclude,
         )
         return AsyncBatch(self._process_files(plan), plan)
 

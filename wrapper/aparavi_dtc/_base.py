@@ -30,6 +30,8 @@ from ._checks import (
     check_threads,
     check_timeout,
     check_token,
+    env_max_retries,
+    env_timeout,
 )
 from ._config import (
     API_KEY_ENV,
@@ -40,6 +42,9 @@ from ._config import (
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    DEFAULT_UPLOAD_TIMEOUT,
+    MAX_RETRIES_ENV,
+    TIMEOUT_ENV,
     AuthScheme,
 )
 from ._events import TaskEvent, TaskListener
@@ -52,7 +57,7 @@ from ._redact import Redactor, mask
 from ._response import handle
 from ._run import RunPlan
 from ._sentinel import NOT_GIVEN, NotGiven
-from ._uploads import FileInput, read_files, read_upload
+from ._uploads import UPLOADS, FileInput, read_files, read_upload
 from ._url import query
 from ._version import __version__
 
@@ -94,8 +99,8 @@ class BaseClient:
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
         strict: bool = False,
@@ -119,11 +124,25 @@ class BaseClient:
             )
         self.max_response_size = max_response_size
         """The largest response body (decoded) the client reads; None for no limit."""
+        if isinstance(max_retries, NotGiven):
+            from_env = env_max_retries(MAX_RETRIES_ENV)
+            max_retries = DEFAULT_MAX_RETRIES if from_env is None else from_env
         self.max_retries = check_max_retries(max_retries)
-        self.base_url = check_base_url(
-            base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-        )
-        self.timeout = check_timeout(timeout)
+        """How many times a failed request may be retried (0 to 10)."""
+        self.base_url = self._base_url(base_url)
+        upload_timeout: TimeoutTypes
+        if isinstance(timeout, NotGiven):
+            seconds = env_timeout(TIMEOUT_ENV)
+            timeout = DEFAULT_TIMEOUT if seconds is None else seconds
+            upload_timeout = DEFAULT_UPLOAD_TIMEOUT if seconds is None else seconds
+        else:
+            timeout = upload_timeout = check_timeout(timeout)
+        self.timeout = timeout
+        """The timeout of each request but uploads (None for none)."""
+        self.upload_timeout = upload_timeout
+        """The timeout of each upload: :attr:`timeout` when one was given (or set in
+        ``APARAVI_TIMEOUT``); by default 10 minutes for the answer, as the service answers
+        an upload only once it has processed the document."""
         self.auth_scheme: AuthScheme = auth_scheme
         self.strict = strict
         """Whether any response field that does not fit the spec is an error."""
@@ -145,6 +164,26 @@ class BaseClient:
         self.token = None
         self.type = None
         self._task_listeners: list[TaskListener] = []
+
+    @staticmethod
+    def _base_url(given: str | None) -> str:
+        """``given``, else ``$APARAVI_BASE_URL``, else production, once checked. An empty
+        one is refused: a script whose variable is unset must not send its key to
+        production."""
+        if given is not None:
+            return check_base_url(
+                given,
+                if_empty=f"pass None for ${BASE_URL_ENV} or {DEFAULT_BASE_URL}, or the "
+                "service URL",
+            )
+        url = os.environ.get(BASE_URL_ENV)
+        if url is None:
+            return DEFAULT_BASE_URL
+        return check_base_url(
+            url,
+            BASE_URL_ENV,
+            if_empty=f"unset it for {DEFAULT_BASE_URL}, or set it to the service URL",
+        )
 
     def __repr__(self) -> str:
         task = f"task=({mask(self.token)!r}, {self.type!r})" if self.token else "task=None"
@@ -207,14 +246,16 @@ class BaseClient:
     ) -> Call[M]:
         if not isinstance(max_retries, NotGiven):
             check_max_retries(max_retries)
-        if not isinstance(timeout, NotGiven):
+        if isinstance(timeout, NotGiven):
+            timeout = self.upload_timeout if operation in UPLOADS else self.timeout
+        else:
             check_timeout(timeout)
         return ops.build(
             operation,
             kwargs,
             base_url=self.base_url,
             headers=self._headers,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            timeout=timeout,
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             redactor=self._redactor if token is None else self._redactor_for(token),
         )

@@ -17,8 +17,6 @@ from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
     DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
     POLL_INTERVAL,
     AuthScheme,
@@ -246,8 +244,14 @@ class AparaviDTC(BaseClient):
         api_key: The API key; defaults to ``$APARAVI_API_KEY``. Never logged or shown.
         base_url: Defaults to ``$APARAVI_BASE_URL``, then ``https://eaas.aparavi.com``.
             Plain ``http://`` is accepted only for loopback hosts.
-        timeout: Seconds, an ``httpx.Timeout``, or None for no timeout.
-        max_retries: How many times a failed request may be retried.
+        timeout: Seconds above 0, an ``httpx.Timeout``, or None for no timeout; defaults
+            to ``$APARAVI_TIMEOUT``, then 30 s (5 s to connect). It bounds every request,
+            uploads included. Without one, an upload waits up to 10 minutes for its
+            answer (connecting and sending keep the short bounds): the service answers
+            an upload only once it has processed the document, which takes minutes for
+            OCR or a transcription.
+        max_retries: How many times a failed request may be retried, 0 to 10; defaults
+            to ``$APARAVI_MAX_RETRIES``, then 2.
         auth_scheme: ``"raw"`` sends ``Authorization: <key>`` as the Node SDK does;
             ``"bearer"`` sends ``Authorization: Bearer <key>``.
         headers: Extra headers sent with every request.
@@ -269,8 +273,8 @@ class AparaviDTC(BaseClient):
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
         strict: bool = False,
@@ -585,6 +589,9 @@ class AparaviDTC(BaseClient):
         results: str | os.PathLike[str] | None = None,
         resume: bool = True,
         storage_options: Mapping[str, Any] | None = None,
+        overwrite: bool = False,
+        include: str | Sequence[str] | None = None,
+        exclude: str | Sequence[str] | None = None,
     ) -> Batch:
         """Process many files through one webhook task, each file its own upload.
 
@@ -616,7 +623,11 @@ class AparaviDTC(BaseClient):
                 whose input and version (size and modification time, or a digest of bytes)
                 already have a successful line are skipped (``Batch.skipped``); failed ones
                 are sent again. The file is locked while the batch runs.
-            resume: False to start the results file afresh.
+            resume: False to start the results file afresh: a file that holds lines is
+                then replaced only with ``overwrite=True``, and refused otherwise
+                (``FileExistsError``, raised here, with nothing sent).
+            overwrite: With ``resume=False``, replace the lines of an existing results
+                file. Nothing a results file holds is replaced without it.
             storage_options: Passed to fsspec for inputs that are URLs (``s3://bucket/
                 prefix/``, ``gs://``, ``az://``, ``memory://``, globs on them): credentials,
                 an endpoint. Objects stream from the store a chunk at a time. Needs the
@@ -624,6 +635,8 @@ class AparaviDTC(BaseClient):
 
         Raises:
             ResultsFileInUseError: Another run is writing ``results`` (raised here).
+            FileExistsError: ``results`` holds lines and ``resume=False`` came without
+                ``overwrite=True`` (raised here).
             PipelineValidationError: The service found errors in the pipeline.
             AuthenticationError: The key was refused (also mid-batch: it ends the batch).
             TaskNotFoundError: The task disappeared mid-batch.
@@ -641,6 +654,9 @@ class AparaviDTC(BaseClient):
             results,
             resume,
             storage_options,
+            overwrite=overwrite,
+            include=include,
+            exclude=exclude,
         )
         return Batch(self._process_files(plan), plan)
 

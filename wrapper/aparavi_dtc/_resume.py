@@ -12,6 +12,7 @@ instead of interleaving its lines.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -62,14 +63,18 @@ class ResultsLog:
             self._handle.close()  # closing the descriptor releases its flock
 
 
-def open_results(path: str | os.PathLike[str], *, resume: bool) -> ResultsLog:
+def open_results(
+    path: str | os.PathLike[str], *, resume: bool, overwrite: bool = False
+) -> ResultsLog:
     """Open (or create) the results file at ``path`` and lock it for this run.
 
     With ``resume``, the lines already there tell which inputs are done, and a torn last
-    line is cut off; without, the file starts empty.
+    line is cut off. Without, the file starts empty: one that holds anything is emptied
+    only with ``overwrite``, and refused otherwise.
 
     Raises:
         ResultsFileInUseError: Another run holds the file.
+        FileExistsError: Neither ``resume`` nor ``overwrite``, and the file is not empty.
         OSError: It cannot be opened or read.
     """
     target = Path(path)
@@ -87,6 +92,13 @@ def open_results(path: str | os.PathLike[str], *, resume: bool) -> ResultsLog:
         done: set[tuple[str, str]] = set()
         if resume:
             done = _read(handle)
+        elif handle.seek(0, os.SEEK_END) and not overwrite:  # checked under the lock
+            raise FileExistsError(
+                errno.EEXIST,
+                "the results file holds the lines of an earlier run: pass resume=True to "
+                "go on from them, or overwrite=True to replace them",
+                str(target),
+            )
         else:
             handle.truncate(0)
         handle.seek(0, os.SEEK_END)

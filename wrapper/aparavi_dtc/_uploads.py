@@ -11,11 +11,12 @@ import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, TypeAlias
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 from aparavi_dtc_api import models
 from aparavi_dtc_api.types import File
 
+from . import _operations as ops
 from ._checks import check_file_name, guess_content_type
 from ._exceptions import FileChangedError
 from ._operations import Loaded
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
 
 #: A file to upload: a path, or ``(filename, content)``, or ``(filename, content, type)``.
 FileInput: TypeAlias = str | os.PathLike[str] | tuple[str, bytes] | tuple[str, bytes, str]
+
+#: The operations the service answers only once it has processed what they carry: by
+#: default they wait for their answer longer than any other (``DEFAULT_UPLOAD_TIMEOUT``).
+UPLOADS: tuple[ops.Operation[Any], ...] = (ops.SEND_TO_WEBHOOK, ops.PROCESS_PIPE)
 
 
 def read_file(item: FileInput) -> Loaded:

@@ -25,7 +25,7 @@ from .session import (
 from .status import CLIError, ExitCode
 
 if TYPE_CHECKING:
-    from aparavi_dtc import WebhookResult
+    from aparavi_dtc import Pipe, WebhookResult
 
 
 def cmd_validate(ctx: Context) -> ExitCode:
@@ -161,7 +161,7 @@ def cmd_run(ctx: Context) -> ExitCode:
 def cmd_pipelines(ctx: Context) -> ExitCode:
     from aparavi_dtc import pipelines
 
-    from .display import describe_pipelines
+    from .display import describe_entries
 
     name = ctx.args.name
     if name is not None:  # one pipeline, as JSON to save, edit or pass to `start`
@@ -173,8 +173,95 @@ def cmd_pipelines(ctx: Context) -> ExitCode:
         return ExitCode.OK
     entries = [(each, pipelines.summary(each)) for each in pipelines.names()]
     listed = [{"name": each, "summary": summary} for each, summary in entries]
-    ctx.out(describe_pipelines(entries), listed, neutralised=True)
+    ctx.out(describe_entries(entries), listed, neutralised=True)
     return ExitCode.OK
+
+
+def cmd_services(ctx: Context) -> ExitCode:
+    from .display import describe_services
+
+    name = ctx.args.name
+    catalog = ctx.client.services(name).data.to_dict()
+    # One component is shown whole (what it takes, as the service describes it); JSON
+    # escapes every control character, so server text cannot act on the terminal.
+    text = json.dumps(catalog, indent=2) if name is not None else describe_services(catalog)
+    ctx.out(text, {"services": catalog}, neutralised=True)
+    return ExitCode.OK
+
+
+def cmd_pipe_create(ctx: Context) -> ExitCode:
+    """Create a pipe and print its token, the only handle on it: a pipe whose token cannot
+    be printed is deleted."""
+    import shlex
+
+    from .display import clean
+
+    pipe = ctx.client.create_pipe(ctx.pipeline(), name=ctx.args.name)
+    token = clean(shlex.quote(pipe.token))  # a server's token, pasted into a shell
+    process = f"aparavi-dtc pipe process --token {token} FILE..."
+    delete = f"aparavi-dtc pipe delete --token {token}"
+    width = max(len(process), len(delete))
+    text = (
+        f"Pipe created: {clean(pipe.token)}\n"
+        f"  {process.ljust(width)}   # process files through it\n"
+        f"  {delete.ljust(width)}   # delete it when done"
+    )
+    with contextlib.ExitStack() as on_error:
+        on_error.enter_context(pipe)  # deletes the pipe if the token never reaches the user
+        ctx.out(text, {"token": pipe.token}, neutralised=True)
+        sys.stdout.flush()
+        on_error.pop_all()
+    return ExitCode.OK
+
+
+def cmd_pipe_process(ctx: Context) -> ExitCode:
+    """Process files through the pipe ``--token`` names, or through one made for them and
+    deleted after, on every path (an error, Ctrl-C)."""
+    from .._uploads import read_files
+
+    args = ctx.args
+    files = list(args.files)
+    if args.token is not None and args.pipeline_name is not None:
+        raise CLIError("give --token or a pipeline, not both")
+    if args.pipeline is not None and (args.token is not None or args.pipeline_name is not None):
+        files.insert(0, args.pipeline)  # with --token or --pipeline, every argument is a file
+        args.pipeline = None
+    if args.token is None and args.pipeline is None and args.pipeline_name is None:
+        raise CLIError(
+            "pipe process needs --token TOKEN (a pipe of yours), or a pipeline file or "
+            "--pipeline NAME (a pipe made for these files, deleted after)"
+        )
+    if not files:
+        raise CLIError(
+            "pipe process needs at least one FILE (without --token or --pipeline, the first "
+            "argument is the pipeline file)"
+        )
+    loaded = read_files(files)  # every file read before anything is sent
+    if args.token is not None:
+        results = _pipe(ctx, args.token).process(loaded)
+    else:
+        try:
+            with ctx.client.create_pipe(ctx.pipeline()) as pipe:
+                results = pipe.process(loaded)
+        except KeyboardInterrupt:
+            raise CLIError("interrupted; the pipe was deleted", ExitCode.INTERRUPTED) from None
+    report_results(ctx, results, {"results": results.to_dict()})
+    return ExitCode.OK
+
+
+def cmd_pipe_delete(ctx: Context) -> ExitCode:
+    _pipe(ctx, ctx.args.token).delete()
+    ctx.out("Pipe deleted", {"deleted": True})
+    return ExitCode.OK
+
+
+def _pipe(ctx: Context, token: str) -> Pipe:
+    """A handle on the user's pipe; its token is masked in all the command writes."""
+    ctx.report.secret(token)
+    try:
+        return ctx.client.pipe(token)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
 
 
 def cmd_version(ctx: Context) -> ExitCode:

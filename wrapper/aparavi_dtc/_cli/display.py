@@ -84,10 +84,28 @@ def describe_results(result: WebhookResult | None) -> str:
     return "\n".join(lines)
 
 
-def describe_pipelines(entries: list[tuple[str, str]]) -> str:
-    """One line per predefined pipeline: its name, then what it does."""
-    width = max((len(name) for name, _ in entries), default=0)
-    return "\n".join(f"{name.ljust(width)}  {clean(summary)}" for name, summary in entries)
+def describe_entries(entries: list[tuple[str, str]]) -> str:
+    """One line per entry (a pipeline, a component): its name, then what it does."""
+    names = [clean(name) for name, _ in entries]
+    width = max(map(len, names), default=0)
+    return "\n".join(
+        f"{name.ljust(width)}  {clean(summary)}".rstrip()
+        for name, (_, summary) in zip(names, entries, strict=True)
+    )
+
+
+def describe_services(catalog: Mapping[str, Any]) -> str:
+    """One line per component of the service's catalog, by name: its title and
+    description, as far as the service gives them."""
+    entries = []
+    for name, entry in sorted(catalog.items()):
+        words = (
+            [entry.get(key) for key in ("title", "description")]
+            if isinstance(entry, Mapping)
+            else []
+        )
+        entries.append((name, ": ".join(w for w in words if isinstance(w, str) and w)))
+    return describe_entries(entries)
 
 
 class Display(Protocol):

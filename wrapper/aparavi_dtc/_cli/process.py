@@ -93,7 +93,7 @@ class DirectorySink:
         return name
 
     def write(self, result: FileResult, record: dict[str, Any]) -> None:
-        if not result.ok:
+        if not result.ok or result.skipped is not None:
             return
         target = self._directory / self._file_name(result)
         fd, temp = tempfile.mkstemp(dir=self._directory, prefix=".aparavi-", suffix=".tmp")
@@ -124,7 +124,7 @@ class PrintSink:
         if self._json:
             print(self._mask(to_json(record)), flush=True)
             return
-        if not result.ok:
+        if not result.ok or result.skipped is not None:
             return  # the progress display reports it
         shown = clean(str(result.path) if result.path is not None else result.name)
         text = clean(result.text.rstrip("\n"), multiline=True)
@@ -254,6 +254,9 @@ def batch_display_for(
 
 # -- the command ------------------------------------------------------------------------
 
+#: How many empty files the summary line names (it counts them all).
+SHOWN_EMPTY = 3
+
 
 def cmd_process(ctx: Context) -> ExitCode:
     """Each file its own upload to one task; results written as files finish."""
@@ -264,16 +267,23 @@ def cmd_process(ctx: Context) -> ExitCode:
     pipeline = ctx.pipeline() if named else None  # None: the simple parser
     display = batch_display_for(sys.stderr, quiet=report.json_mode, stdout=sys.stdout)
     try:
-        batch = ctx.client.process(
-            args.paths,
-            pipeline,
-            concurrency=args.concurrency,
-            threads=args.threads,
-            timeout=args.timeout,
-            on_progress=display.update,
-            results=args.out,
-            resume=args.resume,
-        )
+        try:
+            batch = ctx.client.process(
+                args.paths,
+                pipeline,
+                concurrency=args.concurrency,
+                threads=args.threads,
+                timeout=args.timeout,
+                on_progress=display.update,
+                results=args.out,
+                resume=args.resume,
+                overwrite=args.overwrite,
+            )
+        except FileExistsError as exc:  # the results file holds an earlier run's lines
+            raise CLIError(
+                f"{exc.filename} holds the results of an earlier run: pass --resume to go "
+                "on from them, or --overwrite to replace them"
+            ) from None
         sink: Sink
         try:
             if args.out is not None:
@@ -288,6 +298,7 @@ def cmd_process(ctx: Context) -> ExitCode:
         display.close()
         raise
     done = failed = 0
+    empty: list[str] = []  # the files skipped as empty, as shown
     began = time.monotonic()
 
     def kept() -> str:
@@ -306,6 +317,9 @@ def cmd_process(ctx: Context) -> ExitCode:
                 failed += not result.ok
                 shown = str(result.path) if result.path is not None else result.name
                 outcome = f"failed: {error}" if error else "ok"
+                if result.skipped == "empty":
+                    empty.append(shown)
+                    outcome = "skipped (empty)"
                 line = f"[{done}/{batch.total}] {shown}: {outcome}"
                 display.file_done(report.redactor.text(clean(line)), failed=not result.ok)
     except KeyboardInterrupt:
@@ -320,15 +334,22 @@ def cmd_process(ctx: Context) -> ExitCode:
         display.close()
         sink.close()
     elapsed = time.monotonic() - began
-    summary: dict[str, Any] = {"total": batch.total, "succeeded": done - failed}
-    summary |= {"failed": failed, "skipped": batch.skipped}
+    succeeded = done - failed - len(empty)
+    summary: dict[str, Any] = {"total": batch.total, "succeeded": succeeded}
+    summary |= {"failed": failed, "skipped": batch.skipped, "empty": empty}
     summary |= {"elapsed": round(elapsed, 3), "out": sink.where}
     if report.json_mode:
         if sink.where is not None:  # stdout is free for one summary object
             ctx.out("", summary)
     else:
-        line = f"Processed {done - failed} of {batch.total} files"
+        line = f"Processed {succeeded} of {batch.total} files"
         notes = [f"{failed} failed"] if failed else []
+        if empty:
+            listed = ", ".join(empty[:SHOWN_EMPTY])
+            if len(empty) > SHOWN_EMPTY:
+                listed += f" and {len(empty) - SHOWN_EMPTY} more"
+            files = "file" if len(empty) == 1 else "files"
+            notes.append(f"{len(empty)} empty {files} skipped: {listed}")
         if batch.skipped:
             notes.append(f"{batch.skipped} more were done in an earlier run")
         line += f" ({'; '.join(notes)})" if notes else ""
