@@ -170,7 +170,7 @@ def test_a_record_that_cannot_be_written_does_not_stop_a_run(
 
 
 def test_the_recorded_command_leaves_out_the_key() -> None:
-    from aparavi_dtc._cli.tasks import shown_command
+    from aparavi_dtc._cli.record import shown_command
 
     assert shown_command(["--api-key", "k", "run", "a b.pdf"]) == "aparavi-dtc run 'a b.pdf'"
     assert shown_command(["run", "--api-key=k", "x"]) == "aparavi-dtc run x"
@@ -178,7 +178,7 @@ def test_the_recorded_command_leaves_out_the_key() -> None:
 
 
 def test_a_recorded_task_masks_its_token() -> None:
-    from aparavi_dtc._cli.tasks import Recorded
+    from aparavi_dtc._cli.record import Recorded
 
     token = "tok-9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d"
     task = Recorded(token, "cpu", "https://x", "2026-01-01T00:00:00Z", "aparavi-dtc run")
@@ -192,7 +192,7 @@ def test_commands_recording_at_once_lose_nothing(
 ) -> None:
     import threading
 
-    from aparavi_dtc._cli.tasks import Recorded, add_task, drop_task, read_tasks
+    from aparavi_dtc._cli.record import Recorded, add_task, drop_task, read_tasks
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
     tokens = [f"tok-{index:04d}" for index in range(24)]

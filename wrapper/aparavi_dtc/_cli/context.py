@@ -8,9 +8,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from .output import Reporter
+from .record import TaskLog
 from .session import load_session
 from .status import CLIError, ExitCode
-from .tasks import TaskLog
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -11,8 +11,8 @@ from .._signals import interrupt_on_signals, received_signal
 from .context import Context
 from .definition import parser, wants_json
 from .output import Reporter
+from .record import left_behind_message, shown_command
 from .status import CLIError, ExitCode, error_message, exit_code_for
-from .tasks import left_behind_message, shown_command
 
 __all__ = ["main"]
 

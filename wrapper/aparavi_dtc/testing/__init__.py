@@ -24,10 +24,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ._fake import FakeAparavi, Received
 from ._prism import PrismUnavailable, running_prism, stop_on_signals
+from ._spec import spec_path
 from ._verify import Drift, OperationReport, VerifyReport, verify
 
 __all__ = [
@@ -42,17 +41,3 @@ __all__ = [
     "stop_on_signals",
     "verify",
 ]
-
-
-def spec_path() -> Path:
-    """The path of ``openapi.yaml``, the wire contract this version of the SDK follows.
-
-    The wheel ships it next to this module; a source checkout has it at its root.
-    """
-    shipped = Path(__file__).with_name("openapi.yaml")
-    if shipped.is_file():
-        return shipped
-    checkout = Path(__file__).resolve().parents[3] / "openapi.yaml"  # wrapper/aparavi_dtc/testing
-    if checkout.is_file():
-        return checkout
-    raise FileNotFoundError("openapi.yaml is missing from this installation of aparavi-dtc")

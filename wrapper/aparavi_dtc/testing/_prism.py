@@ -79,7 +79,7 @@ def running_prism(
         RuntimeError: It exited or did not answer during start-up.
     """
     if spec is None:
-        from . import spec_path
+        from ._spec import spec_path
 
         spec = spec_path()
     base = list(command) if command is not None else prism_command(spec.parent)

@@ -124,7 +124,7 @@ def load_spec(path: Path | None = None) -> dict[str, Any]:
         import yaml
     except ImportError:  # pragma: no cover - the testing extra brings it
         raise ImportError("verifying needs PyYAML: pip install 'aparavi-dtc[testing]'") from None
-    from . import spec_path
+    from ._spec import spec_path
 
     loaded: dict[str, Any] = yaml.safe_load((path or spec_path()).read_text(encoding="utf-8"))
     return loaded
