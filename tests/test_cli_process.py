@@ -243,6 +243,9 @@ def test_out_dir_writes_over_nothing_without_overwrite(
     assert "--overwrite" in stderr
     assert fake.requests == []
     assert (texts / "sub" / "s1.txt.txt").read_text() == "mine"
+    code, _, stderr = run(capsys, str(data), "--out-dir", str(texts), "--dry-run")
+    assert code == 2  # as the run itself would be refused
+    assert "--overwrite" in stderr
     code, _, stderr = run(capsys, str(data), "--out-dir", str(texts), "--overwrite")
     assert code == 0, stderr
     assert (texts / "sub" / "s1.txt.txt").read_text() == "sub one"

@@ -300,6 +300,15 @@ def test_a_stores_own_errors_are_one_files_oserror_or_a_listing_refusal(
     assert isinstance(error.__cause__, RuntimeError)
     with (
         AparaviDTC(API_KEY, base_url=url) as client,
+        client.process(f"broken://broken-{kind}/") as batch,
+    ):
+        store.rm(f"/broken-{kind}/bad.txt")  # gone after listing: the store's error says so
+        gone = {r.name: r.error for r in batch}["bad.txt"]
+    assert isinstance(gone, FileNotFoundError)
+    assert gone.filename == f"broken:///broken-{kind}/bad.txt"
+    assert isinstance(gone.__cause__, RuntimeError)
+    with (
+        AparaviDTC(API_KEY, base_url=url) as client,
         pytest.raises(ValueError, match=r"cannot list .*RuntimeError: the store's own"),
     ):
         client.process(f"broken://unlistable-{kind}/")

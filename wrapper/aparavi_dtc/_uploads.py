@@ -213,14 +213,16 @@ class _FileReader:
         assert remote is not None
         error = OSError(f"cannot read {self.path}: {type(exc).__name__}: {exc}")
         try:
-            # Only an ETag is compared: a modification time may be spelled differently
-            # by a listing and by a look at one object (a float, a datetime).
-            if remote.version.startswith("etag:") and remote.version_now() != remote.version:
-                error = self._changed("and another version of it is in the store now")
+            now = remote.version_now()
         except FileNotFoundError:
             error = FileNotFoundError(errno.ENOENT, "no such object any more", str(self.path))
         except Exception:  # the store cannot tell: its first error is the one reported
             pass
+        else:
+            # Only an ETag is compared: a modification time may be spelled differently
+            # by a listing and by a look at one object (a float, a datetime).
+            if remote.version.startswith("etag:") and now != remote.version:
+                error = self._changed("and another version of it is in the store now")
         error.__cause__ = exc
         return error
 

@@ -79,11 +79,7 @@ class DirectorySink:
     not followed. A target taken already in this run gets ``<path>.<index>.txt``."""
 
     def __init__(self, directory: Path, mask: Mask, *, overwrite: bool) -> None:
-        if not overwrite and directory.is_dir() and any(directory.iterdir()):
-            raise CLIError(
-                f"{directory} holds files already: pass --overwrite to write over those "
-                "of the same names, or choose an empty or new folder"
-            )
+        check_out_dir(directory, overwrite=overwrite)
         directory.mkdir(parents=True, exist_ok=True)
         self.where: str | None = str(directory)
         self._directory = directory
@@ -122,6 +118,15 @@ class DirectorySink:
 
     def close(self) -> None:
         pass
+
+
+def check_out_dir(directory: Path, *, overwrite: bool) -> None:
+    """Refuse a ``--out-dir`` that holds files already, unless ``overwrite``."""
+    if not overwrite and directory.is_dir() and any(directory.iterdir()):
+        raise CLIError(
+            f"{directory} holds files already: pass --overwrite to write over those "
+            "of the same names, or choose an empty or new folder"
+        )
 
 
 class PrintSink:
@@ -385,8 +390,11 @@ def dry_run(ctx: Context) -> ExitCode:
     args, report = ctx.args, ctx.report
     out = None if args.out is None else Path(args.out)
     sources = resolve_inputs(args.paths, out, None, Choice.of(args.include, args.exclude))
+    # Refused as the run itself would be:
     if out is not None and not (args.resume or args.overwrite) and _holds_lines(out):
-        raise _results_kept(str(out))  # as the run itself would be refused
+        raise _results_kept(str(out))
+    if args.out_dir is not None:
+        check_out_dir(Path(args.out_dir), overwrite=args.overwrite)
     done = read_finished(out) if args.resume and out is not None else set()
     left = [source for source in sources if (source.input, source.version) not in done]
     sent = [source for source in left if source.size]
@@ -401,8 +409,9 @@ def dry_run(ctx: Context) -> ExitCode:
         note = " (empty: skipped)" if not source.size else ""
         ctx.out(f"{source.input}  {source.size} bytes{note}", None)
     line = f"{len(sent)} files to send, {total} bytes in all"
-    notes = [f"{len(empty)} empty {'file' if len(empty) == 1 else 'files'} skipped"]
-    notes = notes if empty else []
+    notes = []
+    if empty:
+        notes.append(f"{len(empty)} empty {'file' if len(empty) == 1 else 'files'} skipped")
     if len(sources) > len(left):
         notes.append(f"{len(sources) - len(left)} more were done in an earlier run")
     line += f" ({'; '.join(notes)})" if notes else ""

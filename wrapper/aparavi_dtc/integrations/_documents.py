@@ -47,7 +47,8 @@ class Processing:
 
     def files(self) -> Iterator[FileResult]:
         """Each file's result as it finishes; a failed file raises its error, or (with
-        ``errors="skip"``) is logged as a warning and left out."""
+        ``errors="skip"``) is logged as a warning and left out. An empty file, skipped by
+        ``process()``, comes as a result without objects."""
         from .._client import AparaviDTC
 
         owned = self.client is None

@@ -34,7 +34,8 @@ class AparaviLoader(Loader, BaseLoader):
     resumable: files an earlier load finished are skipped, and yield no documents again).
     ``client`` is used as it is; without one, a client is made from ``api_key`` and
     ``base_url`` (or ``APARAVI_API_KEY`` and ``APARAVI_BASE_URL``) and closed at the end.
-    A file that fails raises its error, or with ``errors="skip"`` is logged and left out.
+    A file that fails raises its error, or with ``errors="skip"`` is logged and left out;
+    an empty file is no failure, and yields no documents.
     """
 
     def lazy_load(self) -> Iterator[Document]:
