@@ -51,12 +51,13 @@ class Context:
             try:
                 if args.base_url is not None:
                     from aparavi_dtc._checks import check_base_url
+                    from aparavi_dtc._config import DEFAULT_BASE_URL
 
                     check_base_url(
                         args.base_url,
                         "--base-url",
-                        if_empty="leave it out for $APARAVI_BASE_URL or the service's own "
-                        "URL, or give the URL",
+                        if_empty=f"leave it out for $APARAVI_BASE_URL, else {DEFAULT_BASE_URL}; "
+                        "or give the service URL",
                     )
                 self._client = AparaviDTC(key, base_url=args.base_url, **options)
             except ValueError as exc:
