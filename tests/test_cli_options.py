@@ -144,7 +144,9 @@ def test_an_empty_base_url_is_an_error_and_an_unset_one_the_default(
 #: Words of Python, not of a shell: a message with one speaks of the code, not the option.
 PYTHON_WORDS = re.compile(
     r"\b(None|True|False|int|float|str|bool|NoneType|httpx|Timeout|Traceback|ValueError|"
-    r"TypeError|base_url|api_key|max_retries|poll_interval)\b|''|<class|__"
+    r"TypeError|base_url|api_key|max_retries|poll_interval|not (list|dict|tuple))\b|''|"
+    r"<class|__|"
+    r"aparavi_dtc\.|\w\(\)|\w=\.\.\."  # a module, a call, a keyword argument
 )
 
 BAD = [
@@ -195,14 +197,23 @@ BAD = [
     (("status", "--token", "", "--type", "cpu"), {}, "--token"),
     (("status", "--token", "t", "--type", " "), {}, "--type"),
     (("upload", "--token", "t", "--type", "cpu", "--text", ""), {}, "--text"),
+    (("start", PIPELINE, "--name", "a\nb"), {}, "--name"),
+    (("start", PIPELINE, "--name", "x" * 1001), {}, "--name"),
+    (("--base-url", "http://[::1", "version"), {}, "--base-url"),
+    (("run", "--pipeline", "simple-parser", "a.txt", "--text", "hi"), {}, "--text"),
+    (("run", "--pipeline", "simple-parser"), {}, "files or text"),
+    (("validate", "LIST"), {}, "JSON object"),
+    (("validate", "NO-COMPONENTS"), {}, "components"),
+    (("validate", "NUMBER-PROVIDER"), {}, "provider is a number where a string belongs"),
     (("pipelines", "nosuch"), {}, "nosuch"),
 ]
 
 
-@pytest.mark.parametrize(("argv", "env", "named"), BAD, ids=[" ".join(b[0]) for b in BAD])
+@pytest.mark.parametrize(("argv", "env", "named"), BAD, ids=[" ".join(b[0])[:60] for b in BAD])
 def test_a_bad_value_exits_2_naming_the_option_in_plain_words(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
     argv: tuple[str, ...],
     env: dict[str, str],
     named: str,
@@ -210,6 +221,11 @@ def test_a_bad_value_exits_2_naming_the_option_in_plain_words(
     monkeypatch.setenv("APARAVI_BASE_URL", UNREACHABLE)  # nothing may be sent
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+    (tmp_path / "a.txt").write_text("a document")
+    (tmp_path / "LIST").write_text("[1, 2]")
+    (tmp_path / "NO-COMPONENTS").write_text('{"components": 5}')
+    (tmp_path / "NUMBER-PROVIDER").write_text('{"components": [{"provider": 5}]}')
+    monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, *argv)
     assert code == 2, err
     assert out == ""

@@ -523,8 +523,11 @@ def test_redirects_are_not_followed(client: Any, router: Any) -> None:
         (b"[1, 2, 3]", "JSON list"),
         (b'"just a string"', "JSON str"),
         (b'{"status": "OK"}', "data: missing"),
-        (b'{"status": "OK", "data": []}', "data: expected an object, got list"),
-        (b'{"status": "OK", "data": {"status": 5}}', "data.status: expected a string, got int"),
+        (b'{"status": "OK", "data": []}', "data: expected an object, got an array"),
+        (
+            b'{"status": "OK", "data": {"status": 5}}',
+            "data.status: expected a string, got a number",
+        ),
         (b'{"status": "OK", "data": {"progress": 4}}', "data.status: missing"),
         (b"\xff\xfe\x00garbage", "not JSON"),
     ],
@@ -544,17 +547,17 @@ def test_bad_success_bodies_are_validation_errors(
 
 ODD_FIELDS = [
     # (wire name, attribute, odd value, what strict mode says)
-    ("progress", "progress", "45%", "expected a number, got str"),
+    ("progress", "progress", "45%", "expected a number, got a string"),
     ("totalCount", "total_count", None, "expected a number, got null"),
-    ("totalCount", "total_count", True, "expected a number, got bool"),
-    ("errors", "errors", "oops", "expected a list, got str"),
-    ("metadata", "metadata", 3, "expected an object, got int"),
-    ("error", "error", 7, "int is not allowed here"),
-    ("serviceUp", "service_up", "yes", "str is not allowed here"),
-    ("metrics", "metrics", [1], "expected an object, got list"),
+    ("totalCount", "total_count", True, "expected a number, got true or false"),
+    ("errors", "errors", "oops", "expected an array, got a string"),
+    ("metadata", "metadata", 3, "expected an object, got a number"),
+    ("error", "error", 7, "a number is not allowed here"),
+    ("serviceUp", "service_up", "yes", "a string is not allowed here"),
+    ("metrics", "metrics", [1], "expected an object, got an array"),
     # from_dict alone would make empty or paired lists into objects without a word
-    ("metadata", "metadata", [], "expected an object, got list"),
-    ("metrics", "metrics", [["cpu", 1]], "expected an object, got list"),
+    ("metadata", "metadata", [], "expected an object, got an array"),
+    ("metrics", "metrics", [["cpu", 1]], "expected an object, got an array"),
 ]
 
 

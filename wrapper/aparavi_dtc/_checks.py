@@ -64,7 +64,10 @@ def check_base_url(url: str, name: str = "base_url", *, if_empty: str = "") -> s
         raise ValueError(f"{name} is empty: {if_empty or 'give the service URL'}")
     if _CONTROL.search(url) or " " in url:
         raise ValueError(f"{name} must not contain spaces or control characters: {url!r}")
-    parsed = urllib.parse.urlsplit(url)
+    try:
+        parsed = urllib.parse.urlsplit(url)
+    except ValueError:  # an IPv6 host without its closing bracket
+        raise ValueError(f"{name} is not a URL: {url!r}") from None
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise ValueError(f"{name} must be an http(s) URL with a host, not {url!r}")
     try:
@@ -210,16 +213,17 @@ def check_task_id(token: object, type_: object) -> tuple[str, str]:
     return check_token(token, "task token"), check_token(type_, "task type")
 
 
-def check_name(name: object) -> str | None:
-    """An optional task or pipe name: None or a non-empty string."""
+def check_name(name: object, what: str = "name") -> str | None:
+    """An optional task or pipe name: None or a non-empty string (called ``what`` in
+    messages)."""
     if name is None:
         return None
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"name must be a non-empty string or None, not {name!r}")
+        raise ValueError(f"{what} must be a non-empty string or None, not {name!r}")
     if len(name) > MAX_NAME_LENGTH:
-        raise ValueError(f"name is {len(name)} characters long; at most {MAX_NAME_LENGTH}")
+        raise ValueError(f"{what} is {len(name)} characters long; at most {MAX_NAME_LENGTH}")
     if _CONTROL.search(name):
-        raise ValueError(f"name must not contain control characters: {name!r:.80}")
+        raise ValueError(f"{what} must not contain control characters: {name!r:.80}")
     return name
 
 

@@ -272,13 +272,26 @@ def _model(cls: type, raw: dict[str, Any], path: str, strict: bool) -> Any:
     return model
 
 
+#: What JSON calls each kind of value, for messages (a pipeline file or an answer is JSON).
+_JSON_KINDS: dict[type, str] = {
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    list: "an array",
+    dict: "an object",
+}
+
+
 def _kind(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
+    if value is None:
+        return "null"
+    return _JSON_KINDS.get(type(value), type(value).__name__)
 
 
 def _name(hint: Any) -> str:
     if typing.get_origin(hint) is list:
-        return "a list"
+        return "an array"
     if typing.get_origin(hint) is dict or attrs.has(hint):
         return "an object"
     return {str: "a string", int: "an integer", float: "a number", bool: "a boolean"}.get(

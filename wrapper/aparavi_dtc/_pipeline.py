@@ -47,6 +47,17 @@ def _load(pipeline: PipelineInput) -> Any:
         raise ValueError(f"{source} is not valid JSON: {exc}") from None
 
 
+#: What JSON calls each kind of value that is not an object, for messages.
+_JSON_KINDS: dict[type, str] = {
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    type(None): "null",
+}
+
+
 def wrap_pipeline(pipeline: PipelineInput) -> PipelineRequest:
     """Return the request body for ``pipeline``.
 
@@ -56,7 +67,8 @@ def wrap_pipeline(pipeline: PipelineInput) -> PipelineRequest:
     """
     loaded = _load(pipeline)
     if not isinstance(loaded, dict):
-        raise ValueError(f"a pipeline must be a JSON object, not {type(loaded).__name__}")
+        kind = _JSON_KINDS.get(type(loaded), type(loaded).__name__)
+        raise ValueError(f"a pipeline must be a JSON object, not {kind}")
     wrapped = isinstance(loaded.get("pipeline"), dict)
     body: dict[str, Any] = dict(loaded) if wrapped else {"pipeline": loaded}
     body.setdefault("errors", [])
@@ -66,7 +78,7 @@ def wrap_pipeline(pipeline: PipelineInput) -> PipelineRequest:
     if not isinstance(components, list) or not components:
         raise ValueError(
             "the pipeline is not usable: it needs a 'components' list with at least one "
-            "component, each with a 'provider' (see aparavi_dtc.pipelines for examples)"
+            "component, each with a 'provider' (the predefined pipelines are examples)"
         )
     try:
         return parse(models.PipelineRequest, body, strict=True)

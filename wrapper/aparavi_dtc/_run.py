@@ -114,7 +114,7 @@ def plan_run(
     upload: dict[str, Any] | None = None
     if files is None and text is None:
         if webhook:
-            raise ValueError("a webhook pipeline needs files=... or text=... to process")
+            raise ValueError("a webhook pipeline needs files or text to process")
     elif not webhook:
         raise ValueError("files and text need a pipeline whose source is a webhook")
     else:

@@ -205,6 +205,8 @@ def cmd_run(ctx: Context) -> ExitCode:
         # With --pipeline NAME every other argument is a file: `run --pipeline X a.pdf`.
         files.insert(0, args.pipeline)
         args.pipeline = None
+    if files and args.text is not None:
+        raise CLIError("run takes FILE... or --text TEXT, not both")
     pipeline = ctx.pipeline()
     display = ctx.display()
     try:

@@ -48,13 +48,14 @@ class Context:
             base_url = self.args.base_url
             if base_url is not None:
                 from aparavi_dtc._checks import check_base_url
+                from aparavi_dtc._config import DEFAULT_BASE_URL
 
                 try:
                     check_base_url(
                         base_url,
                         "--base-url",
-                        if_empty="leave it out for $APARAVI_BASE_URL or the service's own "
-                        "URL, or give the URL",
+                        if_empty=f"leave it out for $APARAVI_BASE_URL, else {DEFAULT_BASE_URL}; "
+                        "or give the service URL",
                     )
                 except ValueError as exc:
                     raise CLIError(str(exc)) from None

@@ -51,10 +51,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 class _Checked(argparse.Action):
-    """Stores an option's value once its ``check`` accepts it (returning the value to
-    keep); else the usage error speaks of the option: ``--threads must be ...``."""
+    """Stores an option's value once ``check(value, option)`` accepts it (returning the
+    value to keep); what it raises, a ``ValueError`` naming the option (``--threads must
+    be ...``), is the usage error."""
 
-    def __init__(self, *args: Any, check: Callable[[str], Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, check: Callable[[str, str], Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.check = check
 
@@ -66,30 +67,30 @@ class _Checked(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         try:
-            value = self.check(values)
+            value = self.check(values, option_string or self.dest)
         except ValueError as exc:
-            parser.error(f"{option_string} {exc}")
+            parser.error(str(exc))
         setattr(namespace, self.dest, value)
 
 
-def _whole(low: int, high: int) -> Callable[[str], int]:
+def _whole(low: int, high: int) -> Callable[[str, str], int]:
     """A check of a whole number from ``low`` to ``high``."""
 
-    def whole(text: str) -> int:
+    def whole(text: str, option: str) -> int:
         try:
             value = int(text)
         except ValueError:
             value = low - 1
         if not low <= value <= high:
             raise ValueError(
-                f"must be a whole number from {low} to {high}, not {text or 'nothing'}"
+                f"{option} must be a whole number from {low} to {high}, not {text or 'nothing'}"
             )
         return value
 
     return whole
 
 
-def _seconds(text: str) -> float:
+def _seconds(text: str, option: str) -> float:
     """A check of seconds above 0: a time limit of 0 would fail everything."""
     try:
         value = float(text)
@@ -97,15 +98,24 @@ def _seconds(text: str) -> float:
         value = math.nan
     if not (math.isfinite(value) and 0 < value <= MAX_SECONDS):
         raise ValueError(
-            f"must be seconds above 0 (at most {MAX_SECONDS:.0f}), not {text or 'nothing'}"
+            f"{option} must be seconds above 0 (at most {MAX_SECONDS:.0f}), "
+            f"not {text or 'nothing'}"
         )
     return value
 
 
-def _text(text: str) -> str:
+def _text(text: str, option: str) -> str:
     """A check of text that must not be empty or blank."""
     if not text.strip():
-        raise ValueError("must not be empty")
+        raise ValueError(f"{option} must not be empty")
+    return text
+
+
+def _name(text: str, option: str) -> str:
+    """A check of a task's name: as the SDK checks it, in the option's words."""
+    from aparavi_dtc._checks import check_name  # here: it loads httpx, which --help never needs
+
+    check_name(_text(text, option), option)
     return text
 
 
@@ -216,7 +226,7 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
     pipeline_options(sub)
     sub = command("start", cmd_start, "start a task; it becomes the current task")
     pipeline_options(sub)
-    sub.add_argument("--name", action=_Checked, check=_text, help="a name for the task")
+    sub.add_argument("--name", action=_Checked, check=_name, help="a name for the task")
     sub.add_argument(
         "--threads",
         action=_Checked,
