@@ -11,7 +11,7 @@ GENERATE = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate 
 	--path openapi.yaml --config generator-config.yaml --meta none --overwrite \
 	--custom-template-path generator-templates
 
-.PHONY: setup demo test pytest generate drift mock lint bench mutate clean
+.PHONY: setup demo test pytest generate drift spec-diff mock lint bench mutate clean
 
 setup: $(BIN)/.installed node_modules/.installed
 
@@ -58,6 +58,12 @@ drift: $(BIN)/.installed
 		echo "generated/ is out of date with openapi.yaml: run 'make generate' and commit" >&2; \
 		exit 1; \
 	fi; echo "drift: generated/ matches openapi.yaml"
+
+## spec-diff: what a changed spec breaks for users of the SDK: make spec-diff NEW=path/to/openapi.yaml
+## (exit 0 nothing breaks, 1 something does, 2 the spec is invalid or does not generate)
+spec-diff: $(BIN)/.installed
+	@test -n "$(NEW)" || { echo "usage: make spec-diff NEW=path/to/openapi.yaml [JSON=1]" >&2; exit 2; }
+	$(BIN)/python tools/spec_diff.py "$(NEW)" $(if $(JSON),--json)
 
 ## mutate: mutation testing of the modules that hold the SDK's promises (TESTING.md);
 ## not part of `make test`. Runs in a scratch copy: MUTATE_DIR, default <tmp>/aparavi-dtc-mutate.

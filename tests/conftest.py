@@ -42,7 +42,13 @@ def _no_backoff(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("APARAVI_API_KEY", "APARAVI_BASE_URL", "APARAVI_LOG"):
+    for name in (
+        "APARAVI_API_KEY",
+        "APARAVI_BASE_URL",
+        "APARAVI_LOG",
+        "APARAVI_TIMEOUT",
+        "APARAVI_MAX_RETRIES",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -101,9 +101,11 @@ def test_next_upload_sets_empty_files_aside_and_goes_on(sync_client: Any) -> Non
     assert upload is not None
     assert upload.source.name == "a.txt"
     [empty] = batch.ready
-    assert (empty.name, empty.elapsed, empty.ok) == ("e.txt", 0.0, False)
-    assert str(empty.error) == "file 'e.txt' is empty: the service needs something to process"
-    assert type(empty.error) is ValueError
+    assert (empty.name, empty.elapsed, empty.ok) == ("e.txt", 0.0, True)
+    assert (empty.skipped, empty.error, empty.results, empty.text) == ("empty", None, None, "")
+    assert empty.to_dict()["skipped"] == "empty"
+    assert repr(empty) == "FileResult(name='e.txt', skipped='empty', elapsed=0.000)"
+    assert batch.progress().failed == 0
     second = batch.next_upload(sync_client._streamed_upload_call(TOKEN, "cpu"))
     assert second is not None
     assert second.source.name == "b.bin"
@@ -137,7 +139,7 @@ def test_each_upload_is_the_batch_request_with_its_own_file(
         assert headers["content-disposition"] == disposition
         assert headers["content-type"] == kind
         assert call.url == f"{BASE_URL}/webhook?token={TOKEN}&type=gpu"
-        assert call.timeout == sync_client.timeout
+        assert call.timeout == sync_client.upload_timeout
         assert call.redactor.text(f"echo {TOKEN}") == "echo ***cdef"  # the token is masked
         assert upload.body is call.content
         assert list(upload.body.chunks()) == [upload.source.data]

@@ -78,13 +78,24 @@ def test_credentials_in_the_base_url_are_refused(make_client: MakeClient, url: s
     assert "pass-9f8e7d" not in str(info.value)
 
 
-@pytest.mark.parametrize("url", ["ftp://api.test", "https://", "api.test", "https:///task", ""])
+@pytest.mark.parametrize("url", ["ftp://api.test", "https://", "api.test", "https:///task"])
 def test_a_base_url_needs_http_and_a_host(make_client: MakeClient, url: str) -> None:
-    if url == "":  # empty means "not given": the environment, then production
-        assert make_client(base_url=url).base_url == "https://eaas.aparavi.com"
-        return
     with pytest.raises(ValueError, match="http"):
         make_client(base_url=url)
+
+
+@pytest.mark.parametrize("url", ["", "  "])
+def test_an_empty_base_url_is_refused_given_or_from_the_environment(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    # A script whose variable is unset must not send its key to production.
+    with pytest.raises(ValueError, match=r"^base_url is empty: pass None for"):
+        make_client(base_url=url)
+    monkeypatch.setenv("APARAVI_BASE_URL", url)
+    with pytest.raises(ValueError, match=r"^APARAVI_BASE_URL is empty: unset it for https://"):
+        make_client(base_url=None)
+    monkeypatch.delenv("APARAVI_BASE_URL")
+    assert make_client(base_url=None).base_url == "https://eaas.aparavi.com"
 
 
 # -- input checks (pure), with their exact messages -----------------------------------------
@@ -141,37 +152,41 @@ CHECK_ERRORS = [
     (
         lambda: _checks.check_max_retries(-1),
         ValueError,
-        "max_retries must be a whole number >= 0, not -1",
+        "max_retries must be a whole number from 0 to 10, not -1",
     ),
     (
         lambda: _checks.check_max_retries(True),
         ValueError,
-        "max_retries must be a whole number >= 0, not True",
+        "max_retries must be a whole number from 0 to 10, not True",
     ),
     (
         lambda: _checks.check_max_retries(1.0),
         ValueError,
-        "max_retries must be a whole number >= 0, not 1.0",
+        "max_retries must be a whole number from 0 to 10, not 1.0",
     ),
     (
         lambda: _checks.check_timeout(-1),
         ValueError,
-        "timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, not -1",
+        "timeout must be seconds above 0 (at most 1e9), an httpx.Timeout of such seconds, "
+        "or None for no timeout; not -1",
     ),
     (
         lambda: _checks.check_timeout(float("nan")),
         ValueError,
-        "timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, not nan",
+        "timeout must be seconds above 0 (at most 1e9), an httpx.Timeout of such seconds, "
+        "or None for no timeout; not nan",
     ),
     (
         lambda: _checks.check_timeout(True),
         ValueError,
-        "timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, not True",
+        "timeout must be seconds above 0 (at most 1e9), an httpx.Timeout of such seconds, "
+        "or None for no timeout; not True",
     ),
     (
         lambda: _checks.check_timeout("1"),
         ValueError,
-        "timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, not '1'",
+        "timeout must be seconds above 0 (at most 1e9), an httpx.Timeout of such seconds, "
+        "or None for no timeout; not '1'",
     ),
     (
         lambda: _checks.check_headers([]),
@@ -247,7 +262,7 @@ CHECK_ERRORS = [
     (
         lambda: _checks.check_base_url("https://api.test:99999"),
         ValueError,
-        "base_url has a bad port: 'https://api.test:99999'",
+        "base_url has a bad port (0 to 65535): 'https://api.test:99999'",
     ),
     (
         lambda: _checks.check_base_url("https://api.test?x=1"),
@@ -293,15 +308,17 @@ def test_input_checks_return_what_they_accept() -> None:
     assert [_checks.check_max_retries(n) for n in (0, 5)] == [0, 5]
     timeout = httpx.Timeout(5.0, connect=None)
     assert _checks.check_timeout(timeout) is timeout
-    assert [_checks.check_timeout(t) for t in (None, 0, 2.5)] == [None, 0, 2.5]
+    assert [_checks.check_timeout(t) for t in (None, 0.001, 2.5)] == [None, 0.001, 2.5]
+    assert [_checks.check_max_retries(n) for n in (0, 10)] == [0, 10]
     assert _checks.check_api_key(" key-1234\n", "x") == "key-1234"
     assert _checks.check_base_url("https://api.test:8443/v1/") == "https://api.test:8443/v1"
 
 
 @pytest.mark.parametrize("phase", ["connect", "read", "write", "pool"])
 def test_every_phase_of_an_httpx_timeout_is_checked(phase: str) -> None:
-    with pytest.raises(ValueError, match="timeout must be finite seconds"):
-        _checks.check_timeout(httpx.Timeout(5.0, **{phase: float("inf")}))
+    for bad in (float("inf"), 0):
+        with pytest.raises(ValueError, match="timeout must be seconds above 0"):
+            _checks.check_timeout(httpx.Timeout(5.0, **{phase: bad}))
 
 
 @pytest.mark.parametrize(
@@ -351,7 +368,7 @@ def test_concurrency_from_1_to_32_is_accepted() -> None:
 def test_credentials_in_the_base_url_are_refused_in_words() -> None:
     from aparavi_dtc._checks import check_base_url
 
-    with raises(ValueError, "base_url must not contain credentials; pass api_key instead"):
+    with raises(ValueError, "base_url must not contain credentials: the API key goes apart"):
         check_base_url("https://user:secret@api.test")
     assert check_base_url("https://api.test/pathX/") == "https://api.test/pathX"
     assert check_base_url("https://api.test/X//") == "https://api.test/X"

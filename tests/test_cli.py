@@ -796,7 +796,7 @@ def test_mock_takes_the_users_key_and_never_prints_it(home: Path) -> None:
 def test_mock_refuses_a_bad_port(home: Path) -> None:
     done = cli("mock", "--port", "70000", home=home, url="http://127.0.0.1:1")
     assert done.returncode == 2
-    assert "--port must be from 0 to 65535" in done.stderr
+    assert "--port must be a whole number from 0 to 65535, not 70000" in done.stderr
 
 
 # -- displays -----------------------------------------------------------------------------
@@ -883,7 +883,8 @@ def test_process_writes_a_json_line_per_input(
     records = lines_of(out)
     assert sorted(r["index"] for r in records) == list(range(5))  # one valid line per input
     assert all(r["ok"] and r["error"] is None for r in records)
-    assert {(r["path"], r["text"]) for r in records} == {
+    texts = [["\n".join(o["text"]) for o in r["results"]["objects"].values()] for r in records]
+    assert {(r["path"], "\n\n".join(t)) for r, t in zip(records, texts, strict=True)} == {
         (str(path), path.read_text()) for path in folder.rglob("*.txt")
     }
     assert "Processed 5 of 5 files" in done.stderr
@@ -929,8 +930,10 @@ def test_process_resume_sends_only_what_the_results_file_lacks(
     assert "Processed 1 of 1 files (5 more were done in an earlier run)" in again.stderr
     assert sorted(r["name"] for r in lines_of(out))[-1] == "late.txt"
     assert len(lines_of(out)) == 6
-    afresh = cli("process", str(folder), "--out", str(out), "--json", home=home, url=url)
-    assert json.loads(afresh.stdout)["skipped"] == 0  # without --resume, the file restarts
+    afresh = cli(
+        "process", str(folder), "--out", str(out), "--overwrite", "--json", home=home, url=url
+    )
+    assert json.loads(afresh.stdout)["skipped"] == 0  # --overwrite: the file restarts
     assert len(lines_of(out)) == 6
 
 
@@ -974,11 +977,11 @@ def test_process_out_dir_writes_a_text_file_per_input(
     out = tmp_path / "texts"
     done = cli("process", str(folder), "--out-dir", str(out), "--json", home=home, url=url)
     assert done.returncode == 0, done.stderr
-    written = {path.name: path.read_text() for path in out.iterdir()}
+    written = {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*.txt")}
     assert written["doc1.txt.txt"] == "text of doc 1"
-    # Two inputs named doc0.txt: the second one's file carries its index.
-    doc0 = {name: text for name, text in written.items() if name.startswith("doc0.txt")}
-    assert sorted(doc0.values()) == ["another doc0", "text of doc 0"]
+    # Two inputs named doc0.txt, each in its own folder, as in the folder given.
+    assert written["doc0.txt.txt"] == "text of doc 0"
+    assert written["sub/doc0.txt.txt"] == "another doc0"
     assert len(written) == 5
     summary = json.loads(done.stdout)
     assert summary["succeeded"] == 5

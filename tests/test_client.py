@@ -22,6 +22,7 @@ from aparavi_dtc import (
     ServerError,
     TaskNotFoundError,
 )
+from aparavi_dtc._sentinel import NOT_GIVEN
 from aparavi_dtc_api.types import UNSET
 
 from .conftest import API_KEY, BASE_URL, PIPELINE, TOKEN, MakeClient, started, status_body
@@ -143,16 +144,88 @@ def test_bad_extra_headers_are_refused_before_anything_is_sent(
     assert not router.calls
 
 
-@pytest.mark.parametrize("timeout", ["30", -1, True, float("nan")])
+@pytest.mark.parametrize(
+    "timeout", ["30", -1, 0, True, float("nan"), float("inf"), httpx.Timeout(5.0, read=0)]
+)
 def test_bad_timeouts_are_refused_before_anything_is_sent(
     make_client: MakeClient, router: Any, timeout: Any
 ) -> None:
-    with pytest.raises(ValueError, match="timeout must be"):
+    with pytest.raises(ValueError, match="timeout must be seconds above 0"):
         make_client(timeout=timeout)
     client = make_client()
-    with pytest.raises(ValueError, match="timeout must be"):
+    with pytest.raises(ValueError, match="timeout must be seconds above 0"):
         client.status(timeout=timeout)
     assert not router.calls
+
+
+@pytest.mark.parametrize("retries", [-1, 11, 1.0, True, "2"])
+def test_bad_retry_counts_are_refused_with_the_range(
+    make_client: MakeClient, router: Any, retries: Any
+) -> None:
+    with pytest.raises(ValueError, match="max_retries must be a whole number from 0 to 10"):
+        make_client(max_retries=retries)
+    with pytest.raises(ValueError, match="max_retries must be a whole number from 0 to 10"):
+        make_client().status(max_retries=retries)
+    assert not router.calls
+
+
+def test_timeout_and_retries_come_from_the_environment_unless_given(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    default = make_client()
+    assert (default.timeout, default.max_retries) == (httpx.Timeout(30.0, connect=5.0), 2)
+    monkeypatch.setenv("APARAVI_TIMEOUT", " 12.5 ")
+    monkeypatch.setenv("APARAVI_MAX_RETRIES", "4")
+    from_env = make_client()
+    assert (from_env.timeout, from_env.max_retries) == (12.5, 4)
+    assert from_env.upload_timeout == 12.5  # the environment bounds uploads too
+    given = make_client(timeout=3, max_retries=0)
+    assert (given.timeout, given.max_retries, given.upload_timeout) == (3, 0, 3)
+    assert make_client(timeout=None).timeout is None  # None still means no timeout
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("APARAVI_TIMEOUT", "abc"),
+        ("APARAVI_TIMEOUT", "0"),
+        ("APARAVI_TIMEOUT", "-5"),
+        ("APARAVI_TIMEOUT", "nan"),
+        ("APARAVI_TIMEOUT", "inf"),
+        ("APARAVI_TIMEOUT", ""),
+        ("APARAVI_MAX_RETRIES", "x"),
+        ("APARAVI_MAX_RETRIES", "-1"),
+        ("APARAVI_MAX_RETRIES", "11"),
+        ("APARAVI_MAX_RETRIES", "1.5"),
+        ("APARAVI_MAX_RETRIES", " "),
+    ],
+)
+def test_a_malformed_environment_value_is_an_error_naming_the_variable(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=f"^{name} must be ") as info:
+        make_client()
+    assert "None" not in str(info.value)
+    make_client(timeout=5, max_retries=1)  # an explicit argument does not read it
+
+
+def test_uploads_wait_longer_for_their_answer_than_other_calls(
+    make_client: MakeClient, router: Any
+) -> None:
+    # The service processes a document before it answers its upload (OCR, transcription).
+    client = make_client()
+    start(client, router)
+    assert client.upload_timeout == httpx.Timeout(30.0, connect=5.0, read=600.0)
+    calls = [
+        client._webhook_call(TOKEN, "cpu", ("a.txt", b"x"), None, NOT_GIVEN, NOT_GIVEN),
+        client._streamed_upload_call(TOKEN, "cpu"),
+        client._process_pipe_call("pipe", ("a.txt", b"x"), NOT_GIVEN, NOT_GIVEN),
+    ]
+    assert [call.timeout for call in calls] == [client.upload_timeout] * 3
+    assert client._status_call(NOT_GIVEN, NOT_GIVEN).timeout == httpx.Timeout(30.0, connect=5.0)
+    one_call = client._webhook_call(TOKEN, "cpu", ("a.txt", b"x"), None, 9.0, NOT_GIVEN)
+    assert one_call.timeout == 9.0
 
 
 def test_a_closed_client_refuses_to_send(make_client: MakeClient, router: Any) -> None:

@@ -3,6 +3,7 @@ fake, with the real langchain-core and llama-index-core installed."""
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -147,3 +148,41 @@ def test_without_the_framework_the_import_names_the_extra(
     integration = "langchain" if extra == "langchain" else "llama_index"
     with pytest.raises(ImportError, match=f"pip install 'aparavi-dtc\\[{extra}\\]'"):
         __import__(f"aparavi_dtc.integrations.{integration}")
+
+
+@pytest.mark.parametrize("kind", LOADERS)
+def test_a_results_file_is_replaced_only_with_overwrite(
+    kind: str, client: Any, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "load.jsonl"
+    assert len(load(kind, docs, client=client, results=out)) == 2
+    before = out.read_bytes()
+    with pytest.raises(FileExistsError):
+        load(kind, docs, client=client, results=out, resume=False)
+    assert out.read_bytes() == before
+    again = load(kind, docs / "a.txt", client=client, results=out, resume=False, overwrite=True)
+    assert len(again) == 1
+    assert len(out.read_text().splitlines()) == 1
+
+
+@pytest.mark.parametrize("kind", LOADERS)
+def test_a_results_file_with_the_text_twice_is_still_read(
+    kind: str, client: Any, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "old.jsonl"
+    done = docs / "a.txt"
+    old = {"input": str(done), "version": f"{done.stat().st_size}:{done.stat().st_mtime_ns}"}
+    old |= {"ok": True, "text": "alpha", "results": {"objects": {"1": {"text": ["alpha"]}}}}
+    out.write_text(json.dumps(old) + "\n")
+    documents = load(kind, docs, client=client, results=out)
+    assert [d.metadata["source"] for d in documents] == [str(docs / "b.txt")]
+
+
+@pytest.mark.parametrize("kind", LOADERS)
+def test_an_empty_file_is_skipped_not_raised(kind: str, client: Any, docs: Path) -> None:
+    (docs / "empty.txt").touch()
+    documents = load(kind, docs, client=client)
+    assert sorted(d.metadata["source"] for d in documents) == [
+        str(docs / "a.txt"),
+        str(docs / "b.txt"),
+    ]

@@ -296,14 +296,16 @@ def test_a_streamed_body_checks_the_file_chunk_by_chunk(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_an_empty_file_fails_alone_without_being_sent(
+def test_an_empty_file_is_skipped_without_being_sent(
     kind: str, fake: FakeAparavi, url: str, tmp_path: Path
 ) -> None:
     (tmp_path / "empty.txt").touch()
     (tmp_path / "full.txt").write_text("full")
     results = {r.name: r for r in process_all(kind, url, tmp_path)}
-    assert isinstance(results["empty.txt"].error, ValueError)
+    empty = results["empty.txt"]
+    assert (empty.ok, empty.skipped, empty.error, empty.objects) == (True, "empty", None, [])
     assert results["full.txt"].ok
+    assert results["full.txt"].skipped is None
     assert len(uploads(fake)) == 1
 
 
@@ -733,3 +735,84 @@ def test_a_files_request_shows_neither_key_nor_token(tmp_path: Path) -> None:
         assert API_KEY not in shown
         assert token not in shown
     assert "PUT /webhook" in repr(upload.call)
+
+
+# -- choosing files: include and exclude ---------------------------------------------------
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    (root / "sub" / "deeper").mkdir(parents=True)
+    (root / "doc01.txt").write_text("one")
+    (root / "doc02.pdf").write_text("two")
+    (root / "sub" / "s1.txt").write_text("three")
+    (root / "sub" / "deeper" / "s2.csv").write_text("four")
+    return root
+
+
+def test_each_file_knows_its_path_below_the_folder_given(
+    fake: FakeAparavi, url: str, tree: Path
+) -> None:
+    (tree.parent / "loose.md").write_text("five")
+    (tree.parent / "more" / "x").mkdir(parents=True)
+    (tree.parent / "more" / "x" / "y.csv").write_text("six")
+    pattern = str(tree.parent / "more" / "**" / "*.csv")
+    inputs = [tree, tree.parent / "loose.md", pattern, ("m.txt", b"x")]
+    results = process_all("sync", url, inputs)
+    assert sorted(r.relative_path for r in results) == [
+        "doc01.txt",
+        "doc02.pdf",
+        "loose.md",
+        "m.txt",
+        "sub/deeper/s2.csv",
+        "sub/s1.txt",
+        "x/y.csv",  # below the glob's folder, more/
+    ]
+    assert {r["relative_path"] for r in map(FileResult.to_dict, results)} >= {"sub/s1.txt"}
+
+
+@pytest.mark.parametrize(
+    ("include", "exclude", "chosen"),
+    [
+        (None, None, ["doc01.txt", "doc02.pdf", "sub/deeper/s2.csv", "sub/s1.txt"]),
+        ("*.txt", None, ["doc01.txt", "sub/s1.txt"]),  # * crosses folders
+        (["*.pdf", "*.csv"], None, ["doc02.pdf", "sub/deeper/s2.csv"]),
+        ("sub/*", None, ["sub/deeper/s2.csv", "sub/s1.txt"]),
+        ("doc*", None, ["doc01.txt", "doc02.pdf"]),
+        ("s*", None, ["sub/deeper/s2.csv", "sub/s1.txt"]),  # no /: the name too
+        (None, "sub/*", ["doc01.txt", "doc02.pdf"]),
+        ("*.txt", "sub/*", ["doc01.txt"]),  # exclude wins
+        ("*", ["*.csv", "doc01.*"], ["doc02.pdf", "sub/s1.txt"]),
+        ("**/*.txt", None, ["doc01.txt", "sub/s1.txt"]),  # **/ also at the top
+        ("sub/**/*.csv", None, ["sub/deeper/s2.csv"]),
+    ],
+)
+@pytest.mark.parametrize("kind", KINDS)
+def test_include_and_exclude_choose_files_by_their_path_below_the_folder(
+    kind: str,
+    include: Any,
+    exclude: Any,
+    chosen: list[str],
+    fake: FakeAparavi,
+    url: str,
+    tree: Path,
+) -> None:
+    results = process_all(kind, url, tree, include=include, exclude=exclude)
+    assert sorted(r.relative_path for r in results) == chosen
+    assert len(uploads(fake)) == len(chosen)
+
+
+def test_include_and_exclude_are_checked_before_anything_is_sent(
+    fake: FakeAparavi, url: str, tree: Path
+) -> None:
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        with pytest.raises(ValueError, match="no file is left once include and exclude"):
+            client.process(tree, include="*.docx")
+        with pytest.raises(TypeError, match="include must be a pattern or a list of patterns"):
+            client.process(tree, include=3)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="exclude must be a pattern or a list of patterns"):
+            client.process(tree, exclude=[b"*.txt"])  # type: ignore[list-item]
+        with pytest.raises(ValueError, match="an include pattern is empty"):
+            client.process(tree, include="")
+    assert fake.requests == []

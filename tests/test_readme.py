@@ -472,6 +472,18 @@ def raw_responses(code: str, tmp_path: Path) -> None:
     assert second
 
 
+@runs("Does the deployed service still keep the contract?")
+def verify_contract(code: str, tmp_path: Path) -> None:
+    done = _against_the_fake(code, tmp_path)
+    assert done.stdout == "getVersion conforms\ngetStatus conforms\ngetServices conforms\n"
+
+
+@runs("OpenTelemetry")
+def telemetry(code: str, tmp_path: Path) -> None:
+    done = _against_the_fake(code, tmp_path)
+    assert done.stdout == _comment(code, "print([span.name") + "\n"
+
+
 @runs("Errors")
 def errors(code: str, tmp_path: Path) -> None:
     done = _against_the_fake(_with_a_client('token = "tok-gone-0123456789"\n' + code), tmp_path)

@@ -39,6 +39,12 @@ def lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
+def text_of(record: dict[str, Any]) -> str:
+    """A line's text, as ``FileResult.text`` makes it from the objects' pieces."""
+    found = record["results"]["objects"].values()
+    return "\n\n".join("\n".join(item["text"]) for item in found)
+
+
 def sent_names(fake: FakeAparavi, since: int = 0) -> list[str]:
     """The file names the fake received (after its first ``since`` requests), from each
     upload's Content-Disposition."""
@@ -76,7 +82,7 @@ def test_a_resumed_run_sends_only_what_is_missing(
     assert sorted(sent_names(fake, seen)) == ["doc3.txt", "doc4.txt"]
     records = lines(out)
     assert len(records) == 5
-    assert all(r["ok"] and r["text"] == Path(r["input"]).read_text() for r in records)
+    assert all(r["ok"] and text_of(r) == Path(r["input"]).read_text() for r in records)
 
 
 def test_a_batch_says_how_many_were_skipped(
@@ -156,17 +162,17 @@ def test_an_input_whose_name_needs_escaping_is_known_again(
 def test_the_results_file_is_never_an_input(fake: FakeAparavi, url: str, docs: Path) -> None:
     out = docs / "run.jsonl"  # inside the folder being processed
     process_all("sync", url, docs, results=out)
-    process_all("sync", url, docs, results=out, resume=False)
+    process_all("sync", url, docs, results=out, resume=False, overwrite=True)
     assert "run.jsonl" not in sent_names(fake)
     assert len(lines(out)) == 5
 
 
-def test_resume_false_starts_the_file_afresh(
+def test_overwrite_starts_the_file_afresh(
     fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "run.jsonl"
     process_all("sync", url, docs, results=out)
-    again = process_all("sync", url, docs, results=out, resume=False)
+    again = process_all("sync", url, docs, results=out, resume=False, overwrite=True)
     assert len(again) == 5
     assert len(lines(out)) == 5
 
@@ -276,7 +282,8 @@ def test_two_runs_on_one_results_file_are_refused(
             process_all(kind, url, docs, results=out)
         assert info.value.path == str(out)
         assert len(list(batch)) == 5  # the first run goes on, alone
-    assert len(process_all(kind, url, docs, results=out, resume=False)) == 5  # released
+    again = process_all(kind, url, docs, results=out, resume=False, overwrite=True)
+    assert len(again) == 5  # released
 
 
 HOLDER = textwrap.dedent(
@@ -411,5 +418,86 @@ def test_a_nan_in_a_result_is_written_not_refused(tmp_path: Path) -> None:
 def test_only_empty_files_left_start_no_task(kind: str, fake: FakeAparavi, url: str) -> None:
     results = process_all(kind, url, [("empty.txt", b""), ("also.txt", b"")])
     assert sorted(r.name for r in results) == ["also.txt", "empty.txt"]
-    assert all(isinstance(r.error, ValueError) for r in results)
+    assert all(r.ok and r.skipped == "empty" for r in results)
     assert _operations_since(fake, 0) == {}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_empty_file_is_recorded_as_skipped_and_not_tried_again(
+    kind: str, fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    (docs / "empty.txt").touch()
+    out = tmp_path / "run.jsonl"
+    assert len(process_all(kind, url, docs, results=out)) == 6
+    [record] = [r for r in lines(out) if r["name"] == "empty.txt"]
+    assert (record["ok"], record["skipped"], record["error"]) == (True, "empty", None)
+    seen = len(fake.requests)
+    assert process_all(kind, url, docs, results=out) == []  # nothing appended, nothing sent
+    assert len(lines(out)) == 6
+    assert _operations_since(fake, seen) == {}
+    (docs / "empty.txt").write_text("not empty any more")
+    assert [r.name for r in process_all(kind, url, docs, results=out)] == ["empty.txt"]
+
+
+def test_a_results_file_with_lines_is_replaced_only_with_overwrite(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    process_all("sync", url, docs, results=out)
+    before = out.read_bytes()
+    seen = len(fake.requests)
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        with pytest.raises(FileExistsError, match="overwrite=True") as refused:
+            client.process(docs, results=out, resume=False)
+        assert refused.value.filename == str(out)
+        with pytest.raises(ValueError, match="pass resume=False with overwrite=True"):
+            client.process(docs, results=out, overwrite=True)
+        with pytest.raises(TypeError, match="overwrite must be True or False"):
+            client.process(docs, results=out, resume=False, overwrite=1)  # type: ignore[arg-type]
+    assert out.read_bytes() == before
+    assert fake.requests[seen:] == []
+    two = sorted(docs.iterdir())[:2]
+    again = process_all("sync", url, two, results=out, resume=False, overwrite=True)
+    assert len(again) == 2
+    assert len(lines(out)) == 2
+
+
+def test_an_empty_or_missing_results_file_starts_without_a_word(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.touch()
+    assert len(process_all("sync", url, docs, results=empty, resume=False)) == 5
+    missing = tmp_path / "missing.jsonl"
+    assert len(process_all("sync", url, docs, results=missing, resume=False)) == 5
+    assert len(lines(missing)) == 5
+
+
+def test_a_line_holds_the_text_once(fake: FakeAparavi, url: str, tmp_path: Path) -> None:
+    document = tmp_path / "long.txt"
+    text = "a line of a long document\n" * 40_000  # about 1 MB
+    document.write_text(text)
+    out = tmp_path / "run.jsonl"
+    (result,) = process_all("sync", url, document, results=out)
+    assert result.text == text
+    line = out.read_bytes()
+    assert len(line) < len(json.dumps(text)) + 2_000  # the text, and a little more
+    (record,) = lines(out)
+    [item] = record["results"]["objects"].values()
+    assert "\n".join(item["text"]) == text  # kept, with the answer it came in
+    assert "text" not in record
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_line_written_with_the_text_twice_is_still_read(
+    kind: str, fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "old.jsonl"
+    done = docs / "doc0.txt"
+    old = {"input": str(done), "version": "", "ok": True, "name": "doc0.txt"}
+    old["version"] = f"{done.stat().st_size}:{done.stat().st_mtime_ns}"
+    old |= {"text": "text of doc 0", "results": {"objects": {"1": {"text": ["text of doc 0"]}}}}
+    out.write_text(json.dumps(old) + "\n")
+    again = process_all(kind, url, docs, results=out)
+    assert sorted(r.name for r in again) == [f"doc{i}.txt" for i in range(1, 5)]
+    assert lines(out)[0] == old  # kept as it was

@@ -4,6 +4,7 @@ fails to open an object once; on both clients."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -117,6 +118,40 @@ def test_an_object_that_changed_after_listing_fails_alone(fake: FakeAparavi, url
     assert "b.txt" not in received(fake) or received(fake)["b.txt"] != b"a longer beta"
 
 
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("rewritten", [b"ALPHA", b"a longer alpha"], ids=["same-size", "grown"])
+def test_an_s3_object_rewritten_after_listing_is_a_file_changed_error(
+    kind: str, rewritten: bytes, fake: FakeAparavi, url: str, s3: dict[str, Any]
+) -> None:
+    store, folder = s3["store"], f"docs/rewritten-{kind}-{len(rewritten)}"
+    store.pipe(f"{folder}/a.txt", b"alpha")
+    store.pipe(f"{folder}/b.txt", b"beta")
+
+    async def rewrite_then_process(client: Any) -> list[Any]:
+        async with client.process(f"s3://{folder}/", storage_options=s3["options"]) as batch:
+            store.pipe(f"{folder}/a.txt", rewritten)  # after listing, before sending
+            return [result async for result in batch]
+
+    if kind == "sync":
+        with AparaviDTC(API_KEY, base_url=url) as client:
+            batch = client.process(f"s3://{folder}/", storage_options=s3["options"])
+            store.pipe(f"{folder}/a.txt", rewritten)
+            results = {r.name: r for r in batch}
+    else:
+        from aparavi_dtc import AsyncAparaviDTC
+
+        async def run() -> list[Any]:
+            async with AsyncAparaviDTC(API_KEY, base_url=url) as client:
+                return await rewrite_then_process(client)
+
+        results = {r.name: r for r in asyncio.run(run())}
+    assert results["b.txt"].ok
+    error = results["a.txt"].error
+    assert isinstance(error, FileChangedError), repr(error)
+    assert f"s3://{folder}/a.txt changed while being processed" in str(error)
+    assert received(fake).get("a.txt", b"") == b""  # nothing of either version arrived
+
+
 class _MemoryAs(MemoryFileSystem):
     """fsspec's memory filesystem under a protocol of its own, for stores that misbehave."""
 
@@ -212,7 +247,9 @@ def test_the_results_file_is_not_an_input_through_a_file_url(
     (tmp_path / "a.txt").write_text("alpha")
     out = tmp_path / "zz.jsonl"
     process_all("sync", url, f"file://{tmp_path}", results=out)
-    again = process_all("sync", url, f"file://{tmp_path}", results=out, resume=False)
+    again = process_all(
+        "sync", url, f"file://{tmp_path}", results=out, resume=False, overwrite=True
+    )
     assert [r.name for r in again] == ["a.txt"]
 
 
@@ -245,7 +282,7 @@ class _Broken(_MemoryAs):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_stores_own_errors_are_one_files_error_or_a_listing_refusal(
+def test_a_stores_own_errors_are_one_files_oserror_or_a_listing_refusal(
     kind: str, fake: FakeAparavi, url: str
 ) -> None:
     fsspec.register_implementation("broken", _Broken, clobber=True)
@@ -255,9 +292,25 @@ def test_a_stores_own_errors_are_one_files_error_or_a_listing_refusal(
     store.pipe(f"/unlistable-{kind}/x.txt", b"x")
     results = {r.name: r for r in process_all(kind, url, f"broken://broken-{kind}/")}
     assert results["good.txt"].ok
-    assert isinstance(results["bad.txt"].error, RuntimeError)
+    error = results["bad.txt"].error
+    assert type(error) is OSError  # as a local file's error would be, the store's as cause
+    assert str(error) == (
+        f"cannot read broken:///broken-{kind}/bad.txt: RuntimeError: the store's own error"
+    )
+    assert isinstance(error.__cause__, RuntimeError)
     with (
         AparaviDTC(API_KEY, base_url=url) as client,
         pytest.raises(ValueError, match=r"cannot list .*RuntimeError: the store's own"),
     ):
         client.process(f"broken://unlistable-{kind}/")
+
+
+def test_include_and_exclude_choose_objects_by_their_path_below_the_prefix(
+    fake: FakeAparavi, url: str, s3: dict[str, Any]
+) -> None:
+    results = process_all(
+        "sync", url, "s3://docs/in/", storage_options=s3["options"], exclude="sub/c.*"
+    )
+    assert sorted(r.relative_path for r in results) == ["a.txt", "sub/b.pdf"]
+    globbed = process_all("sync", url, "s3://docs/**/*.pdf", storage_options=s3["options"])
+    assert sorted(r.relative_path for r in globbed) == ["in/sub/b.pdf", "in/sub/c.pdf"]

@@ -19,6 +19,7 @@ from ._exceptions import (
     AuthenticationError,
     FileChangedError,
     NoActiveTaskError,
+    NoTLSError,
     PipelineValidationError,
     RateLimitError,
     ResponseTooLargeError,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from ._batch import AsyncBatch, Batch, BatchProgress, FileResult
     from ._checks import TimeoutTypes
     from ._client import AparaviDTC, Pipe, Task
+    from ._events import TaskEvent
     from ._inputs import ProcessInput
     from ._pipeline import PipelineInput
     from ._polling import Progress
@@ -61,6 +63,7 @@ _LAZY = {
     "AparaviDTC": "._client",
     "Pipe": "._client",
     "Task": "._client",
+    "TaskEvent": "._events",
     "AsyncAparaviDTC": "._async_client",
     "AsyncPipe": "._async_client",
     "AsyncTask": "._async_client",
@@ -127,6 +130,7 @@ __all__ = [
     "FileInput",
     "FileResult",
     "NoActiveTaskError",
+    "NoTLSError",
     "NotGiven",
     "Pipe",
     "PipelineInput",
@@ -142,6 +146,7 @@ __all__ = [
     "ServicesResponse",
     "StartTaskResponse",
     "Task",
+    "TaskEvent",
     "TaskFailedError",
     "TaskNotFoundError",
     "TaskStatus",

@@ -17,8 +17,6 @@ from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
     DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
     POLL_INTERVAL,
     AuthScheme,
@@ -33,6 +31,7 @@ from ._response import RawResponse
 from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._shield import shielded
+from ._telemetry import operation_span
 from ._transports import HttpxSender, Sender, default_sender
 from ._uploads import FileInput
 
@@ -99,13 +98,18 @@ class AsyncTask:
     ) -> Envelope:
         """Cancel and delete the task (DELETE /task).
 
-        When this is the client's current task, the client forgets it.
+        When this is the client's current task, the client forgets it, also when the
+        service answers that the task is gone already (``TaskNotFoundError``).
         """
         client = self._client
-        result = await client._send(
-            client._delete_task_call(self.token, self.type, timeout, max_retries)
-        )
-        client._forget(self.token)
+        try:
+            result = await client._send(
+                client._delete_task_call(self.token, self.type, timeout, max_retries)
+            )
+        except TaskNotFoundError:
+            client._forget(self.token, self.type)
+            raise
+        client._forget(self.token, self.type)
         return result
 
     async def send_to_webhook(
@@ -239,8 +243,14 @@ class AsyncAparaviDTC(BaseClient):
         api_key: The API key; defaults to ``$APARAVI_API_KEY``. Never logged or shown.
         base_url: Defaults to ``$APARAVI_BASE_URL``, then ``https://eaas.aparavi.com``.
             Plain ``http://`` is accepted only for loopback hosts.
-        timeout: Seconds, an ``httpx.Timeout``, or None for no timeout.
-        max_retries: How many times a failed request may be retried.
+        timeout: Seconds above 0, an ``httpx.Timeout``, or None for no timeout; defaults
+            to ``$APARAVI_TIMEOUT``, then 30 s (5 s to connect). It bounds every request,
+            uploads included. Without one, an upload waits up to 10 minutes for its
+            answer (connecting and sending keep the short bounds): the service answers
+            an upload only once it has processed the document, which takes minutes for
+            OCR or a transcription.
+        max_retries: How many times a failed request may be retried, 0 to 10; defaults
+            to ``$APARAVI_MAX_RETRIES``, then 2.
         auth_scheme: ``"raw"`` sends ``Authorization: <key>`` as the Node SDK does;
             ``"bearer"`` sends ``Authorization: Bearer <key>``.
         headers: Extra headers sent with every request.
@@ -259,8 +269,8 @@ class AsyncAparaviDTC(BaseClient):
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
         strict: bool = False,
@@ -299,11 +309,13 @@ class AsyncAparaviDTC(BaseClient):
         await self._sender.aclose()
 
     async def _send(self, call: Call[M]) -> M:
-        status, headers, content, _, _ = await self._exchange(call)
-        return self._handle(call, status, headers, content)
+        with operation_span(call) as call:  # traced when a tracer provider is set
+            status, headers, content, _, _ = await self._exchange(call)
+            return self._handle(call, status, headers, content)
 
     async def _send_raw(self, call: Call[M]) -> RawResponse[M]:
-        status, headers, content, elapsed, attempts = await self._exchange(call)
+        with operation_span(call) as call:
+            status, headers, content, elapsed, attempts = await self._exchange(call)
         return RawResponse(call, status, headers, content, elapsed, attempts, self.strict)
 
     async def _exchange(self, call: Call[M]) -> tuple[int, Mapping[str, str], bytes, float, int]:
@@ -412,12 +424,17 @@ class AsyncAparaviDTC(BaseClient):
             are also stored as ``client.token`` and ``client.type``.
         """
         call = self._start_task_call(pipeline, name, threads, timeout, max_retries)
-        return await shielded(self._started_task(call), undo=self._discard)
+        return await shielded(self._started_task(call, name), undo=self._discard)
 
-    async def _started_task(self, call: Call[StartTaskResponse]) -> AsyncTask:
+    async def _started_task(self, call: Call[StartTaskResponse], name: str | None) -> AsyncTask:
         data = (await self._send(call)).data
-        self._remember(data.token, data.type_)
-        return AsyncTask(self, data.token, data.type_)
+        task = AsyncTask(self, data.token, data.type_)
+        try:
+            self._remember(data.token, data.type_, name)
+        except BaseException:  # a listener refused it: delete what nobody will know of
+            await self._discard(task)
+            raise
+        return task
 
     async def _discard(self, handle: AsyncTask | AsyncPipe) -> None:
         """Delete a task or pipe that an error or a cancellation is leaving behind; one
@@ -568,6 +585,9 @@ class AsyncAparaviDTC(BaseClient):
         results: str | os.PathLike[str] | None = None,
         resume: bool = True,
         storage_options: Mapping[str, Any] | None = None,
+        overwrite: bool = False,
+        include: str | Sequence[str] | None = None,
+        exclude: str | Sequence[str] | None = None,
     ) -> AsyncBatch:
         """Process many files through one webhook task; see :meth:`AparaviDTC.process`.
 
@@ -588,6 +608,9 @@ class AsyncAparaviDTC(BaseClient):
             results,
             resume,
             storage_options,
+            overwrite=overwrite,
+            include=include,
+            exclude=exclude,
         )
         return AsyncBatch(self._process_files(plan), plan)
 
@@ -707,7 +730,7 @@ class AsyncRawResponses:
         client = self._client
         token, type_ = client._active_task()
         raw = await client._send_raw(client._delete_task_call(token, type_, timeout, max_retries))
-        client._forget(token)
+        client._forget(token, type_)
         return raw
 
     async def start_task(

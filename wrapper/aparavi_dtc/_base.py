@@ -19,7 +19,7 @@ import httpx
 from aparavi_dtc_api.types import UNSET
 
 from . import _operations as ops
-from . import _retry
+from . import _retry, _telemetry
 from ._checks import (
     TimeoutTypes,
     check_api_key,
@@ -30,6 +30,9 @@ from ._checks import (
     check_threads,
     check_timeout,
     check_token,
+    env_max_retries,
+    env_timeout,
+    is_loopback,
 )
 from ._config import (
     API_KEY_ENV,
@@ -40,9 +43,19 @@ from ._config import (
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    DEFAULT_UPLOAD_TIMEOUT,
+    MAX_RETRIES_ENV,
+    TIMEOUT_ENV,
     AuthScheme,
 )
-from ._exceptions import APIConnectionError, APITimeoutError, NoActiveTaskError, request_error
+from ._events import TaskEvent, TaskListener
+from ._exceptions import (
+    APIConnectionError,
+    APITimeoutError,
+    NoActiveTaskError,
+    NoTLSError,
+    request_error,
+)
 from ._logging import SECRETS, configure, logger
 from ._operations import Call, Operation
 from ._pipeline import PipelineInput, wrap_pipeline
@@ -51,7 +64,8 @@ from ._redact import Redactor, mask
 from ._response import handle
 from ._run import RunPlan
 from ._sentinel import NOT_GIVEN, NotGiven
-from ._uploads import FileInput, read_files, read_upload
+from ._transports.base import NoTLS
+from ._uploads import UPLOADS, FileInput, read_files, read_upload
 from ._url import query
 from ._version import __version__
 
@@ -93,8 +107,8 @@ class BaseClient:
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
         strict: bool = False,
@@ -118,11 +132,25 @@ class BaseClient:
             )
         self.max_response_size = max_response_size
         """The largest response body (decoded) the client reads; None for no limit."""
+        if isinstance(max_retries, NotGiven):
+            from_env = env_max_retries(MAX_RETRIES_ENV)
+            max_retries = DEFAULT_MAX_RETRIES if from_env is None else from_env
         self.max_retries = check_max_retries(max_retries)
-        self.base_url = check_base_url(
-            base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-        )
-        self.timeout = check_timeout(timeout)
+        """How many times a failed request may be retried (0 to 10)."""
+        self.base_url = self._base_url(base_url)
+        upload_timeout: TimeoutTypes
+        if isinstance(timeout, NotGiven):
+            seconds = env_timeout(TIMEOUT_ENV)
+            timeout = DEFAULT_TIMEOUT if seconds is None else seconds
+            upload_timeout = DEFAULT_UPLOAD_TIMEOUT if seconds is None else seconds
+        else:
+            timeout = upload_timeout = check_timeout(timeout)
+        self.timeout = timeout
+        """The timeout of each request but uploads (None for none)."""
+        self.upload_timeout = upload_timeout
+        """The timeout of each upload: :attr:`timeout` when one was given (or set in
+        ``APARAVI_TIMEOUT``); by default 10 minutes for the answer, as the service answers
+        an upload only once it has processed the document."""
         self.auth_scheme: AuthScheme = auth_scheme
         self.strict = strict
         """Whether any response field that does not fit the spec is an error."""
@@ -143,6 +171,27 @@ class BaseClient:
         self._headers = ops.plain_headers(merged)
         self.token = None
         self.type = None
+        self._task_listeners: list[TaskListener] = []
+
+    @staticmethod
+    def _base_url(given: str | None) -> str:
+        """``given``, else ``$APARAVI_BASE_URL``, else production, once checked. An empty
+        one is refused: a script whose variable is unset must not send its key to
+        production."""
+        if given is not None:
+            return check_base_url(
+                given,
+                if_empty=f"pass None for ${BASE_URL_ENV} or {DEFAULT_BASE_URL}, or the "
+                "service URL",
+            )
+        url = os.environ.get(BASE_URL_ENV)
+        if url is None:
+            return DEFAULT_BASE_URL
+        return check_base_url(
+            url,
+            BASE_URL_ENV,
+            if_empty=f"unset it for {DEFAULT_BASE_URL}, or set it to the service URL",
+        )
 
     def __repr__(self) -> str:
         task = f"task=({mask(self.token)!r}, {self.type!r})" if self.token else "task=None"
@@ -155,12 +204,43 @@ class BaseClient:
             raise NoActiveTaskError(NO_TASK_MESSAGE)
         return self.token, self.type
 
-    def _remember(self, token: str, type_: str) -> None:
-        self.token, self.type = token, type_
+    def on_task(self, listener: TaskListener) -> Callable[[], None]:
+        """Call ``listener`` with a :class:`TaskEvent` for each task this client starts
+        (``start_task``, ``run``, ``process``: as soon as the service answers) and deletes
+        (or finds gone when deleting it); returns a function that removes it.
 
-    def _forget(self, token: str) -> None:
+        Listeners run on the thread that started or deleted the task (a clean-up may run
+        on a thread of its own, through a Ctrl-C), one after another. An exception a
+        listener raises comes out of that call; a task whose start a listener refused is
+        deleted first, so that no task is left that nobody knows of.
+
+        The service has no call that lists tasks: this is how a program keeps a record of
+        its own, to delete later what a crash or a kill left running.
+        """
+        if not callable(listener):
+            raise TypeError(f"listener must be callable, not {type(listener).__name__}")
+        self._task_listeners.append(listener)
+
+        def remove() -> None:
+            if listener in self._task_listeners:
+                self._task_listeners.remove(listener)
+
+        return remove
+
+    def _tell(self, event: TaskEvent) -> None:
+        for listener in list(self._task_listeners):
+            listener(event)
+
+    def _remember(self, token: str, type_: str, name: str | None = None) -> None:
+        """Make the task just started current, and tell the listeners."""
+        self.token, self.type = token, type_
+        self._tell(TaskEvent("started", token, type_, self.base_url, name))
+
+    def _forget(self, token: str, type_: str) -> None:
+        """The task was deleted (or found gone): forget it if current, tell the listeners."""
         if self.token == token:
             self.token = self.type = None
+        self._tell(TaskEvent("deleted", token, type_, self.base_url))
 
     # -- request building ---------------------------------------------------------------
 
@@ -174,14 +254,16 @@ class BaseClient:
     ) -> Call[M]:
         if not isinstance(max_retries, NotGiven):
             check_max_retries(max_retries)
-        if not isinstance(timeout, NotGiven):
+        if isinstance(timeout, NotGiven):
+            timeout = self.upload_timeout if operation in UPLOADS else self.timeout
+        else:
             check_timeout(timeout)
         return ops.build(
             operation,
             kwargs,
             base_url=self.base_url,
             headers=self._headers,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            timeout=timeout,
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             redactor=self._redactor if token is None else self._redactor_for(token),
         )
@@ -349,6 +431,8 @@ class BaseClient:
 
     def _retry_after_error(self, call: Call[Any], attempt: int, exc: httpx.HTTPError) -> float:
         """Seconds to wait before retrying after ``exc``; raise the SDK's error if not."""
+        if isinstance(exc, NoTLS):  # trying again cannot help
+            raise self._no_tls(call) from None
         if isinstance(exc, httpx.TransportError) and _retry.should_retry(
             idempotent=call.operation.idempotent,
             attempt=attempt,
@@ -363,6 +447,19 @@ class BaseClient:
         if isinstance(exc, httpx.TimeoutException):
             raise request_error(APITimeoutError, action, f"timed out ({detail})") from None
         raise request_error(APIConnectionError, action, detail) from None
+
+    @staticmethod
+    def _no_tls(call: Call[Any]) -> NoTLSError:
+        """What to do when an ``https://`` URL reached a server without TLS."""
+        url = httpx.URL(call.url)
+        host, port = url.host, url.port or 443
+        address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        if is_loopback(host):
+            advice = f"use http://{address} if it is a plain-HTTP server"
+        else:  # plain http goes to loopback hosts only
+            advice = "check the URL's port, or what answers in the service's place"
+        reason = f"the server at {address} does not speak TLS: {advice}"
+        return request_error(NoTLSError, call.operation.action, reason, host=host, port=port)
 
     def _retry_after_response(
         self, call: Call[Any], attempt: int, status: int, headers: Mapping[str, str]
@@ -380,6 +477,7 @@ class BaseClient:
         return delay
 
     def _log_retry(self, call: Call[Any], attempt: int, why: str, delay: float) -> None:
+        _telemetry.retried(attempt, why, delay)
         if logger.isEnabledFor(logging.INFO):
             logger.info(
                 "%s %s: %s on attempt %d, retrying in %.2fs",
@@ -391,6 +489,7 @@ class BaseClient:
             )
 
     def _log_response(self, call: Call[Any], attempt: int, status: int, elapsed: float) -> None:
+        _telemetry.answered(attempt, status)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d (attempt %d, %.3fs)",

@@ -17,13 +17,13 @@ from collections import deque
 from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Literal, Self, TypeAlias
 
 from aparavi_dtc_api import models
 
 from ._checks import check_concurrency, check_seconds
 from ._exceptions import AuthenticationError, TaskNotFoundError, TaskTimeoutError
-from ._inputs import ProcessInput, Source, resolve_inputs
+from ._inputs import Choice, Patterns, ProcessInput, Source, resolve_inputs
 from ._operations import Call
 from ._pipeline import PipelineInput, wrap_pipeline
 from ._polling import duration
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 DEFAULT_CONCURRENCY: Final = 4
 #: Seconds between progress reports while bytes are being sent.
 PROGRESS_INTERVAL: Final = 0.25
+#: Why ``process()`` left a file out without sending it (``FileResult.skipped``).
+Skipped: TypeAlias = Literal["empty"]
 #: Errors that concern the batch, not one file: every later upload would meet them too.
 BATCH_ERRORS: Final = (AuthenticationError, TaskNotFoundError)
 
@@ -72,10 +74,19 @@ class FileResult:
     version: str = ""
     """What identifies this state of the file for a resumed run: its size and modification
     time, or a digest of a file given as bytes."""
+    relative_path: str = ""
+    """Its path below the folder that listed it (the directory given, a glob's folder
+    before its first wildcard, a URL's prefix), parts joined by ``/``: ``sub/deeper/
+    s2.csv`` for ``data/sub/deeper/s2.csv`` of ``process("data/")``. A file named
+    directly, or given as bytes, has its name. What ``include`` and ``exclude`` match."""
+    skipped: Skipped | None = None
+    """Why the file was not sent, or None: ``"empty"`` for a file of 0 bytes (the service
+    needs something to process). A skipped file is :attr:`ok`, with no results and no text,
+    and a resumed run does not send it again (unless it changed)."""
 
     @property
     def ok(self) -> bool:
-        """True when the file was processed."""
+        """True when the file did not fail: it was processed, or :attr:`skipped`."""
         return self.error is None
 
     @property
@@ -97,8 +108,9 @@ class FileResult:
     def to_dict(self) -> dict[str, Any]:
         """This result as a JSON object: what a results file holds, one per line.
 
-        ``error`` is None, or the error's ``type``, ``message`` (masked) and, for an answer
-        of the service, ``status_code``.
+        The text is there once, in ``results`` (each object's ``text``, a list of pieces):
+        :attr:`text` is made from it. ``error`` is None, or the error's ``type``,
+        ``message`` (masked) and, for an answer of the service, ``status_code``.
         """
         failure: dict[str, Any] | None = None
         if self.error is not None:
@@ -110,18 +122,23 @@ class FileResult:
             "input": self.input,
             "version": self.version,
             "ok": self.ok,
+            "skipped": self.skipped,
             "name": self.name,
             "path": None if self.path is None else str(self.path),
+            "relative_path": self.relative_path,
             "index": self.index,
             "size": self.size,
             "elapsed": round(self.elapsed, 3),
-            "text": self.text if self.ok else None,
             "results": None if self.results is None else self.results.to_dict(),
             "error": failure,
         }
 
     def __repr__(self) -> str:
-        outcome = f"error={self.error!r}" if self.error else f"objects={len(self.objects)}"
+        outcome = f"objects={len(self.objects)}"
+        if self.error is not None:
+            outcome = f"error={self.error!r}"
+        elif self.skipped is not None:
+            outcome = f"skipped={self.skipped!r}"
         return f"FileResult(name={self.name!r}, {outcome}, elapsed={self.elapsed:.3f})"
 
 
@@ -267,10 +284,7 @@ class BatchPlan:
         return [self._empty(source) for source in self.sources]
 
     def _empty(self, source: Source) -> FileResult:
-        error = ValueError(
-            f"file {source.name!r} is empty: the service needs something to process"
-        )
-        return self._result(source, None, error, 0.0)
+        return self._result(source, None, None, 0.0, skipped="empty")
 
     def _upload_call(
         self, template: Call[WebhookResponse], source: Source
@@ -335,6 +349,7 @@ class BatchPlan:
         answer: WebhookResponse | None,
         error: Exception | None,
         elapsed: float,
+        skipped: Skipped | None = None,
     ) -> FileResult:
         self._done += 1
         self._failed += error is not None
@@ -349,6 +364,8 @@ class BatchPlan:
             elapsed,
             source.input,
             source.version,
+            source.relative,
+            skipped,
         )
         if self._log is not None:
             self._log.write(result.to_dict())
@@ -422,16 +439,22 @@ def plan_batch(
     results: str | os.PathLike[str] | None = None,
     resume: bool = True,
     storage_options: Mapping[str, Any] | None = None,
+    *,
+    overwrite: bool = False,
+    include: Patterns | None = None,
+    exclude: Patterns | None = None,
 ) -> BatchPlan:
     """Check everything ``process()`` was given and list its files, before anything is sent.
 
     With ``results``, the results file is opened and locked, and (``resume``) the inputs
-    it already holds a successful line for are left out.
+    it already holds a successful line for are left out; without ``resume``, a results file
+    that holds anything is replaced only with ``overwrite``.
 
     Raises:
         ValueError: A bad option, a pipeline whose source is not a webhook, or an input
             that names no file (see :func:`resolve_inputs`).
         TypeError: An option or input of the wrong type.
+        FileExistsError: ``results`` holds lines, and neither ``resume`` nor ``overwrite``.
     """
     from ._checks import check_threads
 
@@ -452,15 +475,23 @@ def plan_batch(
         raise TypeError("on_progress must be callable")
     if not isinstance(resume, bool):
         raise TypeError(f"resume must be True or False, not {resume!r}")
+    if not isinstance(overwrite, bool):
+        raise TypeError(f"overwrite must be True or False, not {overwrite!r}")
+    if resume and overwrite:
+        raise ValueError(
+            "overwrite=True replaces the results file's lines, and resume (True by default) "
+            "goes on from them: pass resume=False with overwrite=True"
+        )
     if results is not None and not isinstance(results, str | os.PathLike):
         raise TypeError(f"results must be a path, not {type(results).__name__}")
     if storage_options is not None and not isinstance(storage_options, Mapping):
         raise TypeError(f"storage_options must be a mapping, not {type(storage_options).__name__}")
+    choice = Choice.of(include, exclude)
     leave_out = None if results is None else Path(results)
-    sources = resolve_inputs(inputs, leave_out, storage_options)
+    sources = resolve_inputs(inputs, leave_out, storage_options, choice)
     if results is None:
         return BatchPlan(sources, body.to_dict(), concurrency, threads, timeout, on_progress)
-    log = open_results(results, resume=resume)
+    log = open_results(results, resume=resume, overwrite=overwrite)
     left = [source for source in sources if not log.finished(source.input, source.version)]
     skipped = len(sources) - len(left)
     return BatchPlan(

@@ -7,6 +7,7 @@ import functools
 import ipaddress
 import math
 import mimetypes
+import os
 import re
 import urllib.parse
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from typing import Final, TypeAlias
 
 import httpx
 
-from ._config import MAX_CONNECTIONS
+from ._limits import MAX_CONNECTIONS, MAX_RETRIES, MAX_SECONDS, MAX_THREADS
 
 #: A timeout as httpx takes it: seconds for every phase, an ``httpx.Timeout``, or None.
 TimeoutTypes: TypeAlias = float | httpx.Timeout | None
@@ -51,26 +52,32 @@ def check_api_key(key: object, source: str) -> str:
     return key
 
 
-def check_base_url(url: str) -> str:
-    """``url`` without a trailing slash: http(s), a host, no credentials, TLS off loopback."""
+def check_base_url(url: str, name: str = "base_url", *, if_empty: str = "") -> str:
+    """``url`` without a trailing slash: http(s), a host, no credentials, TLS off loopback.
+
+    Messages call it ``name`` (an argument, an option, an environment variable); an
+    empty or blank ``url`` is an error that says ``if_empty``: what to do instead.
+    """
     if not isinstance(url, str):
-        raise TypeError(f"base_url must be a string, not {type(url).__name__}")
+        raise TypeError(f"{name} must be a string, not {type(url).__name__}")
+    if not url.strip():
+        raise ValueError(f"{name} is empty: {if_empty or 'give the service URL'}")
     if _CONTROL.search(url) or " " in url:
-        raise ValueError(f"base_url must not contain spaces or control characters: {url!r}")
+        raise ValueError(f"{name} must not contain spaces or control characters: {url!r}")
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ValueError(f"base_url must be an http(s) URL with a host, not {url!r}")
+        raise ValueError(f"{name} must be an http(s) URL with a host, not {url!r}")
     try:
         parsed.port  # noqa: B018 - urlsplit checks the port only when asked for it
     except ValueError:
-        raise ValueError(f"base_url has a bad port: {url!r}") from None
+        raise ValueError(f"{name} has a bad port (0 to 65535): {url!r}") from None
     if parsed.query or parsed.fragment:
-        raise ValueError(f"base_url must not have a query or a fragment: {url!r}")
+        raise ValueError(f"{name} must not have a query or a fragment: {url!r}")
     if parsed.username or parsed.password:
-        raise ValueError("base_url must not contain credentials; pass api_key instead")
+        raise ValueError(f"{name} must not contain credentials: the API key goes apart")
     if parsed.scheme == "http" and not is_loopback(parsed.hostname):
         raise ValueError(
-            f"base_url {url!r} uses plain http to a host that is not loopback: the API key "
+            f"{name} {url!r} uses plain http to a host that is not loopback: the API key "
             "would travel in clear. Use https."
         )
     return url.rstrip("/")
@@ -87,24 +94,59 @@ def is_loopback(host: str) -> bool:
 
 
 def check_timeout(timeout: TimeoutTypes) -> TimeoutTypes:
-    """``timeout`` as given, once checked: seconds >= 0, an ``httpx.Timeout``, or None."""
+    """``timeout`` as given, once checked: seconds above 0, an ``httpx.Timeout`` of such
+    phases (None for a phase without a bound), or None for no timeout.
+
+    Zero is refused: every request would fail at once, which no one means.
+    """
     if timeout is None:
         return timeout
     if isinstance(timeout, httpx.Timeout):
         phases = (timeout.connect, timeout.read, timeout.write, timeout.pool)
-        if all(phase is None or is_seconds(phase) for phase in phases):
+        if all(phase is None or is_timeout(phase) for phase in phases):
             return timeout
-    elif is_seconds(timeout):
+    elif is_timeout(timeout):
         return timeout
     raise ValueError(
-        f"timeout must be finite seconds >= 0 (at most 1e9), an httpx.Timeout or None, "
-        f"not {timeout!r}"
+        f"timeout must be seconds above 0 (at most 1e9), an httpx.Timeout of "
+        f"such seconds, or None for no timeout; not {timeout!r}"
     )
 
 
-#: The longest time the SDK takes: sockets, sleeps and thread waits overflow not far
-#: above it (about 9.2e9 s), and with a raw OverflowError.
-MAX_SECONDS = 1e9
+def is_timeout(value: object) -> bool:
+    """Whether ``value`` can bound a request: seconds (:func:`is_seconds`) above 0."""
+    return is_seconds(value) and value > 0  # type: ignore[operator]
+
+
+def env_timeout(name: str) -> float | None:
+    """Seconds above 0 from the environment variable ``name``; None when it is not set."""
+    text = os.environ.get(name)
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not is_timeout(value):
+        raise ValueError(
+            f"{name} must be seconds above 0 (at most 1e9), not {text!r}; unset it for the default"
+        )
+    return value
+
+
+def env_max_retries(name: str) -> int | None:
+    """A retry count (:func:`check_max_retries`) from the environment variable ``name``;
+    None when it is not set."""
+    text = os.environ.get(name)
+    if text is None:
+        return None
+    try:
+        return check_max_retries(int(text))
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a whole number from 0 to {MAX_RETRIES}, not {text!r}; "
+            "unset it for the default"
+        ) from None
 
 
 def is_seconds(value: object) -> bool:
@@ -127,9 +169,11 @@ def check_seconds(value: object, name: str, *, none_allowed: bool) -> None:
 
 
 def check_max_retries(value: object) -> int:
-    """``value`` as given, once checked: a whole number >= 0."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"max_retries must be a whole number >= 0, not {value!r}")
+    """``value`` as given, once checked: a whole number from 0 to :data:`MAX_RETRIES`."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_RETRIES:
+        raise ValueError(
+            f"max_retries must be a whole number from 0 to {MAX_RETRIES}, not {value!r}"
+        )
     return value
 
 
@@ -180,13 +224,13 @@ def check_name(name: object) -> str | None:
 
 
 def check_threads(threads: object) -> int | None:
-    """An optional thread count: None or an int from 1 to 16."""
+    """An optional thread count: None or an int from 1 to :data:`MAX_THREADS`."""
     if threads is None:
         return None
     if not isinstance(threads, int) or isinstance(threads, bool):
-        raise TypeError(f"threads must be an int from 1 to 16, not {threads!r}")
-    if not 1 <= threads <= 16:
-        raise ValueError(f"threads must be from 1 to 16, not {threads}")
+        raise TypeError(f"threads must be an int from 1 to {MAX_THREADS}, not {threads!r}")
+    if not 1 <= threads <= MAX_THREADS:
+        raise ValueError(f"threads must be from 1 to {MAX_THREADS}, not {threads}")
     return threads
 
 

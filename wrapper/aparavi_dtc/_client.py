@@ -17,8 +17,6 @@ from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
     DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
     POLL_INTERVAL,
     AuthScheme,
@@ -33,6 +31,7 @@ from ._response import RawResponse
 from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._shield import uninterrupted
+from ._telemetry import operation_span
 from ._transports import SyncSender, default_sync_sender
 from ._uploads import FileInput
 
@@ -99,13 +98,18 @@ class Task:
     ) -> Envelope:
         """Cancel and delete the task (DELETE /task).
 
-        When this is the client's current task, the client forgets it.
+        When this is the client's current task, the client forgets it, also when the
+        service answers that the task is gone already (``TaskNotFoundError``).
         """
         client = self._client
-        result = client._send(
-            client._delete_task_call(self.token, self.type, timeout, max_retries)
-        )
-        client._forget(self.token)
+        try:
+            result = client._send(
+                client._delete_task_call(self.token, self.type, timeout, max_retries)
+            )
+        except TaskNotFoundError:
+            client._forget(self.token, self.type)
+            raise
+        client._forget(self.token, self.type)
         return result
 
     def send_to_webhook(
@@ -241,8 +245,14 @@ class AparaviDTC(BaseClient):
         api_key: The API key; defaults to ``$APARAVI_API_KEY``. Never logged or shown.
         base_url: Defaults to ``$APARAVI_BASE_URL``, then ``https://eaas.aparavi.com``.
             Plain ``http://`` is accepted only for loopback hosts.
-        timeout: Seconds, an ``httpx.Timeout``, or None for no timeout.
-        max_retries: How many times a failed request may be retried.
+        timeout: Seconds above 0, an ``httpx.Timeout``, or None for no timeout; defaults
+            to ``$APARAVI_TIMEOUT``, then 30 s (5 s to connect). It bounds every request,
+            uploads included. Without one, an upload waits up to 10 minutes for its
+            answer (connecting and sending keep the short bounds): the service answers
+            an upload only once it has processed the document, which takes minutes for
+            OCR or a transcription.
+        max_retries: How many times a failed request may be retried, 0 to 10; defaults
+            to ``$APARAVI_MAX_RETRIES``, then 2.
         auth_scheme: ``"raw"`` sends ``Authorization: <key>`` as the Node SDK does;
             ``"bearer"`` sends ``Authorization: Bearer <key>``.
         headers: Extra headers sent with every request.
@@ -264,8 +274,8 @@ class AparaviDTC(BaseClient):
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         auth_scheme: AuthScheme = DEFAULT_AUTH_SCHEME,
         headers: Mapping[str, str] | None = None,
         strict: bool = False,
@@ -302,11 +312,13 @@ class AparaviDTC(BaseClient):
         self._sender.close()
 
     def _send(self, call: Call[M]) -> M:
-        status, headers, content, _, _ = self._exchange(call)
-        return self._handle(call, status, headers, content)
+        with operation_span(call) as call:  # traced when a tracer provider is set
+            status, headers, content, _, _ = self._exchange(call)
+            return self._handle(call, status, headers, content)
 
     def _send_raw(self, call: Call[M]) -> RawResponse[M]:
-        status, headers, content, elapsed, attempts = self._exchange(call)
+        with operation_span(call) as call:
+            status, headers, content, elapsed, attempts = self._exchange(call)
         return RawResponse(call, status, headers, content, elapsed, attempts, self.strict)
 
     def _exchange(self, call: Call[M]) -> tuple[int, Mapping[str, str], bytes, float, int]:
@@ -414,12 +426,17 @@ class AparaviDTC(BaseClient):
             are also stored as ``client.token`` and ``client.type``.
         """
         call = self._start_task_call(pipeline, name, threads, timeout, max_retries)
-        return uninterrupted(lambda: self._started_task(call), self._discard)
+        return uninterrupted(lambda: self._started_task(call, name), self._discard)
 
-    def _started_task(self, call: Call[StartTaskResponse]) -> Task:
+    def _started_task(self, call: Call[StartTaskResponse], name: str | None) -> Task:
         data = self._send(call).data
-        self._remember(data.token, data.type_)
-        return Task(self, data.token, data.type_)
+        task = Task(self, data.token, data.type_)
+        try:
+            self._remember(data.token, data.type_, name)
+        except BaseException:  # a listener refused it: delete what nobody will know of
+            self._discard(task)
+            raise
+        return task
 
     def _discard(self, handle: Task | Pipe) -> None:
         """Delete a task or pipe that an error or an interruption is leaving behind; one
@@ -575,6 +592,9 @@ class AparaviDTC(BaseClient):
         results: str | os.PathLike[str] | None = None,
         resume: bool = True,
         storage_options: Mapping[str, Any] | None = None,
+        overwrite: bool = False,
+        include: str | Sequence[str] | None = None,
+        exclude: str | Sequence[str] | None = None,
     ) -> Batch:
         """Process many files through one webhook task, each file its own upload.
 
@@ -606,7 +626,21 @@ class AparaviDTC(BaseClient):
                 whose input and version (size and modification time, or a digest of bytes)
                 already have a successful line are skipped (``Batch.skipped``); failed ones
                 are sent again. The file is locked while the batch runs.
-            resume: False to start the results file afresh.
+            resume: False to start the results file afresh: a file that holds lines is
+                then replaced only with ``overwrite=True``, and refused otherwise
+                (``FileExistsError``, raised here, with nothing sent).
+            overwrite: With ``resume=False``, replace the lines of an existing results
+                file. Nothing a results file holds is replaced without it.
+            include: A glob pattern, or several: only files whose path below the folder
+                given matches one are processed (``FileResult.relative_path``:
+                ``sub/deeper/s2.csv`` for ``data/sub/deeper/s2.csv`` of ``"data/"``; below
+                a glob's folder before its first wildcard, or a URL's prefix; a file named
+                directly is its name). ``*`` matches across ``/``, a leading ``**/`` also
+                matches files at the top, and a pattern without ``/`` also matches the
+                file's name: ``"*.pdf"``, ``"sub/*"``, ``"draft*"``.
+            exclude: Patterns as for ``include``: files that match one are left out.
+                Exclude wins: a file both include and exclude match is left out. Files
+                found but none kept raises ``ValueError`` here.
             storage_options: Passed to fsspec for inputs that are URLs (``s3://bucket/
                 prefix/``, ``gs://``, ``az://``, ``memory://``, globs on them): credentials,
                 an endpoint. Objects stream from the store a chunk at a time. Needs the
@@ -614,6 +648,8 @@ class AparaviDTC(BaseClient):
 
         Raises:
             ResultsFileInUseError: Another run is writing ``results`` (raised here).
+            FileExistsError: ``results`` holds lines and ``resume=False`` came without
+                ``overwrite=True`` (raised here).
             PipelineValidationError: The service found errors in the pipeline.
             AuthenticationError: The key was refused (also mid-batch: it ends the batch).
             TaskNotFoundError: The task disappeared mid-batch.
@@ -631,6 +667,9 @@ class AparaviDTC(BaseClient):
             results,
             resume,
             storage_options,
+            overwrite=overwrite,
+            include=include,
+            exclude=exclude,
         )
         return Batch(self._process_files(plan), plan)
 
@@ -747,7 +786,7 @@ class RawResponses:
         client = self._client
         token, type_ = client._active_task()
         raw = client._send_raw(client._delete_task_call(token, type_, timeout, max_retries))
-        client._forget(token)
+        client._forget(token, type_)
         return raw
 
     def start_task(

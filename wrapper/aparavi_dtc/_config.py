@@ -6,17 +6,26 @@ from typing import Final, Literal
 
 import httpx
 
+from ._limits import MAX_CONNECTIONS
+
 DEFAULT_BASE_URL: Final = "https://eaas.aparavi.com"
 API_KEY_ENV: Final = "APARAVI_API_KEY"
 BASE_URL_ENV: Final = "APARAVI_BASE_URL"
 LOG_ENV: Final = "APARAVI_LOG"
+TIMEOUT_ENV: Final = "APARAVI_TIMEOUT"
+MAX_RETRIES_ENV: Final = "APARAVI_MAX_RETRIES"
 
 #: Generous for reads (a status payload can be large), short to connect so that an
 #: unreachable host fails fast.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
-#: Connections per client, all kept alive so that polls reuse them: the sync client's
-#: httpx pool and the async client's aiohttp pool.
-MAX_CONNECTIONS: Final = 32
+#: An upload is answered only once the service has processed what it was sent: OCR of a
+#: scan or a transcription takes minutes where any other answer takes a second. So its
+#: answer may take 10 minutes by default; connecting and writing keep the short bounds,
+#: so an unreachable or stalled service still fails fast. A timeout the user gives (an
+#: argument or APARAVI_TIMEOUT) bounds uploads as every other request.
+DEFAULT_UPLOAD_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0, read=600.0)
+#: Connections per client (``_limits.MAX_CONNECTIONS``), all kept alive so that polls
+#: reuse them: the sync client's httpx pool and the async client's aiohttp pool.
 DEFAULT_LIMITS: Final = httpx.Limits(
     max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
 )

@@ -9,7 +9,8 @@
     ├── FileChangedError             process(): a file changed between listing and sending
     ├── ResultsFileInUseError        process(): another run is writing the results file
     ├── APIConnectionError           the service could not be reached
-    │   └── APITimeoutError          ... or did not answer in time
+    │   ├── APITimeoutError          ... or did not answer in time
+    │   └── NoTLSError               ... or answered https:// without TLS (plain HTTP)
     ├── APIResponseValidationError   the service answered something the spec does not allow
     │   └── ResponseTooLargeError    ... or more than max_response_size bytes
     └── APIStatusError               the service said no (HTTP status or error envelope)
@@ -43,6 +44,7 @@ __all__ = [
     "AuthenticationError",
     "FileChangedError",
     "NoActiveTaskError",
+    "NoTLSError",
     "PipelineValidationError",
     "RateLimitError",
     "ResponseTooLargeError",
@@ -116,8 +118,9 @@ class TaskTimeoutError(AparaviError):
 
 
 class FileChangedError(AparaviError, OSError):
-    """Raised as one file's error by ``process()`` when the file changed size between being
-    listed and being sent: what the service got would not be the file that was listed.
+    """Raised as one file's error by ``process()`` when the file changed size (an object:
+    or its ETag) between being listed and being sent: what the service got would not be
+    the file that was listed.
     Also an ``OSError``, as every other failure to read a file is."""
 
 
@@ -136,6 +139,25 @@ class APIConnectionError(AparaviError):
 
 class APITimeoutError(APIConnectionError):
     """Raised when the service did not answer within the timeout."""
+
+
+class NoTLSError(APIConnectionError):
+    """Raised when an ``https://`` URL reaches a server that does not speak TLS, such as a
+    plain-HTTP server on loopback: its URL wants ``http://``. ``host`` and ``port`` are
+    the server's. Never retried: trying again cannot help."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        host: str,
+        port: int,
+        action: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        super().__init__(message, action=action, reason=reason)
+        self.host = host
+        self.port = port
 
 
 class APIResponseValidationError(AparaviError):

@@ -4,13 +4,14 @@ glob patterns and ``(name, bytes)`` tuples, each file becoming one :class:`Sourc
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import glob
 import hashlib
 import os
 import posixpath
 import stat
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -20,6 +21,8 @@ from ._uploads import FileInput
 #: One input of ``process()``: the type of an upload's file (:data:`FileInput`), where a
 #: path may also be a directory (walked recursively) or a glob pattern (``"scans/**/*.pdf"``).
 ProcessInput: TypeAlias = FileInput
+#: ``process()``'s ``include`` and ``exclude``: one glob pattern, or several.
+Patterns: TypeAlias = str | Sequence[str]
 
 _MAGIC = frozenset("*?[")
 
@@ -38,6 +41,7 @@ class Source:
     remote: Remote | None = None  # an object in an fsspec filesystem (s3://, gs://, ...)
 
     input: str = ""  # as the inputs listed it: its path or URL, or a bytes file's name
+    relative: str = ""  # below the folder (glob root, URL prefix) that listed it, with /
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -47,6 +51,14 @@ class Remote:
     fs: Any = dataclasses.field(repr=False)  # fsspec.AbstractFileSystem
     path: str  # as the filesystem names it (``bucket/key``)
     url: str  # with its protocol (``s3://bucket/key``): what the inputs listed
+    version: str = ""  # as listed: its ETag, or its size and modification time
+
+    def version_now(self) -> str:
+        """The object's version as the store has it now, asked afresh (its listing cache
+        cleared); raises ``FileNotFoundError`` when it is gone."""
+        self.fs.invalidate_cache(self.path)
+        info = self.fs.info(self.path)
+        return _version(info, int(info.get("size") or 0))
 
 
 def _is_file_tuple(item: object) -> bool:
@@ -69,11 +81,72 @@ def _items(inputs: object) -> list[object]:
     return items
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Choice:
+    """``include`` and ``exclude``, checked: which files of the inputs to process."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, include: Patterns | None, exclude: Patterns | None) -> Choice:
+        """Check both options.
+
+        Raises:
+            TypeError: One is neither a pattern nor a list of patterns.
+            ValueError: A pattern is empty.
+        """
+        return cls(_patterns(include, "include"), _patterns(exclude, "exclude"))
+
+    def keeps(self, relative: str) -> bool:
+        """Whether a file whose path below its folder is ``relative`` is processed: it
+        matches an include pattern (when there are any) and no exclude pattern."""
+        if self.include and not _matches(relative, self.include):
+            return False
+        return not _matches(relative, self.exclude)
+
+
+def _patterns(value: object, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, Sequence) or not all(isinstance(item, str) for item in items):
+        raise TypeError(
+            f"{what} must be a pattern or a list of patterns (strings), not {value!r:.80}"
+        )
+    if not all(items):
+        raise ValueError(f"an {what} pattern is empty")
+    return tuple(items)
+
+
+def _matches(relative: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a pattern matches the path (``*`` matches across ``/``; a leading ``**/``
+    also matches no folder at all) or, for a pattern without ``/``, the file's name."""
+    name = relative.rpartition("/")[2]
+    return any(
+        fnmatch.fnmatchcase(relative, pattern)
+        or (pattern.startswith("**/") and fnmatch.fnmatchcase(relative, pattern[3:]))
+        or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern))
+        for pattern in patterns
+    )
+
+
+def _below(path: str, root: str) -> str:
+    """``path`` below the folder ``root``, both with ``/``; its name when not below it."""
+    prefix = root.rstrip("/") + "/" if root else ""
+    if prefix and path.startswith(prefix):
+        return path[len(prefix) :]
+    return path if not root else posixpath.basename(path)
+
+
 class _Resolver:
     """Collects sources in input order, each file once (by device and inode)."""
 
-    def __init__(self, leave_out: tuple[int, int] | None) -> None:
+    def __init__(self, leave_out: tuple[int, int] | None, choice: Choice = Choice()) -> None:
         self.sources: list[Source] = []
+        self.choice = choice
+        self.left_out = 0
+        """Files found that ``choice`` did not keep."""
         self._seen: set[tuple[int, int]] = set() if leave_out is None else {leave_out}
         self._leave_out = leave_out
         self._urls: set[str] = set()
@@ -85,7 +158,7 @@ class _Resolver:
         if kind is not None and not isinstance(kind, str):
             raise TypeError(f"the content type of {name!r} must be a string")
         digest = hashlib.sha256(data).hexdigest()[:32]
-        self._append(name, None, len(data), kind, data, f"{len(data)}:sha256:{digest}")
+        self._append(name, None, len(data), kind, data, f"{len(data)}:sha256:{digest}", name)
 
     def add_url(self, url: str, options: Mapping[str, Any]) -> None:
         """Every object an fsspec URL names: one object, everything under a prefix, or what
@@ -100,16 +173,19 @@ class _Resolver:
                 root = path[: min(path.find(c) for c in _MAGIC if c in path)].rpartition("/")[0]
                 found = fs.glob(path, detail=True)
                 infos = _visible({p: i for p, i in found.items() if i.get("type") == "file"}, root)
+                base = root
                 for directory in sorted(p for p, i in found.items() if i.get("type") != "file"):
                     if not _hidden(directory, root):
                         infos |= _visible(fs.find(directory, detail=True), directory)
                 if not infos:
                     raise ValueError(f"no object matches {shown!r}")
             elif fs.isdir(path):
+                base = path
                 infos = _visible(fs.find(path, detail=True), path)
                 if not infos:
                     raise ValueError(f"{shown} holds no objects (hidden ones are skipped)")
             else:
+                base = path.rpartition("/")[0]
                 infos = {path: fs.info(path)}
         except FileNotFoundError:
             raise ValueError(f"no such object: {shown}") from None
@@ -122,13 +198,14 @@ class _Resolver:
             info = infos[key]
             if local and self._is_left_out(key):
                 continue  # the results file, reached through a file:// URL
-            remote = Remote(fs, key, _shown(fs.unstrip_protocol(key)))
+            size = int(info.get("size") or 0)
+            remote = Remote(fs, key, _shown(fs.unstrip_protocol(key)), _version(info, size))
             if remote.url in self._urls:
                 continue
             self._urls.add(remote.url)
-            size = int(info.get("size") or 0)
             name = posixpath.basename(urllib.parse.urlsplit(remote.url).path) or key
-            self._append(name, None, size, None, None, _version(info, size), remote)
+            relative = _below(key, base)
+            self._append(name, None, size, None, None, remote.version, relative, remote)
 
     def _is_left_out(self, path: str) -> bool:
         try:
@@ -154,15 +231,18 @@ class _Resolver:
         except OSError as exc:
             raise ValueError(f"cannot read {text}: {exc.strerror or exc}") from None
         if stat.S_ISDIR(st.st_mode):
-            if not self._add_directory(path):
+            if not self._add_directory(path, path):
                 raise ValueError(f"directory {text} has no files (hidden ones are skipped)")
         elif stat.S_ISREG(st.st_mode):
-            self._add_file(path, st)
+            self._add_file(path, st, path.name)
         else:
             raise ValueError(f"{text} is neither a regular file nor a directory")
 
     def _add_glob(self, pattern: str) -> None:
         found = False
+        parts = Path(pattern).parts
+        fixed = next(i for i, part in enumerate(parts) if _MAGIC & set(part))
+        root = Path(*parts[:fixed]) if fixed else Path()  # the folder the pattern starts in
         for match in sorted(glob.glob(pattern, recursive=True)):
             path = Path(match)
             try:
@@ -170,15 +250,16 @@ class _Resolver:
             except OSError:
                 continue  # a broken link, or gone since glob saw it
             if stat.S_ISDIR(st.st_mode):
-                found = self._add_directory(path) or found
+                found = self._add_directory(path, root) or found
             elif stat.S_ISREG(st.st_mode):
-                self._add_file(path, st)
+                self._add_file(path, st, path.relative_to(root).as_posix())
                 found = True
         if not found:
             raise ValueError(f"no file matches {pattern!r}")
 
-    def _add_directory(self, root: Path) -> bool:
-        """Add every regular file under ``root``, in name order; False when there is none."""
+    def _add_directory(self, root: Path, base: Path) -> bool:
+        """Add every regular file under ``root``, in name order, each known by its path
+        below ``base``; False when there is none."""
         found = False
 
         def fail(exc: OSError) -> None:
@@ -195,18 +276,19 @@ class _Resolver:
                 except OSError:
                     continue  # a broken link
                 if stat.S_ISREG(st.st_mode):
-                    self._add_file(path, st)
+                    self._add_file(path, st, path.relative_to(base).as_posix())
                     found = True
         return found
 
-    def _add_file(self, path: Path, st: os.stat_result) -> None:
+    def _add_file(self, path: Path, st: os.stat_result, relative: str) -> None:
         if not os.access(path, os.R_OK):
             raise ValueError(f"cannot read {path}: permission denied")
         identity = (st.st_dev, st.st_ino)
         if identity in self._seen:
             return
         self._seen.add(identity)
-        self._append(path.name, path, st.st_size, None, None, f"{st.st_size}:{st.st_mtime_ns}")
+        version = f"{st.st_size}:{st.st_mtime_ns}"
+        self._append(path.name, path, st.st_size, None, None, version, relative)
 
     def _append(
         self,
@@ -216,12 +298,17 @@ class _Resolver:
         kind: str | None,
         data: bytes | None,
         version: str,
+        relative: str,
         remote: Remote | None = None,
     ) -> None:
+        if not self.choice.keeps(relative):
+            self.left_out += 1
+            return
         kind = kind or guess_content_type(name)
         index = len(self.sources)
         listed = remote.url if remote is not None else name if path is None else str(path)
-        self.sources.append(Source(index, name, path, size, kind, data, version, remote, listed))
+        source = Source(index, name, path, size, kind, data, version, remote, listed, relative)
+        self.sources.append(source)
 
 
 def _fsspec(url: str) -> Any:
@@ -285,6 +372,7 @@ def resolve_inputs(
     inputs: ProcessInput | Iterable[ProcessInput],
     leave_out: Path | None = None,
     storage_options: Mapping[str, Any] | None = None,
+    choice: Choice = Choice(),
 ) -> list[Source]:
     """Every file ``inputs`` names, in order, each once; raises before anything is sent.
 
@@ -297,8 +385,14 @@ def resolve_inputs(
 
     Raises:
         ValueError: A path that does not exist or cannot be read, a pattern that matches
-            no file, a directory with no files, no inputs at all, a bad name.
+            no file, a directory with no files, no inputs at all, a bad name; files found,
+            but none that ``choice`` keeps.
         TypeError: An input that is neither a path nor a ``(name, bytes)`` tuple.
+
+    Each file is known by its path below the folder that listed it (a directory given,
+    a glob's folder before its first wildcard, a URL's prefix), with ``/`` between its
+    parts; a file named directly, or given as bytes, by its name. ``choice`` keeps only
+    the files whose path its ``include`` patterns match and no ``exclude`` pattern does.
 
     ``leave_out``: a file never listed, however the inputs name it (a results file).
     """
@@ -306,7 +400,7 @@ def resolve_inputs(
         st = None if leave_out is None else os.stat(leave_out)
     except OSError:
         st = None
-    resolver = _Resolver(None if st is None else (st.st_dev, st.st_ino))
+    resolver = _Resolver(None if st is None else (st.st_dev, st.st_ino), choice)
     for item in _items(inputs):
         if _is_file_tuple(item):
             resolver.add_bytes(item)  # type: ignore[arg-type]
@@ -321,4 +415,9 @@ def resolve_inputs(
                 "each input must be a path, a glob pattern or a (name, bytes) tuple, "
                 f"not {type(item).__name__}"
             )
+    if not resolver.sources and resolver.left_out:
+        raise ValueError(
+            f"no file is left once include and exclude are applied: the inputs name "
+            f"{resolver.left_out} files, and the patterns keep none of them"
+        )
     return resolver.sources

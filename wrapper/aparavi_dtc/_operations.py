@@ -41,6 +41,7 @@ class Operation(NamedTuple, Generic[M]):
     Named tuples, this and :class:`Call`: immutable, and a tenth of a frozen dataclass's
     cost to define when the SDK is imported (BENCHMARKS.md, the first answer)."""
 
+    operation_id: str  # as the spec names it: "getTask"
     action: str  # completes "Error <action>: <reason>"
     answer: str  # the name of the generated model a successful answer parses into
     idempotent: bool  # may be sent again after a failure that may have reached the server
@@ -54,29 +55,35 @@ class Operation(NamedTuple, Generic[M]):
 
 
 GET_TASK: Operation[TaskStatusResponse] = Operation(
-    "getting task status", "TaskStatusResponse", True, True
+    "getTask", "getting task status", "TaskStatusResponse", True, True
 )
 START_TASK: Operation[StartTaskResponse] = Operation(
-    "starting task", "StartTaskResponse", False, False
+    "startTask", "starting task", "StartTaskResponse", False, False
 )
-DELETE_TASK: Operation[Envelope] = Operation("deleting task", "Envelope", True, True)
-VALIDATE: Operation[Envelope] = Operation("validating pipeline", "Envelope", True, False)
+DELETE_TASK: Operation[Envelope] = Operation("deleteTask", "deleting task", "Envelope", True, True)
+VALIDATE: Operation[Envelope] = Operation(
+    "validatePipeline", "validating pipeline", "Envelope", True, False
+)
 SEND_TO_WEBHOOK: Operation[WebhookResponse] = Operation(
-    "sending to webhook", "WebhookResponse", False, True
+    "sendToWebhook", "sending to webhook", "WebhookResponse", False, True
 )
 GET_VERSION: Operation[VersionResponse] = Operation(
-    "getting version", "VersionResponse", True, False
+    "getVersion", "getting version", "VersionResponse", True, False
 )
-GET_STATUS: Operation[Envelope] = Operation("getting service status", "Envelope", True, False)
+GET_STATUS: Operation[Envelope] = Operation(
+    "getStatus", "getting service status", "Envelope", True, False
+)
 GET_SERVICES: Operation[ServicesResponse] = Operation(
-    "getting services", "ServicesResponse", True, False
+    "getServices", "getting services", "ServicesResponse", True, False
 )
 CREATE_PIPE: Operation[PipeCreatedResponse] = Operation(
-    "creating pipe", "PipeCreatedResponse", False, False
+    "createPipe", "creating pipe", "PipeCreatedResponse", False, False
 )
-DELETE_PIPE: Operation[Envelope] = Operation("deleting pipe", "Envelope", True, False)
+DELETE_PIPE: Operation[Envelope] = Operation(
+    "deletePipe", "deleting pipe", "Envelope", True, False
+)
 PROCESS_PIPE: Operation[WebhookResponse] = Operation(
-    "processing files through pipe", "WebhookResponse", False, False
+    "processPipe", "processing files through pipe", "WebhookResponse", False, False
 )
 
 

@@ -12,6 +12,7 @@ instead of interleaving its lines.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -25,7 +26,7 @@ try:
 except ImportError:  # Windows: no advisory locks; one run at a time is the user's to keep
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["ResultsLog", "open_results"]
+__all__ = ["ResultsLog", "open_results", "read_finished"]
 
 
 class ResultsLog:
@@ -62,14 +63,18 @@ class ResultsLog:
             self._handle.close()  # closing the descriptor releases its flock
 
 
-def open_results(path: str | os.PathLike[str], *, resume: bool) -> ResultsLog:
+def open_results(
+    path: str | os.PathLike[str], *, resume: bool, overwrite: bool = False
+) -> ResultsLog:
     """Open (or create) the results file at ``path`` and lock it for this run.
 
     With ``resume``, the lines already there tell which inputs are done, and a torn last
-    line is cut off; without, the file starts empty.
+    line is cut off. Without, the file starts empty: one that holds anything is emptied
+    only with ``overwrite``, and refused otherwise.
 
     Raises:
         ResultsFileInUseError: Another run holds the file.
+        FileExistsError: Neither ``resume`` nor ``overwrite``, and the file is not empty.
         OSError: It cannot be opened or read.
     """
     target = Path(path)
@@ -87,6 +92,13 @@ def open_results(path: str | os.PathLike[str], *, resume: bool) -> ResultsLog:
         done: set[tuple[str, str]] = set()
         if resume:
             done = _read(handle)
+        elif handle.seek(0, os.SEEK_END) and not overwrite:  # checked under the lock
+            raise FileExistsError(
+                errno.EEXIST,
+                "the results file holds the lines of an earlier run: pass resume=True to "
+                "go on from them, or overwrite=True to replace them",
+                str(target),
+            )
         else:
             handle.truncate(0)
         handle.seek(0, os.SEEK_END)
@@ -95,6 +107,17 @@ def open_results(path: str | os.PathLike[str], *, resume: bool) -> ResultsLog:
             handle.close()
         raise
     return ResultsLog(target, handle, done)
+
+
+def read_finished(path: str | os.PathLike[str]) -> set[tuple[str, str]]:
+    """The (input, version) of every successful line of the results file at ``path``,
+    read without locking or changing it (nothing for a file that does not exist)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return set()
+    return _finished(data[: data.rfind(b"\n") + 1])
 
 
 #: How :meth:`ResultsLog.write` begins every line (``FileResult.to_dict()`` puts these
@@ -110,13 +133,14 @@ def _read(handle: IO[bytes]) -> set[tuple[str, str]]:
     handle.seek(0)
     data = handle.read()
     whole = data.rfind(b"\n") + 1  # bytes up to the end of the last complete line
-    done: set[tuple[str, str]] = set()
-    for line in data[:whole].split(b"\n"):
-        key = _key(line) if line else None
-        if key is not None and key[1]:
-            done.add(key)
     handle.truncate(whole)
-    return done
+    return _finished(data[:whole])
+
+
+def _finished(lines: bytes) -> set[tuple[str, str]]:
+    """The (input, version) of every successful line among whole ``lines``."""
+    keys = (_key(line) for line in lines.split(b"\n") if line)
+    return {key for key in keys if key is not None and key[1]}
 
 
 def _key(line: bytes) -> tuple[str, str] | None:

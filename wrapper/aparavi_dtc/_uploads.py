@@ -4,6 +4,7 @@ streamed from disk a chunk at a time, afresh on every attempt (``process()``).""
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -11,11 +12,12 @@ import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, TypeAlias
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 from aparavi_dtc_api import models
 from aparavi_dtc_api.types import File
 
+from . import _operations as ops
 from ._checks import check_file_name, guess_content_type
 from ._exceptions import FileChangedError
 from ._operations import Loaded
@@ -27,6 +29,10 @@ if TYPE_CHECKING:
 
 #: A file to upload: a path, or ``(filename, content)``, or ``(filename, content, type)``.
 FileInput: TypeAlias = str | os.PathLike[str] | tuple[str, bytes] | tuple[str, bytes, str]
+
+#: The operations the service answers only once it has processed what they carry: by
+#: default they wait for their answer longer than any other (``DEFAULT_UPLOAD_TIMEOUT``).
+UPLOADS: tuple[ops.Operation[Any], ...] = (ops.SEND_TO_WEBHOOK, ops.PROCESS_PIPE)
 
 
 def read_file(item: FileInput) -> Loaded:
@@ -124,6 +130,12 @@ class BodyError(Exception):
         self.error = error
 
 
+def _builtin(exc: BaseException) -> bool:
+    """Whether ``exc`` is one of Python's own ``OSError`` types (``FileNotFoundError``,
+    ``PermissionError``, ...), as a local file's errors are, rather than a store's type."""
+    return isinstance(exc, OSError) and type(exc).__module__ == "builtins"
+
+
 class _FileReader:
     """Reads one file in chunks, checking that it still has the size it was listed with:
     a local one, or (``remote``) an object of an fsspec filesystem."""
@@ -160,7 +172,9 @@ class _FileReader:
         """The next chunk, b"" at the end; opens the file on first use.
 
         Raises :class:`BodyError` with the ``OSError`` (``FileNotFoundError`` for a file
-        gone, :class:`FileChangedError` for one that shrank or grew).
+        gone, :class:`FileChangedError` for one that shrank or grew, or for an object that
+        is another version now). A store's own error (s3fs's ``FileExpired``, botocore's)
+        becomes one of these too, as for a local file (see :meth:`_store_error`).
         """
         try:
             handle = self._handle
@@ -181,12 +195,34 @@ class _FileReader:
             if self.sent == self.size and handle.read(1):
                 raise self._changed("grew while being sent")
             return chunk
-        except OSError as exc:
+        except FileChangedError as exc:
             raise BodyError(exc) from None
-        except Exception as exc:  # a store's own error (botocore's, gcsfs's): that file's
+        except Exception as exc:
+            if _builtin(exc):  # FileNotFoundError, PermissionError, ...: as they are
+                raise BodyError(exc) from None
             if self._remote is None:
                 raise
-            raise BodyError(exc) from None
+            raise BodyError(self._store_error(exc)) from None
+
+    def _store_error(self, exc: Exception) -> OSError:
+        """A store's own error (s3fs's ``FileExpired``, botocore's, gcsfs's) in the types a
+        local file's would have, with the store's error as its cause: the object looked up
+        again is gone (``FileNotFoundError``) or has another ETag than the one listed
+        (:class:`FileChangedError`); else an ``OSError`` that names the store's error."""
+        remote = self._remote
+        assert remote is not None
+        error = OSError(f"cannot read {self.path}: {type(exc).__name__}: {exc}")
+        try:
+            # Only an ETag is compared: a modification time may be spelled differently
+            # by a listing and by a look at one object (a float, a datetime).
+            if remote.version.startswith("etag:") and remote.version_now() != remote.version:
+                error = self._changed("and another version of it is in the store now")
+        except FileNotFoundError:
+            error = FileNotFoundError(errno.ENOENT, "no such object any more", str(self.path))
+        except Exception:  # the store cannot tell: its first error is the one reported
+            pass
+        error.__cause__ = exc
+        return error
 
     def _changed(self, how: str) -> FileChangedError:
         return FileChangedError(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .output import Reporter
 from .session import load_session
 from .status import CLIError, ExitCode
+from .tasks import TaskLog
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -32,36 +33,65 @@ class _Ready(Exception):
 class Context:
     """What every command needs: the client, the output, the chosen task."""
 
-    def __init__(self, args: argparse.Namespace, report: Reporter) -> None:
+    def __init__(self, args: argparse.Namespace, report: Reporter, command: str = "") -> None:
         self.args = args
         self.report = report
+        self.tasks = TaskLog(report, command)
+        """The record of the tasks this command starts and deletes (``aparavi-dtc tasks``)."""
         self._client: AparaviDTC | None = None
+        self._clients: dict[str, AparaviDTC] = {}
 
     @property
     def client(self) -> AparaviDTC:
         """The client, made on first use (``pipelines`` needs none)."""
         if self._client is None:
-            from aparavi_dtc import AparaviDTC
-
-            key = self.args.api_key
-            if key is None:
-                key = os.environ.get("APARAVI_API_KEY")
-            if not key or not key.strip():
-                raise CLIError(
-                    "no API key: set APARAVI_API_KEY in the environment, or pass --api-key "
-                    "(other users can see a process's arguments)"
-                )
-            self.report.secret(key)
-            try:
-                self._client = AparaviDTC(key, base_url=self.args.base_url)
-            except ValueError as exc:
-                raise CLIError(str(exc)) from None
+            self._client = self.client_for(self.args.base_url)
             self.report.base_url = self._client.base_url
         return self._client
 
+    def client_for(self, base_url: str | None) -> AparaviDTC:
+        """A client for ``base_url`` (None: ``APARAVI_BASE_URL`` or the default), one per
+        URL, recording the tasks it starts and deletes."""
+        made = self._clients.get(base_url or "")
+        if made is not None:
+            return made
+        from aparavi_dtc import AparaviDTC
+
+        key = self.args.api_key
+        if key is None:
+            key = os.environ.get("APARAVI_API_KEY")
+        if not key or not key.strip():
+            raise CLIError(
+                "no API key: set APARAVI_API_KEY in the environment, or pass --api-key "
+                "(other users can see a process's arguments)"
+            )
+        self.report.secret(key)
+        args = self.args
+        options: dict[str, Any] = {}  # what is not given comes from the environment
+        if args.request_timeout is not None:
+            options["timeout"] = args.request_timeout
+        if args.max_retries is not None:
+            options["max_retries"] = args.max_retries
+        try:
+            if base_url is not None:
+                from aparavi_dtc._checks import check_base_url
+
+                check_base_url(
+                    base_url,
+                    "--base-url",
+                    if_empty="leave it out for $APARAVI_BASE_URL or the service's own "
+                    "URL, or give the URL",
+                )
+            made = AparaviDTC(key, base_url=base_url, **options)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+        made.on_task(self.tasks.heard)
+        self._clients[base_url or ""] = self._clients[made.base_url] = made
+        return made
+
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
+        for each in set(self._clients.values()):
+            each.close()
 
     def task(self) -> Task:
         token, type_ = getattr(self.args, "token", None), getattr(self.args, "type", None)

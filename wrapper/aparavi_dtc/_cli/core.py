@@ -7,10 +7,12 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .._signals import interrupt_on_signals, received_signal
 from .context import Context
 from .definition import parser, wants_json
 from .output import Reporter
-from .status import ExitCode
+from .status import CLIError, ExitCode, error_message, exit_code_for
+from .tasks import left_behind_message, shown_command
 
 __all__ = ["main"]
 
@@ -21,22 +23,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser(wants_json(arguments)).parse_args(arguments)
     if args.debug:
         os.environ.setdefault("APARAVI_LOG", "debug")
+    # SIGTERM (kill, docker stop) and SIGHUP (a dropped SSH session) stop a command as
+    # Ctrl-C does: whatever it started is deleted on the way out.
+    interrupt_on_signals()
     report = Reporter(json_mode=args.json, debug=args.debug)
-    ctx = Context(args, report)
+    ctx = Context(args, report, shown_command(arguments))
     try:
         try:
             code: ExitCode = args.run(ctx)
         finally:
             ctx.close()
     except KeyboardInterrupt as exc:
-        return int(report.fail(exc))
+        return _failed(ctx, exc)
     except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return int(ExitCode.OK)
     except Exception as exc:
-        return int(report.fail(exc))
+        return _failed(ctx, exc)
+    left = ctx.tasks.left_behind()
+    if left:
+        report.note(f"warning: {left_behind_message(left)}")
     return int(code)
+
+
+def _failed(ctx: Context, exc: BaseException) -> int:
+    """Report ``exc``: an interruption by a signal exits with 128 + its number, and a task
+    the command could not delete is named with the way to delete it."""
+    report = ctx.report
+    code = exit_code_for(exc)
+    signum = received_signal()
+    if signum is not None and code is ExitCode.INTERRUPTED:
+        code = ExitCode(128 + signum)
+    left = ctx.tasks.left_behind()
+    if code is not exit_code_for(exc) or left:
+        message = error_message(exc, report.base_url)
+        if left:
+            message += f"; {left_behind_message(left)}"
+        failed = CLIError(message, code)
+        failed.__cause__ = exc  # for --debug
+        exc = failed
+    return int(report.fail(exc))
 
 
 if __name__ == "__main__":

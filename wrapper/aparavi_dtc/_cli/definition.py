@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 import aparavi_dtc
+from aparavi_dtc._limits import MAX_CONNECTIONS, MAX_RETRIES, MAX_SECONDS, MAX_THREADS
 
 from .commands import (
     cmd_delete,
@@ -28,6 +30,8 @@ from .context import Context
 from .display import to_json
 from .process import cmd_process
 from .status import ExitCode
+from .tasks import cmd_tasks
+from .verify import cmd_verify
 
 __all__ = ["parser", "wants_json"]
 
@@ -46,6 +50,65 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
+class _Checked(argparse.Action):
+    """Stores an option's value once its ``check`` accepts it (returning the value to
+    keep); else the usage error speaks of the option: ``--threads must be ...``."""
+
+    def __init__(self, *args: Any, check: Callable[[str], Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.check = check
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        try:
+            value = self.check(values)
+        except ValueError as exc:
+            parser.error(f"{option_string} {exc}")
+        setattr(namespace, self.dest, value)
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """A check of a whole number from ``low`` to ``high``."""
+
+    def whole(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise ValueError(
+                f"must be a whole number from {low} to {high}, not {text or 'nothing'}"
+            )
+        return value
+
+    return whole
+
+
+def _seconds(text: str) -> float:
+    """A check of seconds above 0: a time limit of 0 would fail everything."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_SECONDS):
+        raise ValueError(
+            f"must be seconds above 0 (at most {MAX_SECONDS:.0f}), not {text or 'nothing'}"
+        )
+    return value
+
+
+def _text(text: str) -> str:
+    """A check of text that must not be empty or blank."""
+    if not text.strip():
+        raise ValueError("must not be empty")
+    return text
+
+
 def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     """The options every command takes, before or after its name.
 
@@ -62,7 +125,27 @@ def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
         help="the API key; prefer APARAVI_API_KEY: other users can see a process's arguments",
     )
     parser.add_argument(
-        "--base-url", default=default(None), help="the service URL (default: $APARAVI_BASE_URL)"
+        "--base-url",
+        default=default(None),
+        help="the service URL (default: $APARAVI_BASE_URL, else https://eaas.aparavi.com)",
+    )
+    parser.add_argument(
+        "--request-timeout",
+        action=_Checked,
+        check=_seconds,
+        default=default(None),
+        metavar="SECONDS",
+        help="how long each request may take (default: $APARAVI_TIMEOUT, else 30 s, and "
+        "10 minutes for an upload's answer, which comes once the document is processed)",
+    )
+    parser.add_argument(
+        "--max-retries",
+        action=_Checked,
+        check=_whole(0, MAX_RETRIES),
+        default=default(None),
+        metavar="N",
+        help=f"retries of a failed request, 0 to {MAX_RETRIES} "
+        "(default: $APARAVI_MAX_RETRIES, else 2)",
     )
     parser.add_argument(
         "--json",
@@ -83,7 +166,9 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
             "The API key comes from APARAVI_API_KEY and the service URL from "
             "APARAVI_BASE_URL. Exit codes: 0 ok, 1 task failed, 2 usage, "
             "3 authentication, 4 not found, 5 network or timeout, 6 other API error, "
-            "7 some files failed (process), 130 interrupted."
+            "7 some files failed (process), 8 the service drifted from the spec (verify), "
+            "130 interrupted (Ctrl-C), 143 stopped by SIGTERM, "
+            "129 by SIGHUP."
         ),
     )
     parser.json_errors = json_errors
@@ -117,15 +202,27 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
         )
 
     def task_options(sub: Any) -> None:
-        sub.add_argument("--token", help="act on this task instead of the current one")
-        sub.add_argument("--type", help="the task type that goes with --token")
+        sub.add_argument(
+            "--token",
+            action=_Checked,
+            check=_text,
+            help="act on this task instead of the current one",
+        )
+        sub.add_argument(
+            "--type", action=_Checked, check=_text, help="the task type that goes with --token"
+        )
 
     sub = command("validate", cmd_validate, "check a pipeline without running it")
     pipeline_options(sub)
     sub = command("start", cmd_start, "start a task; it becomes the current task")
     pipeline_options(sub)
-    sub.add_argument("--name", help="a name for the task")
-    sub.add_argument("--threads", type=int, help="threads for the task, 1 to 16")
+    sub.add_argument("--name", action=_Checked, check=_text, help="a name for the task")
+    sub.add_argument(
+        "--threads",
+        action=_Checked,
+        check=_whole(1, MAX_THREADS),
+        help="threads for the task, 1 to 16",
+    )
     sub.add_argument(
         "--wait",
         action="store_true",
@@ -154,14 +251,16 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
         "upload", cmd_upload, "send files or text to the current (webhook) task; show the results"
     )
     sub.add_argument("files", nargs="*", metavar="FILE", help="files to send")
-    sub.add_argument("--text", help="text to send instead of files")
+    sub.add_argument("--text", action=_Checked, check=_text, help="text to send instead of files")
     task_options(sub)
     sub = command(
         "run", cmd_run, "validate, start, upload (or wait), delete in one go; show the results"
     )
     pipeline_options(sub, then_files=True)
     sub.add_argument("files", nargs="*", metavar="FILE", help="files for a webhook pipeline")
-    sub.add_argument("--text", help="text for a webhook pipeline instead of files")
+    sub.add_argument(
+        "--text", action=_Checked, check=_text, help="text for a webhook pipeline instead of files"
+    )
     sub = command(
         "process",
         cmd_process,
@@ -185,17 +284,56 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
     where.add_argument(
         "--out", metavar="FILE", help="write one JSON object per file (JSON Lines) as each ends"
     )
-    where.add_argument("--out-dir", metavar="DIR", help="write each file's text to DIR/NAME.txt")
-    sub.add_argument(
+    where.add_argument(
+        "--out-dir",
+        metavar="DIR",
+        help="write each file's text to DIR/PATH.txt, PATH its path below the folder given",
+    )
+    again = sub.add_mutually_exclusive_group()
+    again.add_argument(
         "--resume",
         action="store_true",
         help="with --out: skip the files the file already shows processed, append the rest",
     )
-    sub.add_argument(
-        "--concurrency", type=int, default=4, help="uploads in flight at once, 1 to 32 (4)"
+    again.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace what --out or --out-dir holds already (without it, process refuses)",
     )
-    sub.add_argument("--threads", type=int, help="threads for the task, 1 to 16")
-    sub.add_argument("--timeout", type=float, help="seconds the whole batch may take")
+    sub.add_argument(
+        "--include",
+        action="append",
+        metavar="PATTERN",
+        help="only files whose path below the folder given matches this glob (repeatable; "
+        "* matches across /, a pattern without / matches the name too)",
+    )
+    sub.add_argument(
+        "--exclude",
+        action="append",
+        metavar="PATTERN",
+        help="leave out files whose path matches this glob (repeatable; wins over --include)",
+    )
+    sub.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="list the files that would be sent, with their sizes, and send nothing",
+    )
+    sub.add_argument(
+        "--concurrency",
+        action=_Checked,
+        check=_whole(1, MAX_CONNECTIONS),
+        default=4,
+        help="uploads in flight at once, 1 to 32 (4)",
+    )
+    sub.add_argument(
+        "--threads",
+        action=_Checked,
+        check=_whole(1, MAX_THREADS),
+        help="threads for the task, 1 to 16",
+    )
+    sub.add_argument(
+        "--timeout", action=_Checked, check=_seconds, help="seconds the whole batch may take"
+    )
     sub = command("pipe", None, "create a persistent pipe, process files through it, delete it")
     pipe = sub.add_subparsers(dest="pipe_command", required=True, metavar="PIPE_COMMAND")
     sub = command(
@@ -224,11 +362,51 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
         "services", cmd_services, "list the components pipelines can use, or describe one"
     )
     sub.add_argument("name", nargs="?", metavar="NAME", help="print this component as JSON")
+    sub = command(
+        "verify",
+        cmd_verify,
+        "check that the service answers as the shipped spec says (starts nothing unless asked)",
+    )
+    task_options(sub)
+    sub.add_argument(
+        "--with-task",
+        action="store_true",
+        help="also start the smallest task, read it and delete it",
+    )
+    sub.add_argument(
+        "--with-upload", action="store_true", help="also send that task one line of text"
+    )
+    sub.add_argument(
+        "--allow-new-fields",
+        action="store_true",
+        help="fields the spec does not name are shown but do not fail the run",
+    )
+    sub.add_argument(
+        "--record", metavar="DIR", help="save every answer in DIR, the key and tokens replaced"
+    )
+    sub = command(
+        "tasks",
+        cmd_tasks,
+        "list the tasks aparavi-dtc started and has not deleted, with their status",
+    )
+    sub.add_argument(
+        "--delete",
+        nargs="*",
+        type=int,
+        metavar="N",
+        help="delete the tasks numbered N (as listed), or all of them",
+    )
     command("version", cmd_version, "show the service's version")
     sub = command("pipelines", cmd_pipelines, "list the predefined pipelines, or print one")
     sub.add_argument("name", nargs="?", metavar="NAME", help="print this pipeline's JSON")
     sub = command("mock", cmd_mock, "serve a fake of the service on loopback, for tests")
-    sub.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    sub.add_argument(
+        "--port",
+        action=_Checked,
+        check=_whole(0, 65535),
+        default=0,
+        help="port (default: a free one)",
+    )
     sub.add_argument(
         "--prism", action="store_true", help="run Prism on the shipped spec instead (needs npx)"
     )

@@ -72,31 +72,45 @@ _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
 class DirectorySink:
-    """``--out-dir DIR``: each processed file's text in ``DIR/<name>.txt`` (``<name>.<index>
-    .txt`` when two files share a name), each written whole or not at all."""
+    """``--out-dir DIR``: each processed file's text in ``DIR/<path>.txt``, ``<path>`` its
+    path below the folder given (``FileResult.relative_path``), each written whole or not
+    at all. Every target stays inside ``DIR``: odd parts (``..``, empty, control
+    characters, separators) are replaced, and a folder that leads out of it (a link) is
+    not followed. A target taken already in this run gets ``<path>.<index>.txt``."""
 
-    def __init__(self, directory: Path, mask: Mask) -> None:
+    def __init__(self, directory: Path, mask: Mask, *, overwrite: bool) -> None:
+        if not overwrite and directory.is_dir() and any(directory.iterdir()):
+            raise CLIError(
+                f"{directory} holds files already: pass --overwrite to write over those "
+                "of the same names, or choose an empty or new folder"
+            )
         directory.mkdir(parents=True, exist_ok=True)
         self.where: str | None = str(directory)
         self._directory = directory
+        self._real = os.path.realpath(directory)
         self._mask = mask
-        self._used: set[str] = set()
+        self._used: set[Path] = set()
 
-    def _file_name(self, result: FileResult) -> str:
-        safe = _UNSAFE_NAME.sub("_", result.name)
-        if safe in ("", ".", ".."):
-            safe = "_"
-        name = f"{safe}.txt"
-        if name in self._used:
-            name = f"{safe}.{result.index}.txt"
-        self._used.add(name)
-        return name
+    def target(self, relative: str, index: int) -> Path:
+        """Where the text of the file at ``relative`` (the ``index``-th input) goes."""
+        parts = [_UNSAFE_NAME.sub("_", part) for part in relative.split("/") if part]
+        parts = [part if part not in (".", "..") else "_" for part in parts] or ["_"]
+        folder = self._directory.joinpath(*parts[:-1])
+        real = os.path.realpath(folder)
+        if real != self._real and not real.startswith(self._real + os.sep):
+            folder, parts = self._directory, ["_".join(parts)]  # a link leads out: flat
+        target = folder / f"{parts[-1]}.txt"
+        if target in self._used:
+            target = folder / f"{parts[-1]}.{index}.txt"
+        self._used.add(target)
+        return target
 
     def write(self, result: FileResult, record: dict[str, Any]) -> None:
-        if not result.ok:
+        if not result.ok or result.skipped is not None:
             return
-        target = self._directory / self._file_name(result)
-        fd, temp = tempfile.mkstemp(dir=self._directory, prefix=".aparavi-", suffix=".tmp")
+        target = self.target(result.relative_path or result.name, result.index)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".aparavi-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(self._mask(result.text))
@@ -124,7 +138,7 @@ class PrintSink:
         if self._json:
             print(self._mask(to_json(record)), flush=True)
             return
-        if not result.ok:
+        if not result.ok or result.skipped is not None:
             return  # the progress display reports it
         shown = clean(str(result.path) if result.path is not None else result.name)
         text = clean(result.text.rstrip("\n"), multiline=True)
@@ -254,32 +268,45 @@ def batch_display_for(
 
 # -- the command ------------------------------------------------------------------------
 
+#: How many empty files the summary line names (it counts them all).
+SHOWN_EMPTY = 3
+
 
 def cmd_process(ctx: Context) -> ExitCode:
     """Each file its own upload to one task; results written as files finish."""
     args, report = ctx.args, ctx.report
     if args.resume and args.out is None:
         raise CLIError("--resume goes with --out FILE: the results file to go on from")
+    if args.dry_run:
+        return dry_run(ctx)
     named = args.pipeline is not None or args.pipeline_name is not None
     pipeline = ctx.pipeline() if named else None  # None: the simple parser
     display = batch_display_for(sys.stderr, quiet=report.json_mode, stdout=sys.stdout)
     try:
-        batch = ctx.client.process(
-            args.paths,
-            pipeline,
-            concurrency=args.concurrency,
-            threads=args.threads,
-            timeout=args.timeout,
-            on_progress=display.update,
-            results=args.out,
-            resume=args.resume,
-        )
+        try:
+            batch = ctx.client.process(
+                args.paths,
+                pipeline,
+                concurrency=args.concurrency,
+                threads=args.threads,
+                timeout=args.timeout,
+                on_progress=display.update,
+                results=args.out,
+                resume=args.resume,
+                overwrite=args.overwrite,
+                include=args.include,
+                exclude=args.exclude,
+            )
+        except FileExistsError as exc:  # the results file holds an earlier run's lines
+            raise _results_kept(exc.filename) from None
         sink: Sink
         try:
             if args.out is not None:
                 sink = ResultsFileSink(Path(args.out))
             elif args.out_dir is not None:
-                sink = DirectorySink(Path(args.out_dir), report.redactor.text)
+                sink = DirectorySink(
+                    Path(args.out_dir), report.redactor.text, overwrite=args.overwrite
+                )
             else:
                 sink = PrintSink(report.json_mode, report.redactor.text)
         except OSError as exc:
@@ -288,6 +315,7 @@ def cmd_process(ctx: Context) -> ExitCode:
         display.close()
         raise
     done = failed = 0
+    empty: list[str] = []  # the files skipped as empty, as shown
     began = time.monotonic()
 
     def kept() -> str:
@@ -306,12 +334,15 @@ def cmd_process(ctx: Context) -> ExitCode:
                 failed += not result.ok
                 shown = str(result.path) if result.path is not None else result.name
                 outcome = f"failed: {error}" if error else "ok"
+                if result.skipped == "empty":
+                    empty.append(shown)
+                    outcome = "skipped (empty)"
                 line = f"[{done}/{batch.total}] {shown}: {outcome}"
                 display.file_done(report.redactor.text(clean(line)), failed=not result.ok)
     except KeyboardInterrupt:
-        raise CLIError(
-            f"interrupted: the task was deleted; {kept()}", ExitCode.INTERRUPTED
-        ) from None
+        # The client forgets its task once deleted (or found gone).
+        fate = "was deleted" if ctx.client.token is None else "could not be deleted"
+        raise CLIError(f"interrupted: the task {fate}; {kept()}", ExitCode.INTERRUPTED) from None
     except BaseException:
         if done:
             report.note(kept())
@@ -320,18 +351,74 @@ def cmd_process(ctx: Context) -> ExitCode:
         display.close()
         sink.close()
     elapsed = time.monotonic() - began
-    summary: dict[str, Any] = {"total": batch.total, "succeeded": done - failed}
-    summary |= {"failed": failed, "skipped": batch.skipped}
+    succeeded = done - failed - len(empty)
+    summary: dict[str, Any] = {"total": batch.total, "succeeded": succeeded}
+    summary |= {"failed": failed, "skipped": batch.skipped, "empty": empty}
     summary |= {"elapsed": round(elapsed, 3), "out": sink.where}
     if report.json_mode:
         if sink.where is not None:  # stdout is free for one summary object
             ctx.out("", summary)
     else:
-        line = f"Processed {done - failed} of {batch.total} files"
+        line = f"Processed {succeeded} of {batch.total} files"
         notes = [f"{failed} failed"] if failed else []
+        if empty:
+            listed = ", ".join(empty[:SHOWN_EMPTY])
+            if len(empty) > SHOWN_EMPTY:
+                listed += f" and {len(empty) - SHOWN_EMPTY} more"
+            files = "file" if len(empty) == 1 else "files"
+            notes.append(f"{len(empty)} empty {files} skipped: {listed}")
         if batch.skipped:
             notes.append(f"{batch.skipped} more were done in an earlier run")
         line += f" ({'; '.join(notes)})" if notes else ""
         line += f" in {elapsed:.1f}s" + (f"; results in {sink.where}" if sink.where else "")
         report.note(line)
     return ExitCode.FILES_FAILED if failed else ExitCode.OK
+
+
+def dry_run(ctx: Context) -> ExitCode:
+    """``--dry-run``: each file the inputs name (after ``--include`` and ``--exclude``, and
+    less those ``--resume`` finds done) with its size, and the total; nothing is sent, no
+    task started, and no key needed."""
+    from .._inputs import Choice, resolve_inputs
+    from .._resume import read_finished
+
+    args, report = ctx.args, ctx.report
+    out = None if args.out is None else Path(args.out)
+    sources = resolve_inputs(args.paths, out, None, Choice.of(args.include, args.exclude))
+    if out is not None and not (args.resume or args.overwrite) and _holds_lines(out):
+        raise _results_kept(str(out))  # as the run itself would be refused
+    done = read_finished(out) if args.resume and out is not None else set()
+    left = [source for source in sources if (source.input, source.version) not in done]
+    sent = [source for source in left if source.size]
+    empty = [source.input for source in left if not source.size]
+    total = sum(source.size for source in sent)
+    if report.json_mode:
+        files = [{"input": s.input, "relative_path": s.relative, "size": s.size} for s in sent]
+        listing = {"files": files, "total": len(sent), "bytes": total, "empty": empty}
+        ctx.out("", listing | {"skipped": len(sources) - len(left)})
+        return ExitCode.OK
+    for source in left:
+        note = " (empty: skipped)" if not source.size else ""
+        ctx.out(f"{source.input}  {source.size} bytes{note}", None)
+    line = f"{len(sent)} files to send, {total} bytes in all"
+    notes = [f"{len(empty)} empty {'file' if len(empty) == 1 else 'files'} skipped"]
+    notes = notes if empty else []
+    if len(sources) > len(left):
+        notes.append(f"{len(sources) - len(left)} more were done in an earlier run")
+    line += f" ({'; '.join(notes)})" if notes else ""
+    report.note(line + "; nothing was sent (--dry-run)")
+    return ExitCode.OK
+
+
+def _results_kept(path: str) -> CLIError:
+    return CLIError(
+        f"{path} holds the results of an earlier run: pass --resume to go on from them, "
+        "or --overwrite to replace them"
+    )
+
+
+def _holds_lines(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False

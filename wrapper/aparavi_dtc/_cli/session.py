@@ -5,6 +5,7 @@ it. The file is never followed through a symbolic link and never trusted unless 
 small regular file of ours; it is replaced atomically (a temporary file in the same
 directory, then a rename), so a reader sees the old or the new file, never half of one.
 `start` and `delete` change it under a lock, so parallel invocations cannot orphan a task.
+The record of tasks (``tasks.py``) is kept the same way, beside it.
 """
 
 from __future__ import annotations
@@ -27,10 +28,14 @@ __all__ = [
     "clear_session",
     "config_dir",
     "load_session",
+    "open_private",
+    "private_dir",
+    "private_lock",
     "read_session",
     "save_session",
     "session_lock",
     "session_path",
+    "write_private",
 ]
 
 
@@ -66,7 +71,7 @@ def _is_ours(st: os.stat_result) -> bool:
     return not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
 
 
-def _prepare_dir() -> Path:
+def private_dir() -> Path:
     """The config directory, created 0700 or tightened to it; refused if not ours."""
     directory = config_dir()
     try:
@@ -95,10 +100,11 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _open_private(path: Path, flags: int, fix: str) -> int:
+def open_private(path: Path, flags: int, fix: str, what: str = "a session file") -> int:
     """Open ``path`` without following a link; refuse anything but a regular file of ours.
 
-    ``fix`` tells the user what to do about a file that is refused.
+    ``fix`` tells the user what to do about a file that is refused; ``what`` names the
+    kind of file expected.
     """
     try:
         fd = os.open(path, flags | _NOFOLLOW | _NONBLOCK | _CLOEXEC, 0o600)
@@ -113,7 +119,7 @@ def _open_private(path: Path, flags: int, fix: str) -> int:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise SessionError(f"{path} is {_kind(st.st_mode)}, not a session file: {fix}")
+            raise SessionError(f"{path} is {_kind(st.st_mode)}, not {what}: {fix}")
         if not _is_ours(st):
             raise SessionError(f"{path} belongs to another user: {fix}")
         if os.name != "nt" and stat.S_IMODE(st.st_mode) & 0o077:
@@ -128,7 +134,7 @@ def read_session() -> dict[str, str] | None:
     """The saved session (``token``, ``type``, ``base_url``), None when there is none."""
     path = session_path()
     try:
-        fd = _open_private(path, os.O_RDONLY, _fix(path))
+        fd = open_private(path, os.O_RDONLY, _fix(path))
     except FileNotFoundError:
         return None
     with os.fdopen(fd, "rb") as handle:
@@ -162,12 +168,18 @@ def load_session(base_url: str) -> tuple[str, str] | None:
 
 
 def save_session(task: Task, base_url: str) -> None:
-    """Record ``task`` as the current one: a new file readable by the user alone (0600),
-    renamed over the old one, so that no reader ever sees half a file."""
-    directory = _prepare_dir()
-    path = directory / "session.json"
+    """Record ``task`` as the current one."""
     data = {"kind": SESSION_MARK, "token": task.token, "type": task.type, "base_url": base_url}
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=".session-", suffix=".tmp")
+    write_private("session.json", data, "the session file")
+
+
+def write_private(name: str, data: object, what: str) -> None:
+    """Write ``data`` as JSON to ``name`` in the private directory: a new file readable by
+    the user alone (0600), renamed over the old one, so that no reader ever sees half a
+    file. ``what`` names the file in an error."""
+    directory = private_dir()
+    path = directory / name
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.stem}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle)
@@ -178,7 +190,7 @@ def save_session(task: Task, base_url: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         if isinstance(exc, OSError):
-            raise SessionError(f"cannot write the session file {path}: {exc.strerror}") from None
+            raise SessionError(f"cannot write {what} {path}: {exc.strerror}") from None
         raise
 
 
@@ -193,17 +205,23 @@ def clear_session(token: str) -> None:
             session_path().unlink()
 
 
+def session_lock() -> contextlib.AbstractContextManager[None]:
+    """Hold the session's lock file while the session is changed."""
+    return private_lock("session.lock")
+
+
 @contextlib.contextmanager
-def session_lock() -> Iterator[None]:
-    """Hold the session's lock file (POSIX ``flock``) while the session is changed."""
+def private_lock(name: str) -> Iterator[None]:
+    """Hold the lock file ``name`` in the private directory (POSIX ``flock``): one process
+    at a time, and one thread (each takes the lock on a file descriptor of its own)."""
     try:
         import fcntl
     except ImportError:  # Windows: the rename alone keeps the file whole
         yield
         return
-    path = _prepare_dir() / "session.lock"
+    path = private_dir() / name
     try:
-        fd = _open_private(path, os.O_RDWR | os.O_CREAT, f"delete {path}")
+        fd = open_private(path, os.O_RDWR | os.O_CREAT, f"delete {path}", "a lock file")
     except FileNotFoundError as exc:
         raise SessionError(f"cannot create {path}: {exc.strerror}") from None
     try:

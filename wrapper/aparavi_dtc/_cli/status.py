@@ -35,7 +35,10 @@ class ExitCode(enum.IntEnum):
     NETWORK = 5  # the service could not be reached, or did not answer in time
     API_ERROR = 6  # any other error reported by the service, or a malformed answer
     FILES_FAILED = 7  # process: some files failed; the others were processed
-    INTERRUPTED = 130  # Ctrl-C
+    DRIFT = 8  # verify: the service does not answer as the spec says
+    HANGUP = 129  # SIGHUP: the terminal or SSH session went away
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    TERMINATED = 143  # SIGTERM: kill, docker stop, Kubernetes
 
 
 class CLIError(Exception):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import httpx
 
 from .._checks import TimeoutTypes
-from .._config import MAX_CONNECTIONS
+from .._limits import MAX_CONNECTIONS
 from .base import CHUNK, CLOSED_MESSAGE, Reply, Sender, SyncSender, read_capped, read_capped_sync
 from .httpx_senders import HttpxSender, SyncHttpxSender
 

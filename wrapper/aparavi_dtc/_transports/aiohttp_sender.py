@@ -22,7 +22,7 @@ from .._operations import Call, async_content
 from .._response import too_large
 from .._uploads import BodyError
 from .._url import env_proxy, uses_tls
-from .base import CHUNK, CLOSED_MESSAGE, Reply, read_capped
+from .base import CHUNK, CLOSED_MESSAGE, NoTLS, Reply, read_capped, speaks_no_tls
 
 
 def client_timeout(timeout: TimeoutTypes) -> aiohttp.ClientTimeout:
@@ -167,6 +167,8 @@ def as_httpx_error(exc: Exception) -> httpx.TransportError:
     if isinstance(exc, aiohttp.SocketTimeoutError | asyncio.TimeoutError):
         return httpx.ReadTimeout("timed out waiting for the response")
     if isinstance(exc, aiohttp.ClientConnectorError):  # refused, unreachable, DNS, TLS
+        if speaks_no_tls(exc.os_error):
+            return NoTLS(_describe(exc))
         return httpx.ConnectError(_describe(exc))
     if isinstance(exc, aiohttp.ServerDisconnectedError):
         return httpx.RemoteProtocolError("Server disconnected without sending a complete response")

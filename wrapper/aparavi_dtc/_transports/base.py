@@ -3,6 +3,7 @@ need of one, and the capped read of a response body."""
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, NamedTuple, Protocol
@@ -15,11 +16,13 @@ from .._response import too_large
 __all__ = [
     "CHUNK",
     "CLOSED_MESSAGE",
+    "NoTLS",
     "Reply",
     "Sender",
     "SyncSender",
     "read_capped",
     "read_capped_sync",
+    "speaks_no_tls",
 ]
 
 CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."
@@ -51,6 +54,33 @@ class Sender(Protocol):
 
     async def aclose(self) -> None:
         """Release the stack's connections; ``send`` raises RuntimeError afterwards."""
+
+
+class NoTLS(httpx.ConnectError):
+    """The server answered the TLS handshake with bytes that are not TLS: it speaks plain
+    HTTP (or something else) on that port. The base client makes it a ``NoTLSError``."""
+
+
+#: What OpenSSL calls a first answer that is not a TLS record (OpenSSL 3.2 and later say
+#: the record layer failed).
+_NOT_TLS_REASONS = frozenset({"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE"})
+
+
+def speaks_no_tls(error: BaseException | None) -> bool:
+    """Whether ``error``, or an error it was raised from, is OpenSSL finding that the
+    server's answer to a handshake is not TLS (told by its ``reason``, not its words)."""
+    for _ in range(8):  # a cause chain is short; never loop on a cycle
+        if error is None:
+            return False
+        if isinstance(error, ssl.SSLError) and error.reason in _NOT_TLS_REASONS:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def no_tls_or(error: httpx.ConnectError) -> httpx.ConnectError:
+    """``error`` as :class:`NoTLS` when that is what it was; else ``error`` itself."""
+    return NoTLS(str(error)) if speaks_no_tls(error) else error
 
 
 #: Bytes of a body handed to, or read from, an HTTP stack at a time.

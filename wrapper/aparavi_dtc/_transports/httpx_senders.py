@@ -14,7 +14,7 @@ from .._checks import TimeoutTypes
 from .._config import CACHED_TASKS
 from .._operations import Call, async_content, sync_content
 from .._response import response_budget
-from .base import CLOSED_MESSAGE, Reply, read_capped, read_capped_sync
+from .base import CLOSED_MESSAGE, Reply, no_tls_or, read_capped, read_capped_sync
 
 __all__ = ["HttpxSender", "SyncHttpxSender", "httpx_request"]
 
@@ -63,7 +63,10 @@ class SyncHttpxSender:
             content=body,
             timeout=call.timeout,
         )
-        response = self._http.send(request, stream=True)
+        try:
+            response = self._http.send(request, stream=True)
+        except httpx.ConnectError as exc:
+            raise no_tls_or(exc) from exc
         try:
             chunks = response.iter_bytes()  # decoded as its Content-Encoding says
             status = response.status_code
@@ -103,7 +106,10 @@ class HttpxSender:
     async def send(self, call: Call[Any]) -> Reply:
         if self._closed:
             raise RuntimeError(CLOSED_MESSAGE)
-        response = await self._transport.handle_async_request(httpx_request(call))
+        try:
+            response = await self._transport.handle_async_request(httpx_request(call))
+        except httpx.ConnectError as exc:
+            raise no_tls_or(exc) from exc
         try:
             chunks = response.aiter_bytes()  # decoded as its Content-Encoding says
             budget = response_budget(call)  # a transport the user gave may bound only each read

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._logging import logger
@@ -37,6 +37,9 @@ class Processing:
     resume: bool = True
     storage_options: Mapping[str, Any] | None = None
     errors: Errors = "raise"
+    overwrite: bool = False
+    include: str | Sequence[str] | None = None
+    exclude: str | Sequence[str] | None = None
 
     def __post_init__(self) -> None:
         if self.errors not in ("raise", "skip"):
@@ -60,6 +63,9 @@ class Processing:
                 results=self.results,
                 resume=self.resume,
                 storage_options=self.storage_options,
+                overwrite=self.overwrite,
+                include=self.include,
+                exclude=self.exclude,
             ) as batch:
                 for result in batch:
                     if result.error is None:
@@ -105,6 +111,9 @@ class Loader:
         resume: bool = True,
         storage_options: Mapping[str, Any] | None = None,
         errors: Errors = "raise",
+        overwrite: bool = False,
+        include: str | Sequence[str] | None = None,
+        exclude: str | Sequence[str] | None = None,
     ) -> None:
         self._processing = Processing(
             inputs,
@@ -119,4 +128,7 @@ class Loader:
             resume,
             storage_options,
             errors,
+            overwrite,
+            include,
+            exclude,
         )

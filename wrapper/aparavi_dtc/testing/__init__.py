@@ -13,6 +13,9 @@
   loopback server (``aparavi-dtc mock`` runs it from the command line).
 * :func:`running_prism`: Prism serving the shipped spec on a free loopback port, and
   :func:`stop_on_signals`, which makes SIGTERM and SIGHUP stop a mock as Ctrl-C does.
+* :func:`verify`: whether a deployed service still answers as the spec says (new,
+  missing and mistyped fields, unknown enum values, status codes, bodies that are not
+  JSON), with :class:`VerifyReport`; it can record what it saw for :class:`FakeAparavi`.
 * The pytest plugin (installed with ``aparavi-dtc[testing]``): fixtures ``aparavi_fake``,
   ``aparavi_client``, ``aparavi_async_client``, ``aparavi_server`` and ``aparavi_prism``.
 
@@ -25,14 +28,19 @@ from pathlib import Path
 
 from ._fake import FakeAparavi, Received
 from ._prism import PrismUnavailable, running_prism, stop_on_signals
+from ._verify import Drift, OperationReport, VerifyReport, verify
 
 __all__ = [
+    "Drift",
     "FakeAparavi",
+    "OperationReport",
     "PrismUnavailable",
     "Received",
+    "VerifyReport",
     "running_prism",
     "spec_path",
     "stop_on_signals",
+    "verify",
 ]
 
 

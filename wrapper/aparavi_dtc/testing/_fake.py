@@ -34,6 +34,7 @@ import email.policy
 import http.server
 import json
 import math
+import os
 import socket
 import sys
 import threading
@@ -63,6 +64,8 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("GET", "/chat"): "openChat",
     ("GET", "/dropper"): "openDropper",
 }
+#: Operations a recording does not answer: they keep the fake's tasks coherent.
+_OWN_TASKS = {"startTask", "deleteTask"}
 _NO_KEY = {"getVersion", "getStatus", "getServices", "openChat", "openDropper"}
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/csv")
 
@@ -120,6 +123,29 @@ class FakeAparavi:
         self._failures: dict[str, list[_Failure]] = {}
         self._delays: dict[str, float] = {}
         self._requests: list[Received] = []
+        self._recorded: dict[str, tuple[int, Any]] = {}
+
+    @classmethod
+    def from_recording(
+        cls, folder: str | os.PathLike[str], api_key: str = "test-api-key-0123456789"
+    ) -> FakeAparavi:
+        """A fake that answers as a real service did, from what
+        :func:`~aparavi_dtc.testing.verify` recorded in ``folder`` (``record=DIR``).
+
+        Each recorded operation is answered with its last recorded status and body, as
+        the service sent them (secrets replaced). Tasks stay the fake's own, so that code
+        under test can start, read and delete them: ``startTask`` and ``deleteTask`` keep
+        the fake's answers, and ``getTask`` and ``sendToWebhook`` answer the recorded body
+        for a task the fake started (an unknown task is still not found).
+        """
+        from ._verify import recordings
+
+        fake = cls(api_key=api_key)
+        for operation, status, body in recordings(folder):
+            if operation not in OPERATIONS.values():
+                raise ValueError(f"{folder} records an unknown operation {operation!r}")
+            fake._recorded[operation] = (status, body)
+        return fake
 
     # -- inspection and scripting -----------------------------------------------------
 
@@ -265,6 +291,11 @@ class FakeAparavi:
         answer: tuple[int, dict[str, str], bytes] = getattr(self, f"_{operation}")(
             query, headers, body
         )
+        recorded = self._recorded.get(operation)
+        if recorded is not None and operation not in _OWN_TASKS and answer[0] != 404:
+            status, sent = recorded
+            raw = sent.encode() if isinstance(sent, str) else json.dumps(sent).encode()
+            return pause, (status, {"Content-Type": "application/json"}, raw)
         return pause, answer
 
     def _record(

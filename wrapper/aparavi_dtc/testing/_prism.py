@@ -14,6 +14,8 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from .._signals import interrupt_on_signals
+
 #: The Prism release the SDK's own contract tests run; ``npx`` fetches it when needed.
 PRISM_PACKAGE = "@stoplight/prism-cli@5.16.0"
 
@@ -120,20 +122,8 @@ def _stop(proc: subprocess.Popen[bytes], sig: int) -> None:
         pass  # already gone
 
 
-_STOP_SIGNALS = [
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
-]
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    for sig in _STOP_SIGNALS:  # a second signal must not cut the clean-up short
-        signal.signal(sig, signal.SIG_IGN)
-    raise KeyboardInterrupt
-
-
 def stop_on_signals() -> None:
     """Treat SIGTERM and SIGHUP as Ctrl-C, so that ``kill``, a closed terminal or a
     supervisor stopping a mock stops Prism as well instead of orphaning it. The first of
     them stops Prism; any more are ignored until it is stopped."""
-    for sig in _STOP_SIGNALS:
-        signal.signal(sig, _interrupt)
+    interrupt_on_signals(ctrl_c=True, once=True)

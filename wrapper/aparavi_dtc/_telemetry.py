@@ -1,0 +1,145 @@
+"""OpenTelemetry spans for what the SDK sends (the ``otel`` extra).
+
+Each operation is a client span named ``aparavi_dtc.<operationId>`` around all its
+attempts, with the HTTP semantic-convention attributes (``http.request.method``,
+``server.address``, ``server.port``, ``url.full`` without its query,
+``http.response.status_code``, ``http.request.resend_count``, ``error.type``) and the
+SDK's own (``aparavi.operation``, ``aparavi.task.type``, ``aparavi.attempts``), an event per
+retry, and the trace context sent with each attempt through the configured propagator.
+
+Nothing here ever holds the key, a task token or a URL's query: the URL is rebuilt from
+its scheme, host, port and path, errors are named by their class or status code, never
+by their message.
+
+While opentelemetry is not installed, or no tracer provider is set, an operation costs
+one check of the global provider and nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import urllib.parse
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._operations import Call
+
+__all__ = ["answered", "operation_span", "retried", "tracer"]
+
+M = TypeVar("M")
+_NOT_LOADED: Any = object()
+_trace: Any = _NOT_LOADED  # the opentelemetry.trace module, None when not installed
+_tracers: dict[int, Any] = {}  # id of a provider -> its tracer for this SDK
+_SPAN: ContextVar[_Span | None] = ContextVar("aparavi_dtc_span", default=None)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def tracer() -> Any | None:
+    """The SDK's tracer, or None while opentelemetry is missing or no provider is set."""
+    global _trace
+    if _trace is _NOT_LOADED:
+        try:
+            import opentelemetry.trace
+
+            _trace = opentelemetry.trace
+        except ImportError:
+            _trace = None
+    if _trace is None:
+        return None
+    provider = _trace.get_tracer_provider()
+    if isinstance(provider, _trace.ProxyTracerProvider):
+        return None  # nobody set one: spans would go nowhere
+    found = _tracers.get(id(provider))
+    if found is None:
+        found = _tracers[id(provider)] = provider.get_tracer("aparavi_dtc", __version__)
+    return found
+
+
+def _attributes(call: Call[Any]) -> dict[str, Any]:
+    parts = urllib.parse.urlsplit(call.url)
+    host = parts.hostname or ""
+    port = parts.port or _DEFAULT_PORTS.get(parts.scheme, 0)
+    shown_host = f"[{host}]" if ":" in host else host
+    attributes: dict[str, Any] = {
+        "http.request.method": call.method,
+        "server.address": host,
+        "server.port": port,
+        "url.full": f"{parts.scheme}://{shown_host}:{port}{call.path}",
+        "aparavi.operation": call.operation.operation_id,
+    }
+    task_type = urllib.parse.parse_qs(parts.query).get("type")
+    if task_type:
+        attributes["aparavi.task.type"] = task_type[0]
+    return attributes
+
+
+@contextlib.contextmanager
+def operation_span(call: Call[M]) -> Iterator[Call[M]]:
+    """The span of ``call``'s exchange, current while the block runs; yields ``call``
+    with the trace context in its headers (``call`` itself when nothing is traced)."""
+    found = tracer()
+    if found is None:
+        yield call
+        return
+    from opentelemetry import propagate, trace
+
+    span = found.start_span(
+        f"aparavi_dtc.{call.operation.operation_id}",
+        kind=trace.SpanKind.CLIENT,
+        attributes=_attributes(call),
+    )
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier, context=trace.set_span_in_context(span))
+    if carrier:
+        call = call._replace(headers={**call.headers, **carrier})
+    state = _Span(span)
+    token = _SPAN.set(state)
+    try:
+        with trace.use_span(span, end_on_exit=False, record_exception=False):
+            yield call
+    except BaseException as exc:
+        span.set_attribute("error.type", type(exc).__name__)
+        span.set_status(trace.StatusCode.ERROR, type(exc).__name__)
+        raise
+    else:
+        if state.status is not None and state.status >= 400:
+            span.set_attribute("error.type", str(state.status))
+            span.set_status(trace.StatusCode.ERROR, f"HTTP {state.status}")
+    finally:
+        _SPAN.reset(token)
+        span.end()
+
+
+class _Span:
+    """An operation's span and the status of its last answer."""
+
+    __slots__ = ("span", "status")
+
+    def __init__(self, span: Any) -> None:
+        self.span = span
+        self.status: int | None = None
+
+
+def retried(attempt: int, why: str, delay: float) -> None:
+    """An event on the current operation's span: attempt ``attempt`` is retried."""
+    state = _SPAN.get()
+    if state is not None:
+        state.span.add_event(
+            "retry",
+            {"aparavi.attempt": attempt + 1, "aparavi.retry.reason": why, "aparavi.delay": delay},
+        )
+
+
+def answered(attempt: int, status: int) -> None:
+    """The current operation's span learns the status of attempt ``attempt``."""
+    state = _SPAN.get()
+    if state is None:
+        return
+    state.status = status
+    state.span.set_attribute("http.response.status_code", status)
+    state.span.set_attribute("http.request.resend_count", attempt)
+    state.span.set_attribute("aparavi.attempts", attempt + 1)
