@@ -138,6 +138,43 @@ def sync_per_call(url: str) -> None:
     sdk.close()
 
 
+def telemetry_overhead(url: str) -> None:
+    """What the otel extra costs a call when the application set no tracer provider: one
+    check per call, against the same client as it runs without opentelemetry."""
+    from aparavi_dtc import _telemetry
+
+    calls = 300
+    sdk = AparaviDTC(KEY, base_url=url)
+    task = sdk.task(TOKEN, "cpu")
+    installed = _telemetry.tracer  # opentelemetry importable, no provider set
+
+    def untraced_run() -> None:  # as without the extra: no opentelemetry to look at
+        _telemetry.tracer = lambda: None  # type: ignore[assignment]
+        try:
+            for _ in range(calls):
+                task.get()
+        finally:
+            _telemetry.tracer = installed  # type: ignore[assignment]
+
+    def checked_run() -> None:
+        for _ in range(calls):
+            task.get()
+
+    rounds([untraced_run, checked_run], 2)  # warm up
+    base, ours = (
+        [t / calls for t in samples] for samples in rounds([untraced_run, checked_run], 15)
+    )
+    record(
+        "get_task() per call, sync, opentelemetry installed and no tracer provider set",
+        ours,
+        "the same client without opentelemetry",
+        base,
+        "<= 1.05x (noise)",
+        statistics.median(ours) / statistics.median(base) <= 1.05,
+    )
+    sdk.close()
+
+
 def concurrent(url: str) -> None:
     count = 1000
     tokens = [f"token-{i:026d}" for i in range(count)]
@@ -872,6 +909,7 @@ def main() -> int:
     )
     with serving() as url:
         sync_per_call(url)
+        telemetry_overhead(url)
         concurrent(url)
         connections(url)
     startup()

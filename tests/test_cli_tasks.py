@@ -211,3 +211,37 @@ def test_commands_recording_at_once_lose_nothing(
     assert sorted(task.token for task in read_tasks()) == tokens
     each(drop_task, tokens[::2])
     assert sorted(task.token for task in read_tasks()) == tokens[1::2]
+
+
+def test_each_task_is_asked_of_its_own_service(service: FakeService, home: Path) -> None:
+    other = FakeService()
+    try:
+        assert cli("start", PIPELINE, home=home, url=service.url).returncode == 0
+        path = record_of(home)
+        data = json.loads(path.read_text())
+        other.started.append("tok-elsewhere")
+        there = {"token": "tok-elsewhere", "base_url": other.url, "command": "aparavi-dtc run"}
+        data["tasks"].append(data["tasks"][0] | there)
+        path.write_text(json.dumps(data))
+        listed = cli("tasks", home=home, url=service.url)
+        assert f"1. cpu task on {service.url}: Running" in listed.stdout
+        assert f"2. cpu task on {other.url}: Running" in listed.stdout
+        done = cli("tasks", "--delete", home=home, url=service.url)
+        assert done.returncode == 0, done.stderr
+        assert (service.live(), other.live()) == ([], [])
+        assert recorded(home) == []
+    finally:
+        other.close()
+
+
+def test_a_delete_that_fails_keeps_the_task_recorded(
+    fake: tuple[FakeAparavi, str], home: Path
+) -> None:
+    service, url = fake
+    assert cli("start", PIPELINE, home=home, url=url).returncode == 0
+    service.fail_next("deleteTask", status=500, times=10)
+    done = cli("tasks", "--delete", "1", "--max-retries", "0", home=home, url=url)
+    assert done.returncode == 6
+    assert "Error deleting task (HTTP 500)" in done.stdout
+    assert len(service.tasks) == 1
+    assert len(recorded(home)) == 1

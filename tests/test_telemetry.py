@@ -131,3 +131,48 @@ async def test_the_async_client_traces_on_both_stacks(
     assert fake.requests[0].headers["traceparent"].split("-")[1] == format(
         span.context.trace_id, "032x"
     )
+
+
+def test_a_process_run_is_a_span_with_one_child_per_file(
+    spans: InMemorySpanExporter, tmp_path: Any
+) -> None:
+    fake = FakeAparavi(api_key=KEY)
+    (tmp_path / "a.txt").write_text("alpha")
+    (tmp_path / "b.txt").write_text("beta")
+    with AparaviDTC(KEY, transport=fake.transport()) as client:
+        results = list(client.process([tmp_path / "a.txt", tmp_path / "b.txt"]))
+    assert all(result.ok for result in results)
+    shown = finished(spans)
+    (run,) = [s for s in shown if s.name == "aparavi_dtc.process"]
+    files = [s for s in shown if s.name == "aparavi_dtc.process.file"]
+    assert sorted((f.attributes or {})["aparavi.file.name"] for f in files) == ["a.txt", "b.txt"]
+    assert all(f.parent is not None and f.parent.span_id == run.context.span_id for f in files)
+    uploads = [s for s in shown if s.name == "aparavi_dtc.sendToWebhook"]
+    assert {u.parent.span_id for u in uploads if u.parent} == {f.context.span_id for f in files}
+    started = [s for s in shown if s.name == "aparavi_dtc.startTask"]
+    assert started[0].parent is not None
+    assert started[0].parent.span_id == run.context.span_id
+    assert (run.attributes or {})["aparavi.files.succeeded"] == 2
+    assert run.status.status_code is trace.StatusCode.UNSET
+    no_secret_in(shown, KEY, *fake_tokens(fake))
+
+
+async def test_an_async_process_run_traces_each_file(
+    spans: InMemorySpanExporter, tmp_path: Any
+) -> None:
+    fake = FakeAparavi(api_key=KEY)
+    (tmp_path / "a.txt").write_text("alpha")
+    fake.fail_next("sendToWebhook", status=400)
+    client = AsyncAparaviDTC(KEY, transport=fake.transport())
+    async with client, client.process([tmp_path / "a.txt"]) as batch:
+        results = [result async for result in batch]
+    assert not results[0].ok
+    shown = finished(spans)
+    (file,) = [s for s in shown if s.name == "aparavi_dtc.process.file"]
+    assert file.status.status_code is trace.StatusCode.ERROR
+    (run,) = [s for s in shown if s.name == "aparavi_dtc.process"]
+    assert (run.attributes or {})["aparavi.files.failed"] == 1
+
+
+def fake_tokens(fake: FakeAparavi) -> set[str]:
+    return {r.query["token"] for r in fake.requests if r.query.get("token")}

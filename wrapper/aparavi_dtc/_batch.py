@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Self, TypeAlias
 
 from aparavi_dtc_api import models
 
+from . import _telemetry
 from ._checks import check_concurrency, check_seconds
 from ._exceptions import AuthenticationError, TaskNotFoundError, TaskTimeoutError
 from ._inputs import Choice, Patterns, ProcessInput, Source, resolve_inputs
@@ -181,6 +182,7 @@ class Upload:
     source: Source
     call: Call[WebhookResponse]
     body: StreamedBody
+    run_span: Any = None  # the run's span when it is traced
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -230,6 +232,8 @@ class BatchPlan:
         self._header_names: tuple[str, str] | None = None  # as the template spells them
         self.ready: deque[FileResult] = deque()
         """Results known without sending anything (an empty file), for the client to yield."""
+        self.span: Any = None
+        """The run's span when it is traced (``_telemetry``), else None."""
 
     @property
     def total(self) -> int:
@@ -243,6 +247,7 @@ class BatchPlan:
         self._started = time.monotonic()
         if self.timeout is not None:
             self._deadline = self._started + self.timeout
+        self.span = _telemetry.start_run(self.total, self.concurrency)
 
     def time_left(self) -> float | None:
         """Seconds to the deadline (0 when passed), or None without one."""
@@ -270,7 +275,7 @@ class BatchPlan:
                 continue
             call = self._upload_call(template, source)
             assert isinstance(call.content, StreamedBody)
-            return Upload(source, call, call.content)
+            return Upload(source, call, call.content, self.span)
         return None
 
     @property
@@ -424,6 +429,10 @@ class BatchPlan:
 
     def close(self) -> None:
         """The batch has ended: release its results file, if it has one."""
+        if self.span is not None:
+            ended = self._done == self.total
+            _telemetry.end_run(self.span, self._done - self._failed, self._failed, not ended)
+            self.span = None
         self._stopped = True
         if self._log is not None:
             self._log.close()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
+from . import _telemetry
 from ._base import BaseClient
 from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
@@ -684,8 +685,9 @@ class AparaviDTC(BaseClient):
             yield from plan.unsent()
             return
         plan.begin()
-        check_validation(self.validate(plan.body))
-        task = self.start_task(plan.body, threads=plan.threads)
+        with _telemetry.within(plan.span):  # before the first result: nothing yields here
+            check_validation(self.validate(plan.body))
+            task = self.start_task(plan.body, threads=plan.threads)
         from concurrent.futures import ThreadPoolExecutor  # only process() needs threads
 
         pool = ThreadPoolExecutor(plan.concurrency, thread_name_prefix="aparavi-dtc-upload")
@@ -738,11 +740,14 @@ class AparaviDTC(BaseClient):
         from ._batch import BatchPlan
 
         started = time.monotonic()
-        try:
-            upload.body.check()  # a file gone or changed since listed is not sent at all
-            answer = self._send(upload.call)
-        except Exception as exc:  # that file's error; the batch goes on
-            return BatchPlan.failed(upload, exc, started)
+        source = upload.source
+        with _telemetry.file_span(upload.run_span, source.name, source.index, source.size):
+            try:
+                upload.body.check()  # a file gone or changed since listed is not sent at all
+                answer = self._send(upload.call)
+            except Exception as exc:  # that file's error; the batch goes on
+                _telemetry.file_failed(exc)
+                return BatchPlan.failed(upload, exc, started)
         return BatchPlan.succeeded(upload, answer, started)
 
     def _end_batch_task(self, task: Task) -> None:

@@ -22,6 +22,7 @@ Either way the wait is bounded by the request's own timeout and retries.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import threading
 from collections.abc import Awaitable, Callable
 from queue import SimpleQueue
@@ -80,10 +81,11 @@ def uninterrupted(call: Callable[[], T], undo: Callable[[T], object] | None = No
     if threading.current_thread() is not threading.main_thread():
         return call()
     ended: SimpleQueue[tuple[T | None, BaseException | None]] = SimpleQueue()
+    context = contextvars.copy_context()  # the caller's: its trace span, its log masking
 
     def work() -> None:
         try:
-            ended.put((call(), None))
+            ended.put((context.run(call), None))
         except BaseException as exc:  # handed to the waiting thread
             ended.put((None, exc))
 

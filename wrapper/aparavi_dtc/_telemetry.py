@@ -143,3 +143,78 @@ def answered(attempt: int, status: int) -> None:
     state.span.set_attribute("http.response.status_code", status)
     state.span.set_attribute("http.request.resend_count", attempt)
     state.span.set_attribute("aparavi.attempts", attempt + 1)
+
+
+# -- process() --------------------------------------------------------------------------
+
+
+def start_run(files: int, concurrency: int) -> Any | None:
+    """The span of a ``process()`` run (``aparavi_dtc.process``), or None; not made
+    current, since the run is a generator: see :func:`within` and :func:`file_span`."""
+    found = tracer()
+    if found is None:
+        return None
+    attributes = {"aparavi.files": files, "aparavi.concurrency": concurrency}
+    return found.start_span("aparavi_dtc.process", attributes=attributes)
+
+
+def end_run(span: Any | None, succeeded: int, failed: int, stopped: bool) -> None:
+    """End a run's span with its counts; a run that stopped early is an error."""
+    if span is None:
+        return
+    from opentelemetry import trace
+
+    span.set_attribute("aparavi.files.succeeded", succeeded)
+    span.set_attribute("aparavi.files.failed", failed)
+    if stopped:
+        span.set_attribute("error.type", "stopped")
+        span.set_status(trace.StatusCode.ERROR, "the run stopped before its end")
+    span.end()
+
+
+@contextlib.contextmanager
+def within(span: Any | None) -> Iterator[None]:
+    """Make ``span`` current for a block that does not yield (a run's first requests)."""
+    if span is None:
+        yield
+        return
+    from opentelemetry import trace
+
+    with trace.use_span(span, end_on_exit=False, record_exception=False):
+        yield
+
+
+@contextlib.contextmanager
+def file_span(run: Any, name: str, index: int, size: int) -> Iterator[None]:
+    """The span of one file of a run (``aparavi_dtc.process.file``), current meanwhile, so
+    that its upload's span is its child."""
+    found = tracer() if run is not None else None
+    if found is None:
+        yield
+        return
+    from opentelemetry import trace
+
+    attributes = {
+        "aparavi.file.name": name,
+        "aparavi.file.index": index,
+        "aparavi.file.size": size,
+    }
+    parent = trace.set_span_in_context(run)
+    with found.start_as_current_span(
+        "aparavi_dtc.process.file",
+        context=parent,
+        attributes=attributes,
+        record_exception=False,
+        set_status_on_exception=False,
+    ):
+        yield
+
+
+def file_failed(exc: BaseException) -> None:
+    """The current file's span failed with ``exc`` (named by its class alone)."""
+    if _trace is None or _trace is _NOT_LOADED:
+        return
+    span = _trace.get_current_span()
+    if span.is_recording():
+        span.set_attribute("error.type", type(exc).__name__)
+        span.set_status(_trace.StatusCode.ERROR, type(exc).__name__)

@@ -45,7 +45,20 @@ class Context:
     def client(self) -> AparaviDTC:
         """The client, made on first use (``pipelines`` needs none)."""
         if self._client is None:
-            self._client = self.client_for(self.args.base_url)
+            base_url = self.args.base_url
+            if base_url is not None:
+                from aparavi_dtc._checks import check_base_url
+
+                try:
+                    check_base_url(
+                        base_url,
+                        "--base-url",
+                        if_empty="leave it out for $APARAVI_BASE_URL or the service's own "
+                        "URL, or give the URL",
+                    )
+                except ValueError as exc:
+                    raise CLIError(str(exc)) from None
+            self._client = self.client_for(base_url)
             self.report.base_url = self._client.base_url
         return self._client
 
@@ -73,15 +86,6 @@ class Context:
         if args.max_retries is not None:
             options["max_retries"] = args.max_retries
         try:
-            if base_url is not None:
-                from aparavi_dtc._checks import check_base_url
-
-                check_base_url(
-                    base_url,
-                    "--base-url",
-                    if_empty="leave it out for $APARAVI_BASE_URL or the service's own "
-                    "URL, or give the URL",
-                )
             made = AparaviDTC(key, base_url=base_url, **options)
         except ValueError as exc:
             raise CLIError(str(exc)) from None
