@@ -8,6 +8,8 @@ import contextlib
 import json
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -18,7 +20,7 @@ from typing import Any
 import pytest
 
 import aparavi_dtc
-from aparavi_dtc import AparaviDTC, pipelines
+from aparavi_dtc import AparaviDTC, APIStatusError, AuthenticationError, pipelines
 from aparavi_dtc._cli import main
 from aparavi_dtc.testing import FakeAparavi
 
@@ -322,6 +324,87 @@ def test_mock_json_says_where_and_with_which_key(tmp_path: Path) -> None:
     with mock("--json", home=tmp_path, key=API_KEY) as proc:
         assert proc.stdout is not None
         assert strict_json(proc.stdout.readline())["api_key"] is None  # the user's own
+
+
+def served_url(proc: subprocess.Popen[str]) -> str:
+    assert proc.stdout is not None
+    return str(strict_json(proc.stdout.readline())["base_url"])
+
+
+def test_mock_survives_clients_that_go_away(tmp_path: Path) -> None:
+    def reset(sock: socket.socket) -> None:  # close with a TCP reset, as a crashed client
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+
+    halves = [
+        b"GET /vers",  # half a request line
+        b"PUT /task HTTP/1.1\r\nContent-Length: 100\r\n\r\n{",  # half a body
+        b"PUT /task HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",  # half a chunk
+        b"GET /version HTTP/1.1\r\nHost: x\r\n\r\n",  # gone before the answer
+    ]
+    with mock("--json", home=tmp_path, key=API_KEY) as proc:
+        url = served_url(proc)
+        port = int(url.rsplit(":", 1)[1])
+        for half in halves:
+            for close in (socket.socket.close, reset):
+                sock = socket.create_connection(("127.0.0.1", port))
+                sock.sendall(half)
+                time.sleep(0.05)
+                close(sock)
+        time.sleep(0.5)
+        with AparaviDTC(API_KEY, base_url=url) as client:  # it still serves
+            assert client.version().data.version
+    assert proc.returncode == 0
+    assert proc.stderr is not None
+    stderr = proc.stderr.read()
+    assert "Traceback" not in stderr, stderr
+    assert stderr == ""
+
+
+def test_mock_fails_and_delays_as_told(tmp_path: Path) -> None:
+    knobs = ["--fail", "getTask:503:2", "--fail", "startTask:401", "--delay", "getVersion:0.5"]
+    with mock("--json", *knobs, home=tmp_path, key=API_KEY) as proc:
+        url = served_url(proc)
+        with AparaviDTC(API_KEY, base_url=url, max_retries=0) as client:
+            with pytest.raises(AuthenticationError):
+                client.start_task(pipelines.simple_parser())
+            task = client.start_task(pipelines.simple_parser())  # once only
+            for _ in range(2):
+                with pytest.raises(APIStatusError) as failed:
+                    task.get()
+                assert failed.value.status_code == 503
+            assert task.get().data.status == "Running"
+            began = time.monotonic()
+            client.version()
+            assert time.monotonic() - began >= 0.5
+            task.delete()
+
+
+@pytest.mark.parametrize(
+    ("knobs", "message"),
+    [
+        (["--fail", "nope:500"], "--fail nope:500: unknown operation 'nope'; one of createPipe, "),
+        (["--fail", "getTask"], "--fail takes OPERATION:STATUS[:TIMES], such as getTask:503:2"),
+        (
+            ["--fail", "getTask:abc"],
+            "--fail takes OPERATION:STATUS[:TIMES], such as getTask:503:2",
+        ),
+        (["--fail", "getTask:1:2:3"], "--fail takes OPERATION:STATUS[:TIMES]"),
+        (["--fail", "getTask:700"], "status must be an HTTP status code from 100 to 599, not 700"),
+        (["--fail", "getTask:503:0"], "--fail getTask:503:0: times must be 1 or more, not 0"),
+        (["--delay", "getTask"], "--delay takes OPERATION:SECONDS, such as sendToWebhook:2.5"),
+        (["--delay", "getTask:-1"], "seconds must be a finite number, 0 or more, not -1"),
+        (["--delay", "getTask:nan"], "seconds must be a finite number, 0 or more, not nan"),
+        (["--delay", "nope:1"], "--delay nope:1: unknown operation 'nope'; one of "),
+        (["--prism", "--delay", "getTask:1"], "--fail and --delay act on the fake, not on Prism"),
+    ],
+)
+def test_mock_refuses_bad_knobs(knobs: list[str], message: str, capsys: Any) -> None:
+    code, out, err = aparavi(capsys, "mock", *knobs)
+    assert (code, out) == (2, "")
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "['" not in err  # no Python list in the message
 
 
 def test_python_dash_m_is_the_command(tmp_path: Path) -> None:

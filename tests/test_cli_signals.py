@@ -21,6 +21,7 @@ from .test_cli import (
     PIPELINE,
     SCRIPT,
     FakeService,
+    batch_pipeline,
     document,
     fake,
     folder,
@@ -104,9 +105,10 @@ def test_run_stopped_by_a_signal_deletes_its_task(
 
 @pytest.mark.parametrize(("sig", "code"), SIGNALS)
 def test_start_wait_stopped_by_a_signal_keeps_the_current_task_as_ctrl_c_does(
-    service: FakeService, home: Path, sig: int, code: int
+    service: FakeService, home: Path, sig: int, code: int, tmp_path: Path
 ) -> None:
-    proc = launch(home, service.url, "start", PIPELINE, "--wait")
+    # A task that runs to its end: a webhook task's wait ends once it is Running.
+    proc = launch(home, service.url, "start", batch_pipeline(tmp_path), "--wait")
     until(lambda: ("GET", "/task") in service.requests)
     _, stderr = stop(proc, sig)
     assert proc.returncode == code, stderr

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from aparavi_dtc import Pipe, TaskStatus, WebhookResult
+    from aparavi_dtc.testing import FakeAparavi
 
 
 def cmd_validate(ctx: Context) -> ExitCode:
@@ -352,13 +353,15 @@ def cmd_mock(ctx: Context) -> ExitCode:
     if key:
         ctx.report.secret(key)
     shown_key = "the key in APARAVI_API_KEY" if key else MOCK_KEY
+    fake = FakeAparavi(api_key=(key or MOCK_KEY).strip())
+    _script(fake, ctx.args.fail or [], ctx.args.delay or [], prism=ctx.args.prism)
     stop_on_signals()
     try:
         if ctx.args.prism:
             server = running_prism(port=port or None)
             what, shown_key = "Prism mock of the shipped openapi.yaml", "any key"
         else:
-            server = FakeAparavi(api_key=(key or MOCK_KEY).strip()).serve(port=port)
+            server = fake.serve(port=port)
             what = "Fake Aparavi service"
         with server as url:
             ctx.out(
@@ -380,3 +383,38 @@ def cmd_mock(ctx: Context) -> ExitCode:
         raise CLIError(f"{exc}; run the fake instead (without --prism)") from None
     except OSError as exc:
         raise CLIError(f"cannot serve on port {port}: {exc.strerror or exc}") from None
+
+
+def _script(fake: FakeAparavi, fails: list[str], delays: list[str], *, prism: bool) -> None:
+    """Give ``fake`` the failures (``OPERATION:STATUS[:TIMES]``) and delays
+    (``OPERATION:SECONDS``) of ``--fail`` and ``--delay``; the fake checks their values."""
+    if prism and (fails or delays):
+        raise CLIError("--fail and --delay act on the fake, not on Prism")
+    for spec in fails:
+        operation, *numbers = spec.split(":")
+        if len(numbers) not in (1, 2) or not all(n.isascii() and n.isdigit() for n in numbers):
+            raise CLIError(
+                f"--fail takes OPERATION:STATUS[:TIMES], such as getTask:503:2, not {spec!r}"
+            )
+        try:
+            fake.fail_next(
+                operation,
+                status=int(numbers[0]),
+                times=int(numbers[-1]) if len(numbers) == 2 else 1,
+            )
+        except ValueError as exc:
+            raise CLIError(f"--fail {spec}: {exc}") from None
+    for spec in delays:
+        operation, *seconds = spec.split(":")
+        try:
+            pause = float(seconds[0]) if len(seconds) == 1 else None
+        except ValueError:
+            pause = None
+        if pause is None:
+            raise CLIError(
+                f"--delay takes OPERATION:SECONDS, such as sendToWebhook:2.5, not {spec!r}"
+            )
+        try:
+            fake.delay(operation, pause)
+        except ValueError as exc:
+            raise CLIError(f"--delay {spec}: {exc}") from None

@@ -420,6 +420,19 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
     sub.add_argument(
         "--prism", action="store_true", help="run Prism on the shipped spec instead (needs npx)"
     )
+    sub.add_argument(
+        "--fail",
+        action="append",
+        metavar="OPERATION:STATUS[:TIMES]",
+        help="answer the next TIMES (1) requests of OPERATION (getTask, sendToWebhook, ...) "
+        "with HTTP STATUS and an error; repeatable",
+    )
+    sub.add_argument(
+        "--delay",
+        action="append",
+        metavar="OPERATION:SECONDS",
+        help="wait SECONDS before answering each request of OPERATION; repeatable",
+    )
     return parser
 
 

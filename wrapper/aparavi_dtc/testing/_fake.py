@@ -33,8 +33,10 @@ import email.parser
 import email.policy
 import http.server
 import json
+import math
 import os
 import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -169,18 +171,35 @@ class FakeAparavi:
         self, operation: str, *, status: int = 500, body: Any = None, times: int = 1
     ) -> None:
         """Answer the next ``times`` requests of ``operation`` (``"getTask"``, ...) with
-        ``status`` and ``body`` (default: an error envelope)."""
-        if operation not in OPERATIONS.values():
-            raise ValueError(f"unknown operation {operation!r}; one of {sorted(_names())}")
+        ``status`` and ``body`` (default: an error envelope).
+
+        Raises ValueError for an unknown operation, a status that is not an HTTP status
+        code (100 to 599) or ``times`` below 1.
+        """
+        _check_operation(operation)
+        if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+            raise ValueError(f"status must be an HTTP status code from 100 to 599, not {status}")
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+            raise ValueError(f"times must be 1 or more, not {times}")
         if body is None:
             body = {"status": "Error", "error": {"message": f"scripted failure of {operation}"}}
         with self._lock:
             self._failures.setdefault(operation, []).append(_Failure(status, body, times))
 
     def delay(self, operation: str, seconds: float) -> None:
-        """Wait ``seconds`` before answering each request of ``operation``."""
-        if operation not in OPERATIONS.values():
-            raise ValueError(f"unknown operation {operation!r}; one of {sorted(_names())}")
+        """Wait ``seconds`` before answering each request of ``operation``.
+
+        Raises ValueError for an unknown operation, or ``seconds`` that are negative or not
+        a finite number.
+        """
+        _check_operation(operation)
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not math.isfinite(seconds)
+            or seconds < 0
+        ):
+            raise ValueError(f"seconds must be a finite number, 0 or more, not {seconds}")
         with self._lock:
             self._delays[operation] = seconds
 
@@ -205,8 +224,7 @@ class FakeAparavi:
     @contextlib.contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
         """Serve over HTTP on loopback until the block ends; yield the base URL."""
-        server = http.server.ThreadingHTTPServer((host, port), _handler_for(self))
-        server.daemon_threads = True
+        server = _Server((host, port), _handler_for(self))
         thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
         thread.start()
         try:
@@ -461,8 +479,10 @@ def _parts(
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _names() -> set[str]:
-    return set(OPERATIONS.values())
+def _check_operation(operation: str) -> None:
+    if operation not in OPERATIONS.values():
+        names = ", ".join(sorted(OPERATIONS.values()))
+        raise ValueError(f"unknown operation {operation!r}; one of {names}")
 
 
 def _state(state: str | Mapping[str, Any], **extra: Any) -> dict[str, Any]:
@@ -578,6 +598,19 @@ def _results(files: list[tuple[str, str, bytes]]) -> dict[str, Any]:
     return {"objectsRequested": count, "objectsCompleted": count, "types": {}, "objects": objects}
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    """The loopback server: a thread per connection, quiet when a client goes away."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that resets or drops its connection mid-request is no error of the
+        # fake's, as the real service sees clients do (a timeout, a crash, Ctrl-C): no
+        # traceback. Anything else is a bug here, shown as the standard library does.
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
+
+
 def _handler_for(fake: FakeAparavi) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -589,7 +622,8 @@ def _handler_for(fake: FakeAparavi) -> type[http.server.BaseHTTPRequestHandler]:
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def _body(self) -> bytes | None:
-            """The request body, sent with a length or chunked; None when it is malformed."""
+            """The request body, sent with a length or chunked; None when it is malformed or
+            cut short."""
             if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
                 chunks: list[bytes] = []
                 while True:
@@ -598,7 +632,10 @@ def _handler_for(fake: FakeAparavi) -> type[http.server.BaseHTTPRequestHandler]:
                         return None
                     if int(size, 16) == 0:
                         break
-                    chunks.append(self.rfile.read(int(size, 16)))
+                    chunk = self.rfile.read(int(size, 16))
+                    if len(chunk) < int(size, 16):
+                        return None  # the client went away mid-chunk
+                    chunks.append(chunk)
                     self.rfile.readline(1024)  # the CRLF after the chunk
                 while self.rfile.readline(65537).strip():  # trailers, up to the blank line
                     pass
@@ -606,7 +643,8 @@ def _handler_for(fake: FakeAparavi) -> type[http.server.BaseHTTPRequestHandler]:
             length = self.headers.get("Content-Length") or "0"
             if not (length.isascii() and length.isdigit()):
                 return None
-            return self.rfile.read(int(length)) if int(length) else b""
+            body = self.rfile.read(int(length)) if int(length) else b""
+            return body if len(body) == int(length) else None  # shorter: the client left
 
         def _serve(self) -> None:
             url = urllib.parse.urlsplit(self.path)
