@@ -320,11 +320,17 @@ def test_a_stop_signal_deletes_every_task(fake, docs, signum: int) -> None:
             "method": "tools/call",
             "params": {"name": "process_documents", "arguments": {"inputs": ["."]}},
         },
+        {
+            "jsonrpc": "2.0",
+            "id": 3,
+            "method": "tools/call",
+            "params": {"name": "start_task", "arguments": {}},
+        },
     ):
         proc.stdin.write(json.dumps(message) + "\n")
         proc.stdin.flush()
     deadline = time.monotonic() + 15
-    while not service.tasks:
+    while len(service.tasks) < 2:  # the batch's task, and one start_task left running
         assert time.monotonic() < deadline
         time.sleep(0.02)
     proc.send_signal(signum)
