@@ -380,3 +380,50 @@ def test_import_aparavi_dtc_never_loads_mcp() -> None:
     code = "import sys, aparavi_dtc, aparavi_dtc._cli.definition; print('mcp' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def readme_configurations() -> list[dict[str, Any]]:
+    from .test_readme import ROOT, parse_blocks
+
+    blocks = parse_blocks("README.md", (ROOT / "README.md").read_text(encoding="utf-8"))
+    return [
+        json.loads(block.code)
+        for block in blocks
+        if block.section == "MCP server for LLM applications" and block.lang == "json"
+    ]
+
+
+def test_the_readme_has_the_three_hosts_configurations() -> None:
+    found = readme_configurations()
+    assert len(found) == 3  # Claude Desktop, Cursor, VS Code
+    assert [("mcpServers" in c, "servers" in c) for c in found] == [
+        (True, False),
+        (True, False),
+        (False, True),
+    ]
+
+
+@pytest.mark.parametrize("number", range(3))
+async def test_each_readme_configuration_starts_the_server(fake, docs, tmp_path, number) -> None:
+    service, url = fake
+    configuration = readme_configurations()[number]
+    entry = (configuration.get("mcpServers") or configuration["servers"])["aparavi"]
+    assert entry["command"] == "aparavi-dtc"
+    assert entry.get("type", "stdio") == "stdio"
+    assert set(entry["env"]) == {"APARAVI_API_KEY"}
+    args = list(entry["args"])
+    args[args.index("--root") + 1] = str(docs)  # the user's folder, or ${workspaceFolder}
+    params = StdioServerParameters(
+        command=str(Path(sys.executable).parent / "aparavi-dtc"), args=args, env=environment(url)
+    )
+    with (tmp_path / "err").open("w") as log:
+        async with (
+            stdio_client(params, errlog=log) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            names = {tool.name for tool in (await session.list_tools()).tools}
+            status = await session.call_tool("service_status", {})
+    assert names >= READING_TOOLS
+    assert not status.is_error
+    assert [r.path for r in service.requests] == ["/version", "/status"]
