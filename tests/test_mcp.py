@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -427,3 +428,86 @@ async def test_each_readme_configuration_starts_the_server(fake, docs, tmp_path,
     assert names >= READING_TOOLS
     assert not status.is_error
     assert [r.path for r in service.requests] == ["/version", "/status"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_streamable_http_on_loopback_and_sigterm_deletes_its_tasks(fake, docs) -> None:
+    from mcp.client.streamable_http import streamable_http_client
+
+    service, url = fake
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aparavi_dtc", "mcp", "--http", str(port), "--root", str(docs)],
+        env={**os.environ, **environment(url)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+
+        def listening() -> bool:
+            with socket.socket() as probe:
+                return probe.connect_ex(("127.0.0.1", port)) == 0
+
+        await wait_until(listening, 30)
+        async with (
+            streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            data = answer(await session.call_tool("process_documents", {"inputs": ["."]}))
+            answer(await session.call_tool("start_task", {}))
+        assert data["total"] == 3
+        assert len(service.tasks) == 1  # start_task's, until the server stops
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    assert service.tasks == {}
+    assert API_KEY not in out + err
+
+
+def test_urls_only_under_a_url_root() -> None:
+    fsspec = pytest.importorskip("fsspec")
+    from aparavi_dtc._mcp._roots import OutsideRoots, Roots
+
+    memory = fsspec.filesystem("memory")
+    memory.pipe({"/mcp-b/docs/a.txt": b"aa", "/mcp-b/docs/b.txt": b"bbbb", "/mcp-b/x.txt": b"x"})
+    roots = Roots.parse(["memory://mcp-b/docs"])
+    assert roots.files(["memory://mcp-b/docs/*.txt"], 10) == [
+        "memory:///mcp-b/docs/a.txt",
+        "memory:///mcp-b/docs/b.txt",
+    ]
+    for outside in ("memory://mcp-b/x.txt", "memory://mcp-b/docs/../x.txt", "/etc/passwd"):
+        with pytest.raises(OutsideRoots):
+            roots.files([outside], 10)
+    with pytest.raises(OutsideRoots, match="over the cap of 3 bytes"):
+        roots.files(["memory://mcp-b/docs/b.txt"], 3)
+
+
+async def test_a_pipeline_file_is_read_under_the_roots_only(fake, docs, tmp_path) -> None:
+    service, url = fake
+    pipeline = json.dumps(pipelines_simple())
+    (tmp_path / "pipeline.json").write_text(pipeline)
+    (docs / "pipeline.json").write_text(pipeline)
+    async with connect(url, "--root", str(docs), errlog=tmp_path / "err") as session:
+        refused = await session.call_tool(
+            "validate_pipeline", {"pipeline_file": str(tmp_path / "pipeline.json")}
+        )
+        valid = answer(
+            await session.call_tool("validate_pipeline", {"pipeline_file": "pipeline.json"})
+        )
+    assert "outside the roots" in error_text(refused)
+    assert valid == {"valid": True, "errors": [], "warnings": []}
+    assert [r.path for r in service.requests] == ["/pipe/validate"]
+
+
+def pipelines_simple() -> dict[str, Any]:
+    from aparavi_dtc import pipelines
+
+    return dict(pipelines.simple_parser())

@@ -11,7 +11,6 @@ Nothing here sends anything, and it never loads ``mcp``.
 from __future__ import annotations
 
 import os
-import urllib.parse
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -31,11 +30,12 @@ def _is_url(text: str) -> bool:
 
 
 def _normal_url(url: str) -> str:
-    """``url`` with its path's ``.`` and ``..`` segments refused, for a prefix check."""
-    parts = urllib.parse.urlsplit(url)
-    if any(segment in (".", "..") for segment in parts.path.split("/")):
+    """``url`` as a prefix check compares it: ``memory:///b/x`` as ``memory://b/x`` (fsspec
+    names some objects either way); ``.`` and ``..`` segments are refused."""
+    protocol, _, rest = url.partition("://")
+    if any(segment in (".", "..") for segment in rest.split("/")):
         raise OutsideRoots(f"{url}: a URL with . or .. segments is refused")
-    return url
+    return f"{protocol.lower()}://{rest.lstrip('/')}"
 
 
 class Roots:
@@ -47,7 +47,8 @@ class Roots:
 
     def __init__(self, folders: Iterable[str | Path] = (), urls: Iterable[str] = ()) -> None:
         self.folders: tuple[Path, ...] = tuple(Path(os.path.realpath(f)) for f in folders)
-        self.urls: tuple[str, ...] = tuple(u if u.endswith("/") else u + "/" for u in urls)
+        normal = (_normal_url(u) for u in urls)
+        self.urls: tuple[str, ...] = tuple(u if u.endswith("/") else u + "/" for u in normal)
 
     @classmethod
     def parse(cls, given: Sequence[str]) -> Roots:
@@ -80,6 +81,7 @@ class Roots:
         return any(path == root or path.is_relative_to(root) for root in self.folders)
 
     def _url_inside(self, url: str) -> bool:
+        url = _normal_url(url)
         return any(url.startswith(root) or url + "/" == root for root in self.urls)
 
     def place(self, text: str) -> str:
@@ -94,7 +96,7 @@ class Roots:
                 "share its roots"
             )
         if _is_url(text):
-            if not self._url_inside(_normal_url(text)):
+            if not self._url_inside(text):
                 raise OutsideRoots(f"{text}: outside the roots ({self.describe()})")
             return text
         if not text:
