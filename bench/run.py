@@ -887,12 +887,84 @@ def object_store_figures(paths: list[Path], big: Path) -> None:
         )
 
 
+MCP_FILES = 20
+
+
+def mcp_figures(paths: list[Path]) -> None:
+    """process_documents of 20 files through `aparavi-dtc mcp` over stdio (the mcp
+    package's client, the server in its own process, started once) against the same
+    process() in this process; the server's start-up (spawn to the answer to initialize)
+    on its own, beside importing the mcp package alone."""
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    folder = paths[0].parent
+    files = [str(p) for p in paths[:MCP_FILES]]
+    with webhook_server.serving(0.1) as url:
+        env = {"APARAVI_API_KEY": KEY, "APARAVI_BASE_URL": url}
+        env["PYTHONPATH"] = os.environ.get("PYTHONPATH", "")
+        params = StdioServerParameters(
+            command=PYTHON, args=["-m", "aparavi_dtc", "mcp", "--root", str(folder)], env=env
+        )
+
+        async def measure() -> tuple[Samples, Samples, Samples]:
+            through_mcp: Samples = []
+            in_process: Samples = []
+            started: Samples = []
+            for _ in range(7):
+                began = time.perf_counter()
+                async with stdio_client(params) as (read, write), ClientSession(read, write) as s:
+                    await s.initialize()
+                    started.append(time.perf_counter() - began)
+            async with (
+                stdio_client(params) as (read, write),
+                ClientSession(read, write) as session,
+                AsyncAparaviDTC(KEY, base_url=url) as client,
+            ):
+                await session.initialize()
+                for round_ in range(6):  # the first of each is a warm-up
+                    began = time.perf_counter()
+                    result = await session.call_tool("process_documents", {"inputs": files})
+                    assert not result.is_error, result.content
+                    assert result.structured_content is not None
+                    assert result.structured_content["total"] == MCP_FILES
+                    if round_:
+                        through_mcp.append(time.perf_counter() - began)
+                    began = time.perf_counter()
+                    async with client.process(files, concurrency=4) as batch:
+                        assert sum([r.ok async for r in batch]) == MCP_FILES
+                    if round_:
+                        in_process.append(time.perf_counter() - began)
+            return through_mcp, in_process, started
+
+        through_mcp, in_process, started = asyncio.run(measure())
+    (import_mcp,) = rounds([command(PYTHON, "-c", "import mcp.server.mcpserver")], 7)
+    ratio = statistics.median(through_mcp) / statistics.median(in_process)
+    record(
+        "20 files, process_documents through `aparavi-dtc mcp` over stdio (whole call)",
+        through_mcp,
+        "async process(concurrency=4) in process, same files",
+        in_process,
+        "<= 1.2x",
+        ratio <= 1.2,
+    )
+    record(
+        "`aparavi-dtc mcp` start-up: spawn to the answer to initialize",
+        started,
+        'python -c "import mcp.server.mcpserver" (the mcp package alone)',
+        import_mcp,
+        "(reported)",
+        True,
+    )
+
+
 def process_figures() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="aparavi-bench-"))
     try:
         paths = make_files(scratch / "docs")
         files_vs_peer(scratch / "docs")
         per_file_overhead(paths)
+        mcp_figures(paths)
         resume_figure(scratch / "many")
         make_big_file(scratch / "big.bin")
         one_big_file(scratch / "big.bin")

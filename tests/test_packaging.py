@@ -51,6 +51,7 @@ def test_wheel_contents(wheel: Path) -> None:
         "Requires-Dist: httpx<0.29,>=0.27",
         "Requires-Dist: langchain-core>=0.3; extra == 'langchain'",
         "Requires-Dist: llama-index-core>=0.12; extra == 'llama-index'",
+        "Requires-Dist: mcp<3,>=2.3; extra == 'mcp'",
         "Requires-Dist: opentelemetry-api<2,>=1.27; extra == 'otel'",
         "Requires-Dist: pytest<10,>=8; extra == 'testing'",
         "Requires-Dist: pyyaml<7,>=6; extra == 'testing'",

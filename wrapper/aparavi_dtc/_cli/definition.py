@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 import aparavi_dtc
 from aparavi_dtc._limits import MAX_CONNECTIONS, MAX_RETRIES, MAX_SECONDS, MAX_THREADS
 
+from .._mcp import cmd_mcp
 from .commands import (
     cmd_delete,
     cmd_mock,
@@ -409,6 +410,54 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
     command("version", cmd_version, "show the service's version")
     sub = command("pipelines", cmd_pipelines, "list the predefined pipelines, or print one")
     sub.add_argument("name", nargs="?", metavar="NAME", help="print this pipeline's JSON")
+    sub = command(
+        "mcp",
+        cmd_mcp,
+        "serve the SDK to LLM applications over the Model Context Protocol (stdio); "
+        "the key from APARAVI_API_KEY only",
+    )
+    sub.add_argument(
+        "--root",
+        action="append",
+        metavar="DIR",
+        help="a folder (or s3://... prefix) whose files the tools may read; repeatable "
+        "(default: the roots the host shares)",
+    )
+    sub.add_argument(
+        "--read-only",
+        action="store_true",
+        help="offer only the tools that start no task and upload nothing",
+    )
+    sub.add_argument(
+        "--max-file-size",
+        action=_Checked,
+        check=_whole(1, 2**63),
+        default=100 * 1024 * 1024,
+        metavar="BYTES",
+        help="refuse files larger than this (100 MiB)",
+    )
+    sub.add_argument(
+        "--max-text",
+        action=_Checked,
+        check=_whole(0, 2**31),
+        default=20_000,
+        metavar="CHARS",
+        help="characters of text in one answer; the rest is readable as a resource (20000)",
+    )
+    sub.add_argument(
+        "--concurrency",
+        action=_Checked,
+        check=_whole(1, MAX_CONNECTIONS),
+        default=4,
+        help="uploads in flight at once, 1 to 32 (4)",
+    )
+    sub.add_argument(
+        "--http",
+        action=_Checked,
+        check=_whole(0, 65535),
+        metavar="PORT",
+        help="serve streamable HTTP on 127.0.0.1:PORT instead of stdio",
+    )
     sub = command("mock", cmd_mock, "serve a fake of the service on loopback, for tests")
     sub.add_argument(
         "--port",
