@@ -8,7 +8,6 @@ from typing import Any
 
 from aparavi_dtc._operations import (
     GET_TASK,
-    Call,
     Endpoint,
     build,
     endpoints,
@@ -16,6 +15,7 @@ from aparavi_dtc._operations import (
     webhook_request,
 )
 from aparavi_dtc._redact import Redactor
+from aparavi_dtc._types import Call
 
 
 def test_a_text_request_is_utf8_text() -> None:

@@ -34,7 +34,8 @@ from aparavi_dtc import (
     _uploads,
     pipelines,
 )
-from aparavi_dtc._uploads import CHUNK, BodyError, StreamedBody, content_disposition
+from aparavi_dtc._types import BodyError
+from aparavi_dtc._uploads import CHUNK, StreamedBody, content_disposition
 from aparavi_dtc.testing import FakeAparavi
 
 from .conftest import API_KEY, fresh_process_loads, started, status_body

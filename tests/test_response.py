@@ -24,10 +24,9 @@ from aparavi_dtc._response import (
     _text,
     handle,
     is_error_envelope,
-    response_budget,
     status_error,
-    too_large,
 )
+from aparavi_dtc._types import response_budget, too_large
 
 from .conftest import API_KEY
 

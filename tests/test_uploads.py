@@ -15,8 +15,8 @@ from aparavi_dtc._exceptions import (
     FileChangedError,
 )
 from aparavi_dtc._inputs import Remote
+from aparavi_dtc._types import BodyError
 from aparavi_dtc._uploads import (
-    BodyError,
     StreamedBody,
     content_disposition,
     read_file,

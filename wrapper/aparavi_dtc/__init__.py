@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from ._pipeline import PipelineInput
     from ._polling import Progress
     from ._run import RunResult
-    from ._uploads import FileInput
+    from ._types import FileInput
 
 # The clients and models load on first use, so that `import aparavi_dtc` (and the
 # command line's --help) do not pay for httpx, attrs and the generated models up front.

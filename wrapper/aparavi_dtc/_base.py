@@ -57,7 +57,7 @@ from ._exceptions import (
     request_error,
 )
 from ._logging import SECRETS, configure, logger
-from ._operations import Call, Operation
+from ._operations import UPLOADS
 from ._pipeline import PipelineInput, wrap_pipeline
 from ._polling import Progress, Target, Waiter
 from ._redact import Redactor, mask
@@ -65,7 +65,8 @@ from ._response import handle
 from ._run import RunPlan
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._transports.base import NoTLS
-from ._uploads import UPLOADS, FileInput, read_files, read_upload
+from ._types import Call, FileInput, Operation
+from ._uploads import read_files, read_upload
 from ._url import query
 from ._version import __version__
 

@@ -25,12 +25,12 @@ from . import _telemetry
 from ._checks import check_concurrency, check_seconds
 from ._exceptions import AuthenticationError, TaskNotFoundError, TaskTimeoutError
 from ._inputs import Choice, Patterns, ProcessInput, Source, resolve_inputs
-from ._operations import Call
 from ._pipeline import PipelineInput, wrap_pipeline
 from ._polling import duration
 from ._resume import ResultsLog, open_results
 from ._run import is_webhook, results_of, texts_of
-from ._uploads import BodyError, StreamedBody, content_disposition
+from ._types import BodyError, Call
+from ._uploads import StreamedBody, content_disposition
 
 if TYPE_CHECKING:
     from aparavi_dtc_api.models import (

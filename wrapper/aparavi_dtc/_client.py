@@ -24,7 +24,6 @@ from ._config import (
 )
 from ._exceptions import AparaviError, TaskNotFoundError
 from ._logging import SENDING
-from ._operations import Call
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
 from ._redact import mask
@@ -34,7 +33,7 @@ from ._sentinel import NOT_GIVEN, NotGiven
 from ._shield import uninterrupted
 from ._telemetry import operation_span
 from ._transports import SyncSender, default_sync_sender
-from ._uploads import FileInput
+from ._types import Call, FileInput
 
 if TYPE_CHECKING:  # process() loads them on first use, so that a first client starts faster
     from aparavi_dtc_api.models import (

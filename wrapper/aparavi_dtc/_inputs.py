@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from ._checks import check_file_name, guess_content_type
-from ._uploads import FileInput
+from ._types import FileInput
 
 #: One input of ``process()``: the type of an upload's file (:data:`FileInput`), where a
 #: path may also be a directory (walked recursively) or a glob pattern (``"scans/**/*.pdf"``).

@@ -8,15 +8,15 @@ disk as it is sent), produced afresh for every attempt."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeAlias, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from aparavi_dtc_api import models
-
 from ._checks import TimeoutTypes
 from ._redact import Redactor
+from ._types import Call, Loaded, Operation
+from ._uploads import content_disposition, multipart
 from ._url import query
 
 if TYPE_CHECKING:
@@ -33,25 +33,6 @@ if TYPE_CHECKING:
     )
 
 M = TypeVar("M")
-
-
-class Operation(NamedTuple, Generic[M]):
-    """What the SDK knows about one API operation.
-
-    Named tuples, this and :class:`Call`: immutable, and a tenth of a frozen dataclass's
-    cost to define when the SDK is imported (BENCHMARKS.md, the first answer)."""
-
-    operation_id: str  # as the spec names it: "getTask"
-    action: str  # completes "Error <action>: <reason>"
-    answer: str  # the name of the generated model a successful answer parses into
-    idempotent: bool  # may be sent again after a failure that may have reached the server
-    about_task: bool  # a "not found" means the task is gone
-
-    @property
-    def model(self) -> type[M]:
-        """The model a successful answer parses into, loaded on first use."""
-        model: type[M] = getattr(models, self.answer)
-        return model
 
 
 GET_TASK: Operation[TaskStatusResponse] = Operation(
@@ -86,6 +67,10 @@ PROCESS_PIPE: Operation[WebhookResponse] = Operation(
     "processPipe", "processing files through pipe", "WebhookResponse", False, False
 )
 
+#: The operations that send documents, which the service processes before it answers: a
+#: longer read timeout (``BaseClient.upload_timeout``).
+UPLOADS: tuple[Operation[Any], ...] = (SEND_TO_WEBHOOK, PROCESS_PIPE)
+
 
 class Endpoint:
     """Stands for a generated endpoint module until its first use, then imports it and puts
@@ -106,75 +91,6 @@ def endpoints(namespace: dict[str, Any], package: str, *names: str) -> None:
     module of that name."""
     for name in names:
         namespace[name] = Endpoint(namespace, name, f"aparavi_dtc_api.api.{package}.{name}")
-
-
-class Body(Protocol):
-    """A request body sent in chunks, of a length known in advance (``Content-Length``).
-
-    Each call of :meth:`chunks` or :meth:`achunks` starts the body again from its first
-    byte, so that a retry sends all of it.
-    """
-
-    @property
-    def size(self) -> int:
-        """The body's length in bytes."""
-        ...
-
-    def chunks(self) -> Iterator[bytes]:
-        """The body for one attempt of the sync client."""
-        ...
-
-    def achunks(self) -> AsyncIterator[bytes]:
-        """The body for one attempt of the async client."""
-        ...
-
-
-class Call(NamedTuple, Generic[M]):
-    """One operation ready to send, body encoded once, and its per-call options.
-
-    Both clients send exactly these bytes and headers, on every attempt.
-    """
-
-    operation: Operation[M]
-    method: str
-    url: str  # absolute, query encoded
-    headers: Mapping[str, str]  # the client's headers and the operation's own
-    content: bytes | Body | None  # a Body is streamed, afresh on every attempt
-    timeout: TimeoutTypes
-    max_retries: int
-    redactor: Redactor  # the API key and the task token this call carries
-    path: str  # for logs: the path alone, never the query with its token
-
-    def __repr__(self) -> str:
-        # Never the URL (its query has the task token) nor the headers (the API key).
-        body = "no body" if self.content is None else f"{type(self.content).__name__} body"
-        return f"Call({self.method} {self.path}, {self.operation.action}, {body})"
-
-    def with_body(self, headers: Mapping[str, str], content: bytes | Body) -> Call[M]:
-        """This call with other headers and body (``process()`` makes one per file)."""
-        return self._replace(headers=headers, content=content)
-
-
-def sync_content(call: Call[M]) -> tuple[bytes | Iterator[bytes] | None, Mapping[str, str]]:
-    """The body and headers of one attempt of ``call`` by the sync client.
-
-    A streamed body starts again from its first byte, with its length declared so that it
-    is not sent chunked.
-    """
-    content = call.content
-    if content is None or isinstance(content, bytes):
-        return content, call.headers
-    return content.chunks(), {**call.headers, "Content-Length": str(content.size)}
-
-
-def async_content(call: Call[M]) -> tuple[bytes | AsyncIterator[bytes] | None, int]:
-    """The body of one attempt of ``call`` by the async client, and its length."""
-    content = call.content
-    if content is None:
-        return None, 0
-    if isinstance(content, bytes):
-        return content, len(content)
-    return content.achunks(), content.size
 
 
 def plain_headers(headers: httpx.Headers) -> dict[str, str]:
@@ -223,14 +139,12 @@ def build(
 # -- the uploads' requests ----------------------------------------------------------------
 
 #: A file once read: name, content, content type.
-Loaded: TypeAlias = tuple[str, bytes, str]
 
 
 def webhook_request(
     token: str, type_: str, loaded: list[Loaded], text: str | None
 ) -> dict[str, Any]:
     """The request kwargs of PUT /webhook for text, one raw file, or several files."""
-    from ._uploads import content_disposition, multipart
 
     if text is not None:
         kwargs = send_to_webhook._get_kwargs(token=token, type_=type_)
@@ -260,7 +174,6 @@ def streamed_upload_request(token: str, type_: str) -> dict[str, Any]:
 
 def pipe_request(token: str, loaded: list[Loaded]) -> dict[str, Any]:
     """The request kwargs of PUT /pipe/process: every file a part named ``files``."""
-    from ._uploads import multipart
 
     return process_pipe._get_kwargs(body=multipart(loaded), token=token)
 

@@ -7,20 +7,17 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, Generic, TypeVar
 
-import httpx
-
 from ._exceptions import (
     APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
     RateLimitError,
-    ResponseTooLargeError,
     ServerError,
     TaskNotFoundError,
     request_error,
 )
 from ._models import Misfit, parse
-from ._operations import Call
+from ._types import Call
 
 M = TypeVar("M")
 
@@ -81,23 +78,6 @@ def handle(call: Call[M], status: int, headers: Mapping[str, str], raw: bytes, s
             status_code=status,
             body=body,
         ) from None
-
-
-def too_large(call: Call[Any], status: int, limit: int) -> ResponseTooLargeError:
-    """The error for a body that grew past ``limit`` bytes; reading has stopped."""
-    return request_error(
-        ResponseTooLargeError,
-        call.operation.action,
-        f"the response is larger than {limit:,} bytes (the client's max_response_size)",
-        status_code=status,
-        body=None,
-    )
-
-
-def response_budget(call: Call[Any]) -> float | None:
-    """Seconds a whole response may take to arrive once the request is sent: the read
-    timeout, so that a server dripping bytes cannot hold a call for longer."""
-    return httpx.Timeout(call.timeout).read
 
 
 def is_error_envelope(body: Mapping[str, Any]) -> bool:

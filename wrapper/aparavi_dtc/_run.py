@@ -17,7 +17,8 @@ from ._checks import check_wait_args
 from ._exceptions import PipelineValidationError, request_error
 from ._pipeline import PipelineInput, wrap_pipeline
 from ._polling import Progress
-from ._uploads import FileInput, read_upload
+from ._types import FileInput
+from ._uploads import read_upload
 
 if TYPE_CHECKING:
     from aparavi_dtc_api.models import (

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._operations import Call
+    from ._types import Call
 
 __all__ = ["answered", "operation_span", "retried", "tracer"]
 

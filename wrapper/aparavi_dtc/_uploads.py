@@ -12,27 +12,24 @@ import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeAlias
+from typing import IO, TYPE_CHECKING
 
 from aparavi_dtc_api import models
 from aparavi_dtc_api.types import File
 
-from . import _operations as ops
 from ._checks import check_file_name, guess_content_type
 from ._exceptions import FileChangedError
-from ._operations import Loaded
+from ._types import BodyError, FileInput, Loaded, RemoteObject
 
 if TYPE_CHECKING:
     from aparavi_dtc_api.models import WebhookFiles
 
-    from ._inputs import Remote
 
 #: A file to upload: a path, or ``(filename, content)``, or ``(filename, content, type)``.
-FileInput: TypeAlias = str | os.PathLike[str] | tuple[str, bytes] | tuple[str, bytes, str]
+
 
 #: The operations the service answers only once it has processed what they carry: by
 #: default they wait for their answer longer than any other (``DEFAULT_UPLOAD_TIMEOUT``).
-UPLOADS: tuple[ops.Operation[Any], ...] = (ops.SEND_TO_WEBHOOK, ops.PROCESS_PIPE)
 
 
 def read_file(item: FileInput) -> Loaded:
@@ -120,16 +117,6 @@ CHUNK = 1024 * 1024
 OPEN_ATTEMPTS = 3
 
 
-class BodyError(Exception):
-    """Carries an error raised while producing a streamed body (reading its file, or the
-    batch being stopped) out through an HTTP stack, which would otherwise report it as a
-    network failure. ``error`` is the original."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
 def _builtin(exc: BaseException) -> bool:
     """Whether ``exc`` is one of Python's own ``OSError`` types (``FileNotFoundError``,
     ``PermissionError``, ...), as a local file's errors are, rather than a store's type."""
@@ -142,7 +129,7 @@ class _FileReader:
 
     __slots__ = ("_handle", "_remote", "path", "sent", "size")
 
-    def __init__(self, path: Path | str, size: int, remote: Remote | None = None) -> None:
+    def __init__(self, path: Path | str, size: int, remote: RemoteObject | None = None) -> None:
         self.path = path
         self.size = size
         self.sent = 0
@@ -254,7 +241,7 @@ class StreamedBody:
         *,
         path: Path | None = None,
         data: bytes | None = None,
-        remote: Remote | None = None,
+        remote: RemoteObject | None = None,
         on_chunk: Callable[[int], object] | None = None,
     ) -> None:
         if [path, data, remote].count(None) != 2:

@@ -18,9 +18,7 @@ import yarl
 
 from .._checks import TimeoutTypes
 from .._config import CACHED_TASKS
-from .._operations import Call, async_content
-from .._response import too_large
-from .._uploads import BodyError
+from .._types import BodyError, Call, async_content, too_large
 from .._url import env_proxy, uses_tls
 from .base import CHUNK, CLOSED_MESSAGE, NoTLS, Reply, read_capped, speaks_no_tls
 

@@ -10,8 +10,7 @@ from typing import Any, NamedTuple, Protocol
 
 import httpx
 
-from .._operations import Call
-from .._response import too_large
+from .._types import Call, too_large
 
 __all__ = [
     "CHUNK",

@@ -12,8 +12,7 @@ import httpx
 
 from .._checks import TimeoutTypes
 from .._config import CACHED_TASKS
-from .._operations import Call, async_content, sync_content
-from .._response import response_budget
+from .._types import Call, async_content, response_budget, sync_content
 from .base import CLOSED_MESSAGE, Reply, no_tls_or, read_capped, read_capped_sync
 
 __all__ = ["HttpxSender", "SyncHttpxSender", "httpx_request"]
