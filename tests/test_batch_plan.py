@@ -137,7 +137,7 @@ def test_each_upload_is_the_batch_request_with_its_own_file(
         assert headers["content-disposition"] == disposition
         assert headers["content-type"] == kind
         assert call.url == f"{BASE_URL}/webhook?token={TOKEN}&type=gpu"
-        assert call.timeout == sync_client.timeout
+        assert call.timeout == sync_client.upload_timeout
         assert call.redactor.text(f"echo {TOKEN}") == "echo ***cdef"  # the token is masked
         assert upload.body is call.content
         assert list(upload.body.chunks()) == [upload.source.data]
