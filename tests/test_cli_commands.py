@@ -22,6 +22,7 @@ import pytest
 import aparavi_dtc
 from aparavi_dtc import AparaviDTC, APIStatusError, AuthenticationError, pipelines
 from aparavi_dtc._cli import main
+from aparavi_dtc._signals import STOP_SIGNALS
 from aparavi_dtc.testing import FakeAparavi
 
 from .conftest import API_KEY
@@ -47,8 +48,14 @@ def document(tmp_path: Path) -> Path:
 
 
 def aparavi(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run the command line in this process: (exit code, stdout, stderr)."""
-    code = main(list(args))
+    """Run the command line in this process: (exit code, stdout, stderr). The signal
+    handlers it installs (SIGTERM and SIGHUP as Ctrl-C) are undone after it."""
+    saved = {each: signal.getsignal(each) for each in STOP_SIGNALS}
+    try:
+        code = main(list(args))
+    finally:
+        for each, handler in saved.items():
+            signal.signal(each, handler)
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -260,17 +260,17 @@ def cmd_pipe_create(ctx: Context) -> ExitCode:
     """Create a pipe and print its token, the only handle on it: a pipe whose token cannot
     be printed is deleted."""
     pipe = ctx.client.create_pipe(ctx.pipeline(), name=ctx.args.name)
-    token = _word(pipe.token)
-    process = f"aparavi-dtc pipe process --token {token} FILE..."
-    delete = f"aparavi-dtc pipe delete --token {token}"
-    width = max(len(process), len(delete))
-    text = (
-        f"Pipe created: {clean(pipe.token)}\n"
-        f"  {process.ljust(width)}   # process files through it\n"
-        f"  {delete.ljust(width)}   # delete it when done"
-    )
     with contextlib.ExitStack() as on_error:
         on_error.enter_context(pipe)  # deletes the pipe if the token never reaches the user
+        token = _word(pipe.token)
+        process = f"aparavi-dtc pipe process --token {token} FILE..."
+        delete = f"aparavi-dtc pipe delete --token {token}"
+        width = max(len(process), len(delete))
+        text = (
+            f"Pipe created: {clean(pipe.token)}\n"
+            f"  {process.ljust(width)}   # process files through it\n"
+            f"  {delete.ljust(width)}   # delete it when done"
+        )
         ctx.out(text, {"token": pipe.token}, neutralised=True)
         sys.stdout.flush()
         on_error.pop_all()
