@@ -500,7 +500,9 @@ async def test_a_pipeline_file_is_read_under_the_roots_only(fake, docs, tmp_path
         valid = answer(
             await session.call_tool("validate_pipeline", {"pipeline_file": "pipeline.json"})
         )
+        folder = await session.call_tool("validate_pipeline", {"pipeline_file": "."})
     assert "outside the roots" in error_text(refused)
+    assert "a pipeline file is one file, not 4" in error_text(folder)
     assert valid == {"valid": True, "errors": [], "warnings": []}
     assert [r.path for r in service.requests] == ["/pipe/validate"]
 
