@@ -198,8 +198,10 @@ class _State:
         if name is not None and file is not None:
             raise ValueError("give a pipeline name or a pipeline file, not both")
         if file is not None:
-            (path,) = roots.files([file], self.settings.max_file_size)
-            return path
+            found = roots.files([file], self.settings.max_file_size)
+            if len(found) != 1:
+                raise ValueError(f"{file}: a pipeline file is one file, not {len(found)}")
+            return found[0]
         return pipelines.get(name) if name is not None else pipelines.simple_parser()
 
     def keep_run(self, texts: list[list[str]]) -> str:
