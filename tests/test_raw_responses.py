@@ -69,9 +69,8 @@ def test_task_operations_use_the_current_task(
     assert server.requests == []
     server.script(respond(200, started()), respond(200, status_body("Running")))
     raw_start = client.with_raw_response.start_task(pipelines.simple_parser())
-    assert raw_start.parse().data.token == TOKEN
-    assert client.token is None  # the raw answer makes no task current
-    client.token, client.type = TOKEN, "cpu"
+    assert raw_start.parse().token == TOKEN  # the task start_task() returns
+    assert client.token == TOKEN  # current, as start_task() makes it
     raw = client.with_raw_response.get_task()
     assert raw.parse().data.status == "Running"
     assert "token=" in server.requests[-1].path

@@ -26,6 +26,7 @@ from ._exceptions import AparaviError, TaskNotFoundError
 from ._logging import SENDING
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
+from ._raw import async_raw_view, capturing
 from ._redact import mask
 from ._response import RawResponse
 from ._run import RunResult, check_validation, plan_run, results_of
@@ -78,6 +79,12 @@ class AsyncTask:
 
     def __hash__(self) -> int:
         return hash((self.token, self.type))
+
+    @property
+    def with_raw_response(self) -> AsyncTaskRawResponses:
+        """The task's operations answering the HTTP response they read; ``.parse()``
+        returns what the plain method returns."""
+        return AsyncTaskRawResponses(self)
 
     async def get(
         self,
@@ -206,6 +213,12 @@ class AsyncPipe:
         # The error in the block is the one to see: a failure to delete is logged.
         await shielded(self._client._discard(self))
 
+    @property
+    def with_raw_response(self) -> AsyncPipeRawResponses:
+        """The pipe's operations answering the HTTP response they read; ``.parse()``
+        returns what the plain method returns."""
+        return AsyncPipeRawResponses(self)
+
     async def process(
         self,
         files: FileInput | Sequence[FileInput],
@@ -309,6 +322,11 @@ class AsyncAparaviDTC(BaseClient):
         await self._sender.aclose()
 
     async def _send(self, call: Call[M]) -> M:
+        seen = capturing()
+        if seen is not None:  # a raw view runs: keep the response, go on as usual
+            raw = await self._send_raw(call)
+            seen.append(raw)
+            return raw.parse()
         with operation_span(call) as call:  # traced when a tracer provider is set
             status, headers, content, _, _ = await self._exchange(call)
             return self._handle(call, status, headers, content)
@@ -699,125 +717,53 @@ class AsyncAparaviDTC(BaseClient):
 
 
 class AsyncRawResponses:
-    """``client.with_raw_response`` of :class:`AsyncAparaviDTC`: each operation of the
-    client, answering the :class:`RawResponse` it read instead of the model (``.parse()``
-    gives the model).
+    """``client.with_raw_response``: every operation of the client, answering the
+    :class:`RawResponse` it read; its ``parse()`` returns what the plain method returns (a
+    model, or a task or pipe handle) and raises what it raises. A view runs the plain
+    method itself: ``start_task`` makes its task current, as ``start_task()`` does."""
 
-    The operations on the current task use the client's task as the plain ones do;
-    ``start_task`` and ``create_pipe`` send the same request, and neither makes a task
-    current nor a pipe handle (``parse()`` gives the service's answer).
-    """
-
-    __slots__ = ("_client",)
+    __slots__ = (
+        "create_pipe",
+        "delete_task",
+        "get_task",
+        "send_to_webhook",
+        "services",
+        "start_task",
+        "status",
+        "validate",
+        "version",
+    )
 
     def __init__(self, client: AsyncAparaviDTC) -> None:
-        self._client = client
+        self.create_pipe = async_raw_view(client.create_pipe)
+        self.delete_task = async_raw_view(client.delete_task)
+        self.get_task = async_raw_view(client.get_task)
+        self.send_to_webhook = async_raw_view(client.send_to_webhook)
+        self.services = async_raw_view(client.services)
+        self.start_task = async_raw_view(client.start_task)
+        self.status = async_raw_view(client.status)
+        self.validate = async_raw_view(client.validate)
+        self.version = async_raw_view(client.version)
 
-    async def get_task(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[TaskStatusResponse]:
-        """GET /task of the current task; see :meth:`AsyncAparaviDTC.get_task`."""
-        client = self._client
-        token, type_ = client._active_task()
-        return await client._send_raw(client._get_task_call(token, type_, timeout, max_retries))
 
-    async def delete_task(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Envelope]:
-        """DELETE /task of the current task (the client forgets it once sent)."""
-        client = self._client
-        token, type_ = client._active_task()
-        raw = await client._send_raw(client._delete_task_call(token, type_, timeout, max_retries))
-        client._forget(token, type_)
-        return raw
+class AsyncTaskRawResponses:
+    """``task.with_raw_response``: the task's operations answering their
+    :class:`RawResponse`; ``parse()`` returns what the plain method returns."""
 
-    async def start_task(
-        self,
-        pipeline: PipelineInput,
-        *,
-        name: str | None = None,
-        threads: int | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[StartTaskResponse]:
-        """PUT /task; see :meth:`AsyncAparaviDTC.start_task`."""
-        client = self._client
-        return await client._send_raw(
-            client._start_task_call(pipeline, name, threads, timeout, max_retries)
-        )
+    __slots__ = ("delete", "get", "send_to_webhook")
 
-    async def send_to_webhook(
-        self,
-        files: FileInput | Sequence[FileInput] | None = None,
-        *,
-        text: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[WebhookResponse]:
-        """PUT /webhook of the current task; see :meth:`AsyncAparaviDTC.send_to_webhook`."""
-        client = self._client
-        token, type_ = client._active_task()
-        call = client._webhook_call(token, type_, files, text, timeout, max_retries)
-        return await client._send_raw(call)
+    def __init__(self, task: AsyncTask) -> None:
+        self.delete = async_raw_view(task.delete)
+        self.get = async_raw_view(task.get)
+        self.send_to_webhook = async_raw_view(task.send_to_webhook)
 
-    async def validate(
-        self,
-        pipeline: PipelineInput,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Envelope]:
-        """POST /pipe/validate; see :meth:`AsyncAparaviDTC.validate`."""
-        client = self._client
-        return await client._send_raw(client._validate_call(pipeline, timeout, max_retries))
 
-    async def create_pipe(
-        self,
-        pipeline: PipelineInput,
-        *,
-        name: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[PipeCreatedResponse]:
-        """POST /pipe; see :meth:`AsyncAparaviDTC.create_pipe`."""
-        client = self._client
-        return await client._send_raw(
-            client._create_pipe_call(pipeline, name, timeout, max_retries)
-        )
+class AsyncPipeRawResponses:
+    """``pipe.with_raw_response``: the pipe's operations answering their
+    :class:`RawResponse`; ``parse()`` returns what the plain method returns."""
 
-    async def services(
-        self,
-        service: str | None = None,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[ServicesResponse]:
-        """GET /services; see :meth:`AsyncAparaviDTC.services`."""
-        client = self._client
-        return await client._send_raw(client._services_call(service, timeout, max_retries))
+    __slots__ = ("delete", "process")
 
-    async def version(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[VersionResponse]:
-        """GET /version; see :meth:`AsyncAparaviDTC.version`."""
-        client = self._client
-        return await client._send_raw(client._version_call(timeout, max_retries))
-
-    async def status(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Envelope]:
-        """GET /status; see :meth:`AsyncAparaviDTC.status`."""
-        client = self._client
-        return await client._send_raw(client._status_call(timeout, max_retries))
+    def __init__(self, pipe: AsyncPipe) -> None:
+        self.delete = async_raw_view(pipe.delete)
+        self.process = async_raw_view(pipe.process)

@@ -26,6 +26,7 @@ from ._exceptions import AparaviError, TaskNotFoundError
 from ._logging import SENDING
 from ._pipeline import PipelineInput
 from ._polling import Progress, Waiter
+from ._raw import capturing, raw_view
 from ._redact import mask
 from ._response import RawResponse
 from ._run import RunResult, check_validation, plan_run, results_of
@@ -38,7 +39,6 @@ from ._types import Call, FileInput
 if TYPE_CHECKING:  # process() loads them on first use, so that a first client starts faster
     from aparavi_dtc_api.models import (
         Envelope,
-        PipeCreatedResponse,
         ServicesResponse,
         StartTaskResponse,
         TaskStatus,
@@ -78,6 +78,12 @@ class Task:
 
     def __hash__(self) -> int:
         return hash((self.token, self.type))
+
+    @property
+    def with_raw_response(self) -> TaskRawResponses:
+        """The task's operations answering the HTTP response they read; ``.parse()``
+        returns what the plain method returns."""
+        return TaskRawResponses(self)
 
     def get(
         self,
@@ -207,6 +213,12 @@ class Pipe:
             lambda: self._client._discard(self)
         )  # the error in the block is the one to see
 
+    @property
+    def with_raw_response(self) -> PipeRawResponses:
+        """The pipe's operations answering the HTTP response they read; ``.parse()``
+        returns what the plain method returns."""
+        return PipeRawResponses(self)
+
     def process(
         self,
         files: FileInput | Sequence[FileInput],
@@ -312,6 +324,11 @@ class AparaviDTC(BaseClient):
         self._sender.close()
 
     def _send(self, call: Call[M]) -> M:
+        seen = capturing()
+        if seen is not None:  # a raw view runs: keep the response, go on as usual
+            raw = self._send_raw(call)
+            seen.append(raw)
+            return raw.parse()
         with operation_span(call) as call:  # traced when a tracer provider is set
             status, headers, content, _, _ = self._exchange(call)
             return self._handle(call, status, headers, content)
@@ -756,122 +773,53 @@ class AparaviDTC(BaseClient):
 
 
 class RawResponses:
-    """``client.with_raw_response``: each operation of the client, answering the
-    :class:`RawResponse` it read instead of the model (``.parse()`` gives the model).
+    """``client.with_raw_response``: every operation of the client, answering the
+    :class:`RawResponse` it read; its ``parse()`` returns what the plain method returns (a
+    model, or a task or pipe handle) and raises what it raises. A view runs the plain
+    method itself: ``start_task`` makes its task current, as ``start_task()`` does."""
 
-    The operations on the current task use the client's task as the plain ones do;
-    ``start_task`` and ``create_pipe`` send the same request, and neither makes a task
-    current nor a pipe handle (``parse()`` gives the service's answer).
-    """
-
-    __slots__ = ("_client",)
+    __slots__ = (
+        "create_pipe",
+        "delete_task",
+        "get_task",
+        "send_to_webhook",
+        "services",
+        "start_task",
+        "status",
+        "validate",
+        "version",
+    )
 
     def __init__(self, client: AparaviDTC) -> None:
-        self._client = client
+        self.create_pipe = raw_view(client.create_pipe)
+        self.delete_task = raw_view(client.delete_task)
+        self.get_task = raw_view(client.get_task)
+        self.send_to_webhook = raw_view(client.send_to_webhook)
+        self.services = raw_view(client.services)
+        self.start_task = raw_view(client.start_task)
+        self.status = raw_view(client.status)
+        self.validate = raw_view(client.validate)
+        self.version = raw_view(client.version)
 
-    def get_task(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[TaskStatusResponse]:
-        """GET /task of the current task; see :meth:`AparaviDTC.get_task`."""
-        client = self._client
-        token, type_ = client._active_task()
-        return client._send_raw(client._get_task_call(token, type_, timeout, max_retries))
 
-    def delete_task(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Envelope]:
-        """DELETE /task of the current task (the client forgets it once sent)."""
-        client = self._client
-        token, type_ = client._active_task()
-        raw = client._send_raw(client._delete_task_call(token, type_, timeout, max_retries))
-        client._forget(token, type_)
-        return raw
+class TaskRawResponses:
+    """``task.with_raw_response``: the task's operations answering their
+    :class:`RawResponse`; ``parse()`` returns what the plain method returns."""
 
-    def start_task(
-        self,
-        pipeline: PipelineInput,
-        *,
-        name: str | None = None,
-        threads: int | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[StartTaskResponse]:
-        """PUT /task; see :meth:`AparaviDTC.start_task`."""
-        client = self._client
-        return client._send_raw(
-            client._start_task_call(pipeline, name, threads, timeout, max_retries)
-        )
+    __slots__ = ("delete", "get", "send_to_webhook")
 
-    def send_to_webhook(
-        self,
-        files: FileInput | Sequence[FileInput] | None = None,
-        *,
-        text: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[WebhookResponse]:
-        """PUT /webhook of the current task; see :meth:`AparaviDTC.send_to_webhook`."""
-        client = self._client
-        token, type_ = client._active_task()
-        call = client._webhook_call(token, type_, files, text, timeout, max_retries)
-        return client._send_raw(call)
+    def __init__(self, task: Task) -> None:
+        self.delete = raw_view(task.delete)
+        self.get = raw_view(task.get)
+        self.send_to_webhook = raw_view(task.send_to_webhook)
 
-    def validate(
-        self,
-        pipeline: PipelineInput,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Envelope]:
-        """POST /pipe/validate; see :meth:`AparaviDTC.validate`."""
-        client = self._client
-        return client._send_raw(client._validate_call(pipeline, timeout, max_retries))
 
-    def create_pipe(
-        self,
-        pipeline: PipelineInput,
-        *,
-        name: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[PipeCreatedResponse]:
-        """POST /pipe; see :meth:`AparaviDTC.create_pipe`."""
-        client = self._client
-        return client._send_raw(client._create_pipe_call(pipeline, name, timeout, max_retries))
+class PipeRawResponses:
+    """``pipe.with_raw_response``: the pipe's operations answering their
+    :class:`RawResponse`; ``parse()`` returns what the plain method returns."""
 
-    def services(
-        self,
-        service: str | None = None,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[ServicesResponse]:
-        """GET /services; see :meth:`AparaviDTC.services`."""
-        client = self._client
-        return client._send_raw(client._services_call(service, timeout, max_retries))
+    __slots__ = ("delete", "process")
 
-    def version(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[VersionResponse]:
-        """GET /version; see :meth:`AparaviDTC.version`."""
-        client = self._client
-        return client._send_raw(client._version_call(timeout, max_retries))
-
-    def status(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Envelope]:
-        """GET /status; see :meth:`AparaviDTC.status`."""
-        client = self._client
-        return client._send_raw(client._status_call(timeout, max_retries))
+    def __init__(self, pipe: Pipe) -> None:
+        self.delete = raw_view(pipe.delete)
+        self.process = raw_view(pipe.process)

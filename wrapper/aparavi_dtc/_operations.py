@@ -36,40 +36,80 @@ M = TypeVar("M")
 
 
 GET_TASK: Operation[TaskStatusResponse] = Operation(
-    "getTask", "getting task status", "TaskStatusResponse", True, True
+    "getTask",
+    "getting task status",
+    "TaskStatusResponse",
+    True,
+    True,
+    ("AparaviDTC.get_task", "Task.get"),
 )
 START_TASK: Operation[StartTaskResponse] = Operation(
-    "startTask", "starting task", "StartTaskResponse", False, False
+    "startTask", "starting task", "StartTaskResponse", False, False, ("AparaviDTC.start_task",)
 )
-DELETE_TASK: Operation[Envelope] = Operation("deleteTask", "deleting task", "Envelope", True, True)
+DELETE_TASK: Operation[Envelope] = Operation(
+    "deleteTask",
+    "deleting task",
+    "Envelope",
+    True,
+    True,
+    ("AparaviDTC.delete_task", "Task.delete"),
+)
 VALIDATE: Operation[Envelope] = Operation(
-    "validatePipeline", "validating pipeline", "Envelope", True, False
+    "validatePipeline", "validating pipeline", "Envelope", True, False, ("AparaviDTC.validate",)
 )
 SEND_TO_WEBHOOK: Operation[WebhookResponse] = Operation(
-    "sendToWebhook", "sending to webhook", "WebhookResponse", False, True
+    "sendToWebhook",
+    "sending to webhook",
+    "WebhookResponse",
+    False,
+    True,
+    ("AparaviDTC.send_to_webhook", "Task.send_to_webhook"),
 )
 GET_VERSION: Operation[VersionResponse] = Operation(
-    "getVersion", "getting version", "VersionResponse", True, False
+    "getVersion", "getting version", "VersionResponse", True, False, ("AparaviDTC.version",)
 )
 GET_STATUS: Operation[Envelope] = Operation(
-    "getStatus", "getting service status", "Envelope", True, False
+    "getStatus", "getting service status", "Envelope", True, False, ("AparaviDTC.status",)
 )
 GET_SERVICES: Operation[ServicesResponse] = Operation(
-    "getServices", "getting services", "ServicesResponse", True, False
+    "getServices", "getting services", "ServicesResponse", True, False, ("AparaviDTC.services",)
 )
 CREATE_PIPE: Operation[PipeCreatedResponse] = Operation(
-    "createPipe", "creating pipe", "PipeCreatedResponse", False, False
+    "createPipe", "creating pipe", "PipeCreatedResponse", False, False, ("AparaviDTC.create_pipe",)
 )
 DELETE_PIPE: Operation[Envelope] = Operation(
-    "deletePipe", "deleting pipe", "Envelope", True, False
+    "deletePipe", "deleting pipe", "Envelope", True, False, ("Pipe.delete",)
 )
 PROCESS_PIPE: Operation[WebhookResponse] = Operation(
-    "processPipe", "processing files through pipe", "WebhookResponse", False, False
+    "processPipe",
+    "processing files through pipe",
+    "WebhookResponse",
+    False,
+    False,
+    ("Pipe.process",),
 )
 
 #: The operations that send documents, which the service processes before it answers: a
 #: longer read timeout (``BaseClient.upload_timeout``).
 UPLOADS: tuple[Operation[Any], ...] = (SEND_TO_WEBHOOK, PROCESS_PIPE)
+
+#: Every operation the clients send, one entry each (tests check it against the spec, the
+#: clients, their raw views and the fake).
+REGISTRY: tuple[Operation[Any], ...] = (
+    GET_TASK,
+    START_TASK,
+    DELETE_TASK,
+    VALIDATE,
+    SEND_TO_WEBHOOK,
+    GET_VERSION,
+    GET_STATUS,
+    GET_SERVICES,
+    CREATE_PIPE,
+    DELETE_PIPE,
+    PROCESS_PIPE,
+)
+#: Operations of the spec that the SDK builds a URL for and never sends: browser pages.
+PAGES: dict[str, str] = {"openChat": "Task.chat_url", "openDropper": "Task.dropper_url"}
 
 
 class Endpoint:

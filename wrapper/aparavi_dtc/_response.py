@@ -174,6 +174,7 @@ class RawResponse(Generic[M]):
     __slots__ = (
         "_call",
         "_content",
+        "_error",
         "_headers",
         "_metrics",
         "_model",
@@ -208,6 +209,7 @@ class RawResponse(Generic[M]):
         """How many times the request was sent (retries included)."""
         self._metrics: Any = _NOT_YET
         self._model: Any = _NOT_YET
+        self._error: Exception | None = None
 
     def __repr__(self) -> str:
         call = self._call
@@ -233,8 +235,17 @@ class RawResponse(Generic[M]):
             self._metrics = self._call.redactor.data(found) if isinstance(found, dict) else None
         return self._metrics  # type: ignore[no-any-return]
 
+    def answered(self, result: Any, error: Exception | None) -> RawResponse[Any]:
+        """This response, :meth:`parse` giving ``result`` or raising ``error``: what the
+        method that sent it returned or raised (``_raw``)."""
+        self._model, self._error = result, error
+        return self
+
     def parse(self) -> M:
-        """The operation's model, as the operation itself returns it; raises its errors."""
+        """What the method that sent the request returns (a model, or a task or pipe
+        handle); raises what it raises."""
+        if self._error is not None:
+            raise self._error
         if self._model is _NOT_YET:
             self._model = handle(
                 self._call, self.status_code, self._headers, self._content, self._strict

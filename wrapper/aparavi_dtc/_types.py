@@ -55,6 +55,7 @@ class Operation(NamedTuple, Generic[M]):
     answer: str  # the name of the generated model a successful answer parses into
     idempotent: bool  # may be sent again after a failure that may have reached the server
     about_task: bool  # a "not found" means the task is gone
+    offered: tuple[str, ...] = ()  # the methods that send it: "AparaviDTC.get_task", "Task.get"
 
     @property
     def model(self) -> type[M]:
