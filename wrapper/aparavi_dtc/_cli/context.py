@@ -63,6 +63,16 @@ class Context:
             self.report.base_url = self._client.base_url
         return self._client
 
+    def client_options(self) -> dict[str, Any]:
+        """The client's ``timeout`` and ``max_retries`` the options give; what they do not
+        give comes from the environment (``APARAVI_TIMEOUT``, ``APARAVI_MAX_RETRIES``)."""
+        options: dict[str, Any] = {}
+        if self.args.request_timeout is not None:
+            options["timeout"] = self.args.request_timeout
+        if self.args.max_retries is not None:
+            options["max_retries"] = self.args.max_retries
+        return options
+
     def client_for(self, base_url: str | None) -> AparaviDTC:
         """A client for ``base_url`` (None: ``APARAVI_BASE_URL`` or the default), one per
         URL, recording the tasks it starts and deletes."""
@@ -80,14 +90,8 @@ class Context:
                 "(other users can see a process's arguments)"
             )
         self.report.secret(key)
-        args = self.args
-        options: dict[str, Any] = {}  # what is not given comes from the environment
-        if args.request_timeout is not None:
-            options["timeout"] = args.request_timeout
-        if args.max_retries is not None:
-            options["max_retries"] = args.max_retries
         try:
-            made = AparaviDTC(key, base_url=base_url, **options)
+            made = AparaviDTC(key, base_url=base_url, **self.client_options())
         except ValueError as exc:
             raise CLIError(str(exc)) from None
         made.on_task(self.tasks.heard)

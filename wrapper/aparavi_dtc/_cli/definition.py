@@ -212,6 +212,15 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
             help="a predefined pipeline instead of a file (`aparavi-dtc pipelines` lists them)",
         )
 
+    def concurrency_option(sub: Any) -> None:
+        sub.add_argument(
+            "--concurrency",
+            action=_Checked,
+            check=_whole(1, MAX_CONNECTIONS),
+            default=4,
+            help="uploads in flight at once, 1 to 32 (4)",
+        )
+
     def task_options(sub: Any) -> None:
         sub.add_argument(
             "--token",
@@ -329,13 +338,7 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
         action="store_true",
         help="list the files that would be sent, with their sizes, and send nothing",
     )
-    sub.add_argument(
-        "--concurrency",
-        action=_Checked,
-        check=_whole(1, MAX_CONNECTIONS),
-        default=4,
-        help="uploads in flight at once, 1 to 32 (4)",
-    )
+    concurrency_option(sub)
     sub.add_argument(
         "--threads",
         action=_Checked,
@@ -444,13 +447,7 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
         metavar="CHARS",
         help="characters of text in one answer; the rest is readable as a resource (20000)",
     )
-    sub.add_argument(
-        "--concurrency",
-        action=_Checked,
-        check=_whole(1, MAX_CONNECTIONS),
-        default=4,
-        help="uploads in flight at once, 1 to 32 (4)",
-    )
+    concurrency_option(sub)
     sub.add_argument(
         "--http",
         action=_Checked,

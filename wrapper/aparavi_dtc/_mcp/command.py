@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .._cli.context import Context
@@ -43,13 +43,8 @@ def cmd_mcp(ctx: Context) -> ExitCode:
         raise CLIError("no API key: set APARAVI_API_KEY in the host's configuration (its env)")
     from aparavi_dtc import AsyncAparaviDTC
 
-    options: dict[str, Any] = {}  # what is not given comes from the environment
-    if args.request_timeout is not None:
-        options["timeout"] = args.request_timeout
-    if args.max_retries is not None:
-        options["max_retries"] = args.max_retries
     try:
-        client = AsyncAparaviDTC(key, base_url=args.base_url, **options)
+        client = AsyncAparaviDTC(key, base_url=args.base_url, **ctx.client_options())
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     ctx.report.base_url = client.base_url
