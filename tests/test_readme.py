@@ -651,6 +651,16 @@ def test_every_page_of_the_site_is_checked() -> None:
     assert pages | set(ROOT_PAGES) | {"README.md"} <= set(DOCS)
 
 
+def test_make_test_builds_the_site_with_warnings_as_errors(tmp_path: Path) -> None:
+    from .test_demo import _make_n
+
+    for name in ("Makefile", "pyproject.toml", "requirements-dev.txt", "package.json"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    (tmp_path / "package-lock.json").write_bytes((ROOT / "package-lock.json").read_bytes())
+    assert "mkdocs build --strict" in _make_n(tmp_path, "docs")
+    assert "mkdocs build --strict" in _make_n(tmp_path, "test")
+
+
 def test_a_block_nobody_checks_fails_the_docs_check() -> None:
     text = (
         "## Here\n\n```python\nprint(1)\n```\n\n<!-- not run: it needs a GPU -->\n"
