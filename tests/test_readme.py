@@ -661,6 +661,14 @@ def test_make_test_builds_the_site_with_warnings_as_errors(tmp_path: Path) -> No
     assert "mkdocs build --strict" in _make_n(tmp_path, "test")
 
 
+def test_the_reference_shows_sphinx_roles_of_docstrings_as_code() -> None:
+    from griffe_sphinx_roles import plain
+
+    text = ":func:`spec_path` makes a :class:`~aparavi_dtc.testing.FakeAparavi`, :data:`NOT_RUN`"
+    assert plain(text) == "`spec_path` makes a `FakeAparavi`, `NOT_RUN`"
+    assert plain(":py:meth:`aparavi_dtc.Task.get`") == "`aparavi_dtc.Task.get`"
+
+
 def test_a_block_nobody_checks_fails_the_docs_check() -> None:
     text = (
         "## Here\n\n```python\nprint(1)\n```\n\n<!-- not run: it needs a GPU -->\n"
