@@ -669,6 +669,14 @@ def test_the_reference_shows_sphinx_roles_of_docstrings_as_code() -> None:
     assert plain(":py:meth:`aparavi_dtc.Task.get`") == "`aparavi_dtc.Task.get`"
 
 
+def test_the_readme_is_short_and_its_links_lead_somewhere() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 200  # the rest is in docs/
+    links = re.findall(r"\]\(([^)#\s]+)(?:#[^)\s]*)?\)", text)
+    assert any(link.startswith("docs/") for link in links)
+    assert [link for link in links if "://" not in link and not (ROOT / link).exists()] == []
+
+
 def test_a_block_nobody_checks_fails_the_docs_check() -> None:
     text = (
         "## Here\n\n```python\nprint(1)\n```\n\n<!-- not run: it needs a GPU -->\n"
