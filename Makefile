@@ -11,7 +11,7 @@ GENERATE = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate 
 	--path openapi.yaml --config generator-config.yaml --meta none --overwrite \
 	--custom-template-path generator-templates
 
-.PHONY: setup demo test pytest generate drift spec-diff mock lint bench mutate clean
+.PHONY: setup demo test pytest generate drift spec-diff mock lint docs bench mutate clean
 
 setup: $(BIN)/.installed node_modules/.installed
 
@@ -39,8 +39,8 @@ $(BIN)/.demo-installed: pyproject.toml | $(VENV)/pyvenv.cfg
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
-## test: lint, type checks, spec linters, generated-code drift check, then pytest
-test: setup lint drift pytest
+## test: lint, type checks, spec linters, generated-code drift check, the docs build, then pytest
+test: setup lint drift docs pytest
 
 # Three workers on two cores: many tests wait on sockets, sleeps and subprocesses.
 pytest: setup
@@ -64,6 +64,11 @@ drift: $(BIN)/.installed
 spec-diff: $(BIN)/.installed
 	@test -n "$(NEW)" || { echo "usage: make spec-diff NEW=path/to/openapi.yaml [JSON=1]" >&2; exit 2; }
 	$(BIN)/python tools/spec_diff.py "$(NEW)" $(if $(JSON),--json)
+
+## docs: build the docs site (mkdocs.yml: the guide in docs/, the API reference from the
+## docstrings) into site/, any warning an error; nothing is fetched
+docs: $(BIN)/.installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 ## mutate: mutation testing of the modules that hold the SDK's promises (TESTING.md);
 ## not part of `make test`. Runs in a scratch copy: MUTATE_DIR, default <tmp>/aparavi-dtc-mutate.

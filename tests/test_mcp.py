@@ -384,7 +384,8 @@ def test_import_aparavi_dtc_never_loads_mcp() -> None:
 def readme_configurations() -> list[dict[str, Any]]:
     from .test_readme import ROOT, parse_blocks
 
-    blocks = parse_blocks("README.md", (ROOT / "README.md").read_text(encoding="utf-8"))
+    page = "docs/mcp.md"
+    blocks = parse_blocks(page, (ROOT / page).read_text(encoding="utf-8"))
     return [
         json.loads(block.code)
         for block in blocks

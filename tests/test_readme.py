@@ -1,4 +1,5 @@
-"""The user docs are true as written: every code block of README.md and TESTING.md is checked.
+"""The user docs are true as written: every code block of README.md, every page of docs/,
+TESTING.md and CONTRIBUTING.md is checked.
 
 - A ```python block runs against the SDK's fake, with the files it names made in a
   temporary directory, and what it prints is checked (against its own comments where it
@@ -36,7 +37,16 @@ from aparavi_dtc import AparaviDTC, __version__
 from aparavi_dtc.testing import FakeAparavi
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ("README.md", "TESTING.md")
+#: Every Markdown file of the docs, as a path from the root: README.md (also the package's
+#: page), the site's pages and the root files the site shows (tools/mkdocs_hooks.py).
+DOCS = (
+    "README.md",
+    "TESTING.md",
+    "CONTRIBUTING.md",
+    "BENCHMARKS.md",
+    "CHANGELOG.md",
+    *sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "docs").glob("**/*.md")),
+)
 KEY = "readme-key-0123456789"
 BIN = Path(sys.executable).parent  # where pip put `aparavi-dtc`
 
@@ -207,7 +217,7 @@ PYTHON_RUNS: dict[tuple[str, str, int], Runner] = {}
 NOT_RUN: dict[tuple[str, str, int], str] = {}
 
 
-def runs(section: str, index: int = 0, doc: str = "README.md") -> Callable[[Runner], Runner]:
+def runs(doc: str, section: str, index: int = 0) -> Callable[[Runner], Runner]:
     def register(runner: Runner) -> Runner:
         PYTHON_RUNS[(doc, section, index)] = runner
         return runner
@@ -305,7 +315,7 @@ def _first_quoted(comment: str) -> str:
     return re.findall(r'"([^"]+)"', comment)[0]
 
 
-@runs("Quickstart")
+@runs("docs/index.md", "Quickstart")
 def quickstart(code: str, tmp_path: Path) -> None:
     lines = _against_the_fake(code, tmp_path).stdout.splitlines()
     started = re.sub(r"\*\*\*\w{4}'", "***'", lines[0])
@@ -317,7 +327,8 @@ def quickstart(code: str, tmp_path: Path) -> None:
     assert len(lines) == 3
 
 
-@runs("Process documents")
+@runs("README.md", "Quickstart")
+@runs("docs/guide/processing.md", "Process documents")
 def process_documents(code: str, tmp_path: Path) -> None:
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.7 quarterly")
     (tmp_path / "notes.txt").write_text("buy milk\n", encoding="utf-8")
@@ -328,7 +339,7 @@ def process_documents(code: str, tmp_path: Path) -> None:
     ]
 
 
-@runs("Process documents", 1)
+@runs("docs/guide/pipes.md", "Pipes")
 def pipes(code: str, tmp_path: Path) -> None:
     for name in ("p1.png", "p2.png", "p3.png"):
         (tmp_path / name).write_bytes(b"\x89PNG " + name.encode())
@@ -346,7 +357,7 @@ def _many_files(tmp_path: Path) -> None:
     (tmp_path / "recordings" / "c.mp3").write_bytes(b"ID3 sound")
 
 
-@runs("Many files: `process()`")
+@runs("docs/guide/processing.md", "Many files: `process()`")
 def many_files(code: str, tmp_path: Path) -> None:
     _many_files(tmp_path)
     assert sorted(_against_the_fake(code, tmp_path).stdout.splitlines()) == [
@@ -355,7 +366,7 @@ def many_files(code: str, tmp_path: Path) -> None:
     ]
 
 
-@runs("Many files: `process()`", 1)
+@runs("docs/guide/processing.md", "Many files: `process()`", 1)
 def many_files_async(code: str, tmp_path: Path) -> None:
     _many_files(tmp_path)
     body = (
@@ -366,7 +377,16 @@ def many_files_async(code: str, tmp_path: Path) -> None:
     assert _against_the_fake(body, tmp_path).stdout == "c.mp3 True\n"
 
 
-@runs("Resuming an interrupted run")
+@runs("README.md", "Async")
+def readme_async(code: str, tmp_path: Path) -> None:
+    (tmp_path / "inbox" / "sub").mkdir(parents=True)
+    (tmp_path / "inbox" / "a.txt").write_text("alpha", encoding="utf-8")
+    (tmp_path / "inbox" / "sub" / "b.pdf").write_bytes(b"%PDF-1.7")
+    lines = _against_the_fake(code, tmp_path).stdout.splitlines()
+    assert sorted(lines) == ["a.txt True", "sub/b.pdf True"]
+
+
+@runs("docs/guide/processing.md", "Resuming an interrupted run")
 def resume(code: str, tmp_path: Path) -> None:
     (tmp_path / "archive").mkdir()
     (tmp_path / "archive" / "a.txt").write_text("alpha", encoding="utf-8")
@@ -378,7 +398,7 @@ def resume(code: str, tmp_path: Path) -> None:
     assert again.stdout == "0 to do, 2 done by an earlier run\n"
 
 
-@runs("Documents in object stores")
+@runs("docs/guide/processing.md", "Documents in object stores")
 def object_stores(code: str, tmp_path: Path) -> None:
     import fsspec
     from s3_server import KEY as S3_KEY
@@ -399,7 +419,7 @@ def object_stores(code: str, tmp_path: Path) -> None:
     assert done.stdout == "s3://bucket/reports/2026/q3.pdf True\n"
 
 
-@runs("Loaders for LangChain and LlamaIndex")
+@runs("docs/guide/loaders.md", "Loaders for LangChain and LlamaIndex")
 def loaders(code: str, tmp_path: Path) -> None:
     (tmp_path / "contracts").mkdir()
     (tmp_path / "contracts" / "lease.txt").write_text("the lease", encoding="utf-8")
@@ -407,7 +427,7 @@ def loaders(code: str, tmp_path: Path) -> None:
     assert done.stdout == "contracts/lease.txt the lease\n1 documents\n"
 
 
-@runs("Async")
+@runs("docs/guide/async.md", "Async")
 def async_poll(code: str, tmp_path: Path) -> None:
     use = (
         "\nfrom aparavi_dtc import AparaviDTC, pipelines\n"
@@ -420,7 +440,7 @@ def async_poll(code: str, tmp_path: Path) -> None:
     assert _against_the_fake(code + use, tmp_path).stdout == "['Running', 'Running', 'Running']\n"
 
 
-@runs("Waiting and progress")
+@runs("docs/guide/tasks.md", "Waiting and progress")
 def waiting(code: str, tmp_path: Path) -> None:
     lines = _against_the_fake(code, tmp_path).stdout.splitlines()
     assert lines[-1] == _first_quoted(_comment(code, "print(final.status)"))
@@ -429,7 +449,7 @@ def waiting(code: str, tmp_path: Path) -> None:
     assert [line.split()[0] for line in progress][-1] == lines[-1]
 
 
-@runs("One call: `run()`")
+@runs("docs/guide/processing.md", "One call: `run()`")
 def one_call(code: str, tmp_path: Path) -> None:
     (tmp_path / "examples").mkdir()
     (tmp_path / "examples" / "pipeline.json").write_bytes(
@@ -444,7 +464,7 @@ def one_call(code: str, tmp_path: Path) -> None:
     )
 
 
-@runs("pytest fixtures")
+@runs("docs/testing.md", "pytest fixtures")
 def fixtures(code: str, tmp_path: Path) -> None:
     (tmp_path / "test_example.py").write_text(code, encoding="utf-8")
     done = _run("", "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=tmp_path)
@@ -458,12 +478,12 @@ def _runs_alone(code: str, tmp_path: Path) -> None:
     assert done.stderr == ""
 
 
-runs("The fake")(_runs_alone)
-runs("The spec, for your own contract tests")(_runs_alone)
-runs("respx")(_runs_alone)
+runs("docs/testing.md", "The fake")(_runs_alone)
+runs("docs/testing.md", "The spec, for your own contract tests")(_runs_alone)
+runs("docs/testing.md", "respx")(_runs_alone)
 
 
-@runs("Raw responses")
+@runs("docs/testing.md", "Raw responses")
 def raw_responses(code: str, tmp_path: Path) -> None:
     done = _against_the_fake("from aparavi_dtc import AparaviDTC\n" + code, tmp_path)
     first, second = done.stdout.splitlines()
@@ -472,19 +492,19 @@ def raw_responses(code: str, tmp_path: Path) -> None:
     assert second
 
 
-@runs("Does the deployed service still keep the contract?")
+@runs("docs/testing.md", "Does the deployed service still keep the contract?")
 def verify_contract(code: str, tmp_path: Path) -> None:
     done = _against_the_fake(code, tmp_path)
     assert done.stdout == "getVersion conforms\ngetStatus conforms\ngetServices conforms\n"
 
 
-@runs("OpenTelemetry")
+@runs("docs/configuration.md", "OpenTelemetry")
 def telemetry(code: str, tmp_path: Path) -> None:
     done = _against_the_fake(code, tmp_path)
     assert done.stdout == _comment(code, "print([span.name") + "\n"
 
 
-@runs("Errors")
+@runs("docs/errors.md", "Errors")
 def errors(code: str, tmp_path: Path) -> None:
     done = _against_the_fake(_with_a_client('token = "tok-gone-0123456789"\n' + code), tmp_path)
     assert done.stdout == "getting task status 200 Task not found\n"
@@ -624,6 +644,39 @@ def test_every_block_of_the_docs_is_checked() -> None:
     assert set(PENDING) <= named, "PENDING names a command the docs no longer have"
 
 
+def test_every_page_of_the_site_is_checked() -> None:
+    from mkdocs_hooks import ROOT_PAGES
+
+    pages = {path.relative_to(ROOT).as_posix() for path in (ROOT / "docs").glob("**/*.md")}
+    assert pages | set(ROOT_PAGES) | {"README.md"} <= set(DOCS)
+
+
+def test_make_test_builds_the_site_with_warnings_as_errors(tmp_path: Path) -> None:
+    from .test_demo import _make_n
+
+    for name in ("Makefile", "pyproject.toml", "requirements-dev.txt", "package.json"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    (tmp_path / "package-lock.json").write_bytes((ROOT / "package-lock.json").read_bytes())
+    assert "mkdocs build --strict" in _make_n(tmp_path, "docs")
+    assert "mkdocs build --strict" in _make_n(tmp_path, "test")
+
+
+def test_the_reference_shows_sphinx_roles_of_docstrings_as_code() -> None:
+    from griffe_sphinx_roles import plain
+
+    text = ":func:`spec_path` makes a :class:`~aparavi_dtc.testing.FakeAparavi`, :data:`NOT_RUN`"
+    assert plain(text) == "`spec_path` makes a `FakeAparavi`, `NOT_RUN`"
+    assert plain(":py:meth:`aparavi_dtc.Task.get`") == "`aparavi_dtc.Task.get`"
+
+
+def test_the_readme_is_short_and_its_links_lead_somewhere() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 200  # the rest is in docs/
+    links = re.findall(r"\]\(([^)#\s]+)(?:#[^)\s]*)?\)", text)
+    assert any(link.startswith("docs/") for link in links)
+    assert [link for link in links if "://" not in link and not (ROOT / link).exists()] == []
+
+
 def test_a_block_nobody_checks_fails_the_docs_check() -> None:
     text = (
         "## Here\n\n```python\nprint(1)\n```\n\n<!-- not run: it needs a GPU -->\n"
@@ -650,6 +703,7 @@ def test_pip_and_make_commands_in_the_text_are_true_too() -> None:
     inline = [
         command
         for doc in DOCS
+        if doc != "CHANGELOG.md"  # what was true of each version when it was released
         for command in re.findall(r"`((?:pip|make) [^`]+)`", (ROOT / doc).read_text("utf-8"))
     ]
     assert any(command.startswith("pip install") for command in inline)
