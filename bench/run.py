@@ -296,6 +296,136 @@ def concurrent(url: str) -> None:
     )
 
 
+def httpx_aiohttp_transport() -> httpx.AsyncBaseTransport:
+    """aiohttp behind httpx's own transport interface (``httpx-aiohttp``, as openai-python
+    ships it), set up as the SDK sets up its stack: the same pool, no CA bundle for a
+    plain-http URL."""
+    import ssl
+
+    from httpx_aiohttp import AiohttpTransport
+
+    return AiohttpTransport(
+        verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), limits=DEFAULT_LIMITS, trust_env=False
+    )
+
+
+def senders(url: str) -> None:
+    """The async client's own aiohttp sender against aiohttp behind httpx's transport
+    interface (BENCHMARKS.md, "One way to send"), in the same rounds."""
+    count, calls = 1000, 300
+    tokens = [f"token-{i:026d}" for i in range(count)]
+
+    def client(over: str) -> AsyncAparaviDTC:
+        if over == "httpx-aiohttp":
+            return AsyncAparaviDTC(KEY, base_url=url, transport=httpx_aiohttp_transport())
+        return AsyncAparaviDTC(KEY, base_url=url)
+
+    async def gather(over: str) -> None:
+        async with client(over) as sdk:
+            await asyncio.gather(*(sdk.task(t, "cpu").get() for t in tokens))
+
+    async def floor() -> None:
+        connector = aiohttp.TCPConnector(limit=32)  # as the SDK
+        headers = {"Authorization": KEY}
+        async with aiohttp.ClientSession(url, connector=connector, headers=headers) as session:
+
+            async def one(token: str) -> None:
+                params = {"token": token, "type": "cpu"}
+                async with session.get("/task", params=params) as response:
+                    TaskStatusResponse.from_dict(json.loads(await response.read()))
+
+            await asyncio.gather(*(one(t) for t in tokens))
+
+    async def sequential(over: str) -> None:
+        async with client(over) as sdk:
+            task = sdk.task(TOKEN, "cpu")
+            for _ in range(calls):
+                await task.get()
+
+    contenders = [
+        lambda: asyncio.run(gather("own")),
+        lambda: asyncio.run(gather("httpx-aiohttp")),
+        lambda: asyncio.run(floor()),
+    ]
+    rounds(contenders, 2)  # warm up
+    own, theirs, base = rounds(contenders, 15)
+    for figure, samples in (
+        ("1,000 concurrent get_task(), async, own aiohttp sender, against its floor", own),
+        ("1,000 concurrent get_task(), async, over httpx-aiohttp, against its floor", theirs),
+    ):
+        ratio = statistics.median(samples) / statistics.median(base)
+        record(
+            figure,
+            samples,
+            "raw aiohttp + the generated from_dict of each answer",
+            base,
+            "<= 1.35x",
+            ratio <= 1.35,
+            unit=1.0,
+            suffix="s",
+        )
+    record(
+        "... over httpx-aiohttp, against the own aiohttp sender",
+        theirs,
+        "own aiohttp sender",
+        own,
+        "(reported)",
+        True,
+        unit=1.0,
+        suffix="s",
+    )
+    contenders = [
+        lambda: asyncio.run(sequential("own")),
+        lambda: asyncio.run(sequential("httpx-aiohttp")),
+    ]
+    rounds(contenders, 2)  # warm up
+    own, theirs = ([t / calls for t in samples] for samples in rounds(contenders, 15))
+    record(
+        "get_task() per call, async, over httpx-aiohttp",
+        theirs,
+        "own aiohttp sender",
+        own,
+        "(reported)",
+        True,
+        unit=1e6,
+        suffix="us",
+    )
+    first = (  # one get_task(), then the client closed, over the stack it was given
+        "import asyncio, aparavi_dtc\n"
+        "async def main(client):\n"
+        f"    async with client: await client.task({TOKEN!r}, 'cpu').get()\n"
+    )
+    own_first, theirs_first = rounds(
+        [
+            command(
+                PYTHON,
+                "-c",
+                first
+                + f"asyncio.run(main(aparavi_dtc.AsyncAparaviDTC({KEY!r}, base_url={url!r})))",
+            ),
+            command(
+                PYTHON,
+                "-c",
+                first + "import ssl; from httpx_aiohttp import AiohttpTransport; "
+                "from aparavi_dtc._config import DEFAULT_LIMITS; "
+                "transport = AiohttpTransport(verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), "
+                "limits=DEFAULT_LIMITS, trust_env=False); "
+                f"asyncio.run(main(aparavi_dtc.AsyncAparaviDTC({KEY!r}, base_url={url!r}, "
+                "transport=transport)))",
+            ),
+        ],
+        15,
+    )
+    record(
+        "first async answer in a fresh process, over httpx-aiohttp",
+        theirs_first,
+        "own aiohttp sender",
+        own_first,
+        "(reported)",
+        True,
+    )
+
+
 def command(*args: str) -> Callable[[], None]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
     return lambda: subprocess.run(args, check=True, capture_output=True, env=env)
@@ -983,6 +1113,7 @@ def main() -> int:
         sync_per_call(url)
         telemetry_overhead(url)
         concurrent(url)
+        senders(url)
         connections(url)
     startup()
     memory()
