@@ -363,7 +363,6 @@ def _verify(
     spec: Path | None,
 ) -> VerifyReport:
     from aparavi_dtc import AparaviError, pipelines
-    from aparavi_dtc._sentinel import NOT_GIVEN
     from aparavi_dtc._shield import uninterrupted
 
     contract = load_spec(spec)
@@ -388,7 +387,7 @@ def _verify(
         return raw
 
     def get_task(token: str, type_: str) -> Any:
-        return client._send_raw(client._get_task_call(token, type_, NOT_GIVEN, NOT_GIVEN))
+        return client.task(token, type_).with_raw_response.get()
 
     check("getVersion", client.with_raw_response.version)
     check("getStatus", client.with_raw_response.status)
@@ -405,29 +404,13 @@ def _verify(
             token, type_ = started
 
             def delete() -> None:
-                check(
-                    "deleteTask",
-                    lambda: client._send_raw(
-                        client._delete_task_call(token, type_, NOT_GIVEN, NOT_GIVEN)
-                    ),
-                )
+                check("deleteTask", client.task(token, type_).with_raw_response.delete)
 
             try:
                 check("getTask", lambda: get_task(token, type_))
                 if with_upload and _ready(lambda: get_task(token, type_), ready_timeout):
-                    check(
-                        "sendToWebhook",
-                        lambda: client._send_raw(
-                            client._webhook_call(
-                                token,
-                                type_,
-                                None,
-                                "aparavi-dtc verify\n",
-                                NOT_GIVEN,
-                                NOT_GIVEN,
-                            )
-                        ),
-                    )
+                    send = client.task(token, type_).with_raw_response.send_to_webhook
+                    check("sendToWebhook", lambda: send(text="aparavi-dtc verify\n"))
             finally:
                 uninterrupted(delete)
     return VerifyReport(client.base_url, tuple(reports))
