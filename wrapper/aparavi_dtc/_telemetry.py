@@ -33,7 +33,7 @@ __all__ = ["answered", "operation_span", "retried", "tracer"]
 M = TypeVar("M")
 _NOT_LOADED: Any = object()
 _trace: Any = _NOT_LOADED  # the opentelemetry.trace module, None when not installed
-_tracers: dict[int, Any] = {}  # id of a provider -> its tracer for this SDK
+_cached: tuple[Any, Any] | None = None  # the provider last seen, and its tracer for the SDK
 _SPAN: ContextVar[_Span | None] = ContextVar("aparavi_dtc_span", default=None)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -53,10 +53,10 @@ def tracer() -> Any | None:
     provider = _trace.get_tracer_provider()
     if isinstance(provider, _trace.ProxyTracerProvider):
         return None  # nobody set one: spans would go nowhere
-    found = _tracers.get(id(provider))
-    if found is None:
-        found = _tracers[id(provider)] = provider.get_tracer("aparavi_dtc", __version__)
-    return found
+    global _cached
+    if _cached is None or _cached[0] is not provider:  # the provider itself, held: no id reuse
+        _cached = (provider, provider.get_tracer("aparavi_dtc", __version__))
+    return _cached[1]
 
 
 def _attributes(call: Call[Any]) -> dict[str, Any]:
