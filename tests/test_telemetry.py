@@ -3,6 +3,7 @@ HTTP stacks, retries as events, the trace context sent, and never a secret in a 
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,8 +31,24 @@ def spans(monkeypatch: pytest.MonkeyPatch) -> Iterator[InMemorySpanExporter]:
     provider.shutdown()
 
 
-def finished(exporter: InMemorySpanExporter) -> list[ReadableSpan]:
-    return list(exporter.get_finished_spans())
+URL = (
+    "https://otel.test"  # a host of these tests alone: spans of other tests' threads are left out
+)
+
+
+def finished(exporter: InMemorySpanExporter, url: str = URL) -> list[ReadableSpan]:
+    """The spans of the traces that reached ``url``: a thread another test left running
+    may still send through a client while this test's provider is set."""
+    where = urllib.parse.urlsplit(url)
+    port = where.port or 443
+    spans = list(exporter.get_finished_spans())
+    ours = {
+        span.context.trace_id
+        for span in spans
+        if (span.attributes or {}).get("server.address") == where.hostname
+        and (span.attributes or {}).get("server.port") == port
+    }
+    return [span for span in spans if span.context.trace_id in ours]
 
 
 def no_secret_in(spans: list[ReadableSpan], *secrets: str) -> None:
@@ -48,7 +65,7 @@ def test_each_operation_is_a_client_span_with_the_http_attributes(
     spans: InMemorySpanExporter,
 ) -> None:
     fake = FakeAparavi(api_key=KEY)
-    with AparaviDTC(KEY, transport=fake.transport()) as client:
+    with AparaviDTC(KEY, base_url=URL, transport=fake.transport()) as client:
         task = client.start_task(pipelines.simple_parser())
         task.get()
         task.delete()
@@ -74,7 +91,7 @@ def test_each_operation_is_a_client_span_with_the_http_attributes(
 def test_retries_are_events_and_the_resend_count(spans: InMemorySpanExporter) -> None:
     fake = FakeAparavi(api_key=KEY)
     fake.fail_next("getVersion", status=503, times=2)
-    with AparaviDTC(KEY, transport=fake.transport(), max_retries=2) as client:
+    with AparaviDTC(KEY, base_url=URL, transport=fake.transport(), max_retries=2) as client:
         client.version()
     (span,) = finished(spans)
     assert (span.attributes or {})["http.request.resend_count"] == 2
@@ -89,7 +106,10 @@ def test_a_failed_operation_is_an_error_span_named_by_its_status_only(
 ) -> None:
     fake = FakeAparavi(api_key=KEY)
     token = "gone-task-token-0123456789"
-    with AparaviDTC(KEY, transport=fake.transport()) as client, pytest.raises(TaskNotFoundError):
+    with (
+        AparaviDTC(KEY, base_url=URL, transport=fake.transport()) as client,
+        pytest.raises(TaskNotFoundError),
+    ):
         client.task(token, "cpu").get()
     (span,) = finished(spans)
     assert span.status.status_code is trace.StatusCode.ERROR
@@ -99,7 +119,7 @@ def test_a_failed_operation_is_an_error_span_named_by_its_status_only(
 
 def test_the_trace_context_goes_with_each_request(spans: InMemorySpanExporter) -> None:
     fake = FakeAparavi(api_key=KEY)
-    with AparaviDTC(KEY, transport=fake.transport()) as client:
+    with AparaviDTC(KEY, base_url=URL, transport=fake.transport()) as client:
         client.version()
     (span,) = finished(spans)
     (request,) = fake.requests
@@ -109,7 +129,7 @@ def test_the_trace_context_goes_with_each_request(spans: InMemorySpanExporter) -
 
 def test_without_a_tracer_provider_nothing_is_traced_or_sent() -> None:
     fake = FakeAparavi(api_key=KEY)
-    with AparaviDTC(KEY, transport=fake.transport()) as client:
+    with AparaviDTC(KEY, base_url=URL, transport=fake.transport()) as client:
         client.version()
     assert "traceparent" not in fake.requests[0].headers
 
@@ -125,7 +145,7 @@ async def test_the_async_client_traces_on_both_stacks(
     with fake.serve() as url:
         async with AsyncAparaviDTC(KEY, base_url=url, **options) as client:
             await client.version()
-    (span,) = finished(spans)
+    (span,) = finished(spans, url)
     assert span.name == "aparavi_dtc.getVersion"
     assert (span.attributes or {})["http.response.status_code"] == 200
     assert fake.requests[0].headers["traceparent"].split("-")[1] == format(
@@ -139,7 +159,7 @@ def test_a_process_run_is_a_span_with_one_child_per_file(
     fake = FakeAparavi(api_key=KEY)
     (tmp_path / "a.txt").write_text("alpha")
     (tmp_path / "b.txt").write_text("beta")
-    with AparaviDTC(KEY, transport=fake.transport()) as client:
+    with AparaviDTC(KEY, base_url=URL, transport=fake.transport()) as client:
         results = list(client.process([tmp_path / "a.txt", tmp_path / "b.txt"]))
     assert all(result.ok for result in results)
     shown = finished(spans)
@@ -163,7 +183,7 @@ async def test_an_async_process_run_traces_each_file(
     fake = FakeAparavi(api_key=KEY)
     (tmp_path / "a.txt").write_text("alpha")
     fake.fail_next("sendToWebhook", status=400)
-    client = AsyncAparaviDTC(KEY, transport=fake.transport())
+    client = AsyncAparaviDTC(KEY, base_url=URL, transport=fake.transport())
     async with client, client.process([tmp_path / "a.txt"]) as batch:
         results = [result async for result in batch]
     assert not results[0].ok
