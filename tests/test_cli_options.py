@@ -206,6 +206,9 @@ BAD = [
     (("validate", "NO-COMPONENTS"), {}, "components"),
     (("validate", "NUMBER-PROVIDER"), {}, "provider is a number where a string belongs"),
     (("pipelines", "nosuch"), {}, "nosuch"),
+    (("tasks", "--delete", "x"), {}, "--delete"),
+    (("tasks", "--delete", "1", "0"), {}, "--delete"),
+    (("verify", "--token", "t" * 24), {}, "--token and --type"),
 ]
 
 

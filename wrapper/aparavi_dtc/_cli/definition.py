@@ -74,6 +74,15 @@ class _Checked(argparse.Action):
         setattr(namespace, self.dest, value)
 
 
+def _each(check: Callable[[str, str], Any]) -> Callable[[list[str], str], list[Any]]:
+    """The check of an option that takes several values: ``check`` of each."""
+
+    def each(values: list[str], option: str) -> list[Any]:
+        return [check(value, option) for value in values]
+
+    return each
+
+
 def _whole(low: int, high: int) -> Callable[[str, str], int]:
     """A check of a whole number from ``low`` to ``high``."""
 
@@ -406,7 +415,8 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
     sub.add_argument(
         "--delete",
         nargs="*",
-        type=int,
+        action=_Checked,
+        check=_each(_whole(1, 1_000_000)),
         metavar="N",
         help="delete the tasks numbered N (as listed), or all of them",
     )
