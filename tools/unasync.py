@@ -26,6 +26,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,10 +113,10 @@ def _sync_block(match: re.Match[str]) -> str:
     return "".join(out)
 
 
-def unasync(source: str) -> str:
+def unasync(source: str, phrases: Sequence[tuple[str, str]] = PHRASES) -> str:
     """The sync client's text, before formatting, made from the async client's."""
     text = source
-    for phrase, replacement in PHRASES:
+    for phrase, replacement in phrases:
         if phrase not in text:
             raise ValueError(f"phrase not found in {SOURCE.name}: {phrase!r}")
         text = text.replace(phrase, replacement)
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         if TARGET.read_text(encoding="utf-8") != wanted:
             print(
-                f"{TARGET.relative_to(ROOT)} is out of date with {SOURCE.name}: "
+                f"{TARGET.name} is out of date with {SOURCE.name}: "
                 "run 'python tools/unasync.py' and commit",
                 file=sys.stderr,
             )
