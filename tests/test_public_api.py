@@ -130,6 +130,12 @@ def test_sync_and_async_clients_have_the_same_surface() -> None:
         assert surface(sync) == surface(async_)
 
 
+def _sync(annotation: object) -> object:
+    """An async annotation (a string, the package's annotations being postponed) as the
+    sync client spells it: ``AsyncTask`` is ``Task``."""
+    return annotation.replace("Async", "") if isinstance(annotation, str) else annotation
+
+
 def _documented(doc: str | None) -> tuple[list[str], list[str]]:
     """A docstring's sections (``Args:``, ``Raises:``...) and the names they document."""
     lines = inspect.cleandoc(doc or "").splitlines()
@@ -155,6 +161,10 @@ def test_sync_and_async_methods_take_the_same_arguments_and_say_as_much(
                 strict=True,
             ):
                 assert (a.kind, a.default) == (b.kind, b.default), f"{name}({a.name})"
+                assert a.annotation == _sync(b.annotation), f"{name}({a.name})"
+            assert inspect.signature(one).return_annotation == _sync(
+                inspect.signature(other).return_annotation
+            ), name
         assert _documented(one.__doc__) == _documented(other.__doc__), name
         assert not re.search(r"\basync\b|\bAsync|\bawait\b|coroutine", one.__doc__ or ""), name
         assert not re.search(r"(?<!\w)(AparaviDTC|Task|Pipe)\b", other.__doc__ or ""), name
