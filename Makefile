@@ -50,7 +50,8 @@ pytest: setup
 generate: $(BIN)/.installed
 	$(GENERATE) --output-path $(GEN) 2> >(grep -v '^$$' >&2 || true)
 
-## drift: fail when generated/ is not what openapi.yaml produces now
+## drift: fail when generated/ is not what openapi.yaml produces now, or the sync client
+## (_client.py) is not what tools/unasync.py makes of the async one
 drift: $(BIN)/.installed
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	$(GENERATE) --output-path "$$tmp/aparavi_dtc_api" >/dev/null 2>&1; \
@@ -58,6 +59,7 @@ drift: $(BIN)/.installed
 		echo "generated/ is out of date with openapi.yaml: run 'make generate' and commit" >&2; \
 		exit 1; \
 	fi; echo "drift: generated/ matches openapi.yaml"
+	@$(BIN)/python tools/unasync.py --check
 
 ## spec-diff: what a changed spec breaks for users of the SDK: make spec-diff NEW=path/to/openapi.yaml
 ## (exit 0 nothing breaks, 1 something does, 2 the spec is invalid or does not generate)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 import pytest
 
@@ -114,13 +115,61 @@ def test_public_methods_have_docstrings() -> None:
                 assert member.__doc__, f"{cls.__name__}.{name}"
 
 
+SYNC_AND_ASYNC = [
+    (aparavi_dtc.AparaviDTC, aparavi_dtc.AsyncAparaviDTC),
+    (aparavi_dtc.Task, aparavi_dtc.AsyncTask),
+    (aparavi_dtc.Pipe, aparavi_dtc.AsyncPipe),
+]
+
+
 def test_sync_and_async_clients_have_the_same_surface() -> None:
     def surface(cls: type) -> set[str]:
         return {n for n in dir(cls) if not n.startswith("_")} - {"close", "aclose"}
 
-    assert surface(aparavi_dtc.AparaviDTC) == surface(aparavi_dtc.AsyncAparaviDTC)
-    assert surface(aparavi_dtc.Task) == surface(aparavi_dtc.AsyncTask)
-    assert surface(aparavi_dtc.Pipe) == surface(aparavi_dtc.AsyncPipe)
+    for sync, async_ in SYNC_AND_ASYNC:
+        assert surface(sync) == surface(async_)
+
+
+def _sync(annotation: object) -> object:
+    """An async annotation (a string, the package's annotations being postponed) as the
+    sync client spells it: ``AsyncTask`` is ``Task``."""
+    return annotation.replace("Async", "") if isinstance(annotation, str) else annotation
+
+
+def _documented(doc: str | None) -> tuple[list[str], list[str]]:
+    """A docstring's sections (``Args:``, ``Raises:``...) and the names they document."""
+    lines = inspect.cleandoc(doc or "").splitlines()
+    sections = [line for line in lines if re.fullmatch(r"[A-Z]\w+:", line)]
+    names = [m[1] for line in lines if (m := re.match(r" {4}(\w+):", line))]
+    return sections, names
+
+
+@pytest.mark.parametrize(("sync", "async_"), SYNC_AND_ASYNC, ids=lambda c: c.__name__)
+def test_sync_and_async_methods_take_the_same_arguments_and_say_as_much(
+    sync: type, async_: type
+) -> None:
+    # Each flavour's docstrings are whole: none sends the reader to the other flavour's.
+    for name in sorted(n for n in dir(sync) if not n.startswith("_") and n != "close"):
+        one, other = getattr(sync, name), getattr(async_, name)
+        if callable(one):
+            assert inspect.signature(one).parameters.keys() == (
+                inspect.signature(other).parameters.keys()
+            ), name
+            for a, b in zip(
+                inspect.signature(one).parameters.values(),
+                inspect.signature(other).parameters.values(),
+                strict=True,
+            ):
+                assert (a.kind, a.default) == (b.kind, b.default), f"{name}({a.name})"
+                assert a.annotation == _sync(b.annotation), f"{name}({a.name})"
+            assert inspect.signature(one).return_annotation == _sync(
+                inspect.signature(other).return_annotation
+            ), name
+        assert _documented(one.__doc__) == _documented(other.__doc__), name
+        assert not re.search(r"\basync\b|\bAsync|\bawait\b|coroutine", one.__doc__ or ""), name
+        assert not re.search(r"(?<!\w)(AparaviDTC|Task|Pipe)\b", other.__doc__ or ""), name
+    assert _documented(sync.__doc__) == _documented(async_.__doc__)
+    assert not re.search(r"(?<!\w)(AparaviDTC|Task|Pipe)\b", async_.__doc__ or "")
 
 
 def test_every_predefined_pipeline_is_named_summarised_and_fresh() -> None:

@@ -1,4 +1,8 @@
-"""The asynchronous client and its task handle. Only I/O lives here; see ``_base``."""
+"""The asynchronous client and its task handle. Only I/O lives here; see ``_base``.
+
+The sync client (``_client.py``) is generated from this file by ``tools/unasync.py``:
+edit this one, then run it.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
-from . import _telemetry
+from . import _telemetry, _transports
 from ._base import BaseClient
 from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
@@ -33,7 +37,6 @@ from ._run import RunResult, check_validation, plan_run, results_of
 from ._sentinel import NOT_GIVEN, NotGiven
 from ._shield import shielded
 from ._telemetry import operation_span
-from ._transports import HttpxSender, Sender, default_sender
 from ._types import Call, FileInput
 
 if TYPE_CHECKING:  # process() loads them on first use, so that a first client starts faster
@@ -51,6 +54,7 @@ if TYPE_CHECKING:  # process() loads them on first use, so that a first client s
 
     from ._batch import AsyncBatch, BatchPlan, BatchProgress, FileResult, Outcome, Upload
     from ._inputs import ProcessInput
+    from ._upload_pool import AsyncUploadPool
 
 M = TypeVar("M")
 
@@ -208,10 +212,10 @@ class AsyncPipe:
         tb: TracebackType | None,
     ) -> None:
         if exc is None:
-            await shielded(self.delete())
+            await shielded(self.delete)
             return
         # The error in the block is the one to see: a failure to delete is logged.
-        await shielded(self._client._discard(self))
+        await shielded(lambda: self._client._discard(self))
 
     @property
     def with_raw_response(self) -> AsyncPipeRawResponses:
@@ -228,7 +232,8 @@ class AsyncPipe:
     ) -> WebhookResult:
         """Process one file or several through the pipe (PUT /pipe/process).
 
-        See :meth:`AparaviDTC.pipe` and ``Pipe.process``.
+        Every file is read before anything is sent; the upload is not sent twice. Returns
+        what the pipeline produced: ``result.objects`` maps an object id to its text.
         """
         client = self._client
         call = client._process_pipe_call(self.token, files, timeout, max_retries)
@@ -246,7 +251,7 @@ class AsyncPipe:
 
 
 class AsyncAparaviDTC(BaseClient):
-    """Asynchronous client of the Aparavi DTC task API: the same surface as ``AparaviDTC``.
+    """Asynchronous client of the Aparavi DTC task API.
 
     Like the Node SDK, the client remembers the task it started last (``token``, ``type``)
     and ``get_task()``, ``delete_task()`` and ``send_to_webhook()`` act on it. Use it as an
@@ -268,9 +273,13 @@ class AsyncAparaviDTC(BaseClient):
             ``"bearer"`` sends ``Authorization: Bearer <key>``.
         headers: Extra headers sent with every request.
         strict: Raise :class:`APIResponseValidationError` for any response field that does
-            not fit the spec; by default only required ones must (see ``AparaviDTC``).
+            not fit the spec. By default only what the SDK cannot work without must fit
+            (a task status's ``status``, a started task's ``token`` and ``type``); any
+            other field that does not is left out of its typed attribute, kept raw under
+            its wire name (``status.data["totalCount"]``) and logged at DEBUG.
         max_response_size: The largest response body, decoded, the client reads (64 MiB);
-            a larger one raises :class:`ResponseTooLargeError`. None for no limit.
+            a larger one raises :class:`ResponseTooLargeError` without being read further.
+            None for no limit.
         transport: Send through this httpx transport instead of aiohttp, for example
             ``httpx.MockTransport`` or ``httpx.AsyncHTTPTransport()`` (which respx can
             mock) in tests. It replaces the connection pool, proxies and TLS settings;
@@ -300,11 +309,17 @@ class AsyncAparaviDTC(BaseClient):
             strict=strict,
             max_response_size=max_response_size,
         )
-        self._sender: Sender = (
-            default_sender(self.base_url, self.timeout, self.max_response_size)
+        # unasync: async
+        self._sender: _transports.Sender = (
+            _transports.default_sender(self.base_url, self.timeout, self.max_response_size)
             if transport is None
-            else HttpxSender(transport, self.max_response_size)
+            else _transports.HttpxSender(transport, self.max_response_size)
         )
+        # unasync: sync
+        # self._sender: _transports.SyncSender = _transports.default_sync_sender(
+        #     self.base_url, self._headers, self.timeout, self.max_response_size, transport
+        # )
+        # unasync: end
 
     async def __aenter__(self) -> Self:
         return self
@@ -402,10 +417,12 @@ class AsyncAparaviDTC(BaseClient):
     ) -> AsyncPipe:
         """Create a persistent pipe running ``pipeline`` (POST /pipe).
 
-        See :meth:`AparaviDTC.create_pipe`.
+        A pipe processes many uploads (:meth:`AsyncPipe.process`) and lives until deleted:
+        use it as an async context manager, or call :meth:`AsyncPipe.delete`. For one
+        batch, :meth:`run` (a task deleted at the end) is simpler.
         """
         call = self._create_pipe_call(pipeline, name, timeout, max_retries)
-        return await shielded(self._created_pipe(call), undo=self._discard)
+        return await shielded(lambda: self._created_pipe(call), undo=self._discard)
 
     async def _created_pipe(self, call: Call[PipeCreatedResponse]) -> AsyncPipe:
         return AsyncPipe(self, self._pipe_token(await self._send(call)))
@@ -442,7 +459,7 @@ class AsyncAparaviDTC(BaseClient):
             are also stored as ``client.token`` and ``client.type``.
         """
         call = self._start_task_call(pipeline, name, threads, timeout, max_retries)
-        return await shielded(self._started_task(call, name), undo=self._discard)
+        return await shielded(lambda: self._started_task(call, name), undo=self._discard)
 
     async def _started_task(self, call: Call[StartTaskResponse], name: str | None) -> AsyncTask:
         data = (await self._send(call)).data
@@ -457,7 +474,7 @@ class AsyncAparaviDTC(BaseClient):
     async def _discard(self, handle: AsyncTask | AsyncPipe) -> None:
         """Delete a task or pipe that an error or a cancellation is leaving behind; one
         already gone is fine, a failure is logged (the error on its way out is the one to
-        see). Awaited through :func:`shielded`, so that no cancellation cuts it short."""
+        see). Run through :func:`shielded`, so that no cancellation cuts it short."""
         try:
             await handle.delete()
         except TaskNotFoundError:
@@ -567,7 +584,14 @@ class AsyncAparaviDTC(BaseClient):
         poll_interval: float = POLL_INTERVAL,
         on_progress: Callable[[Progress], object] | None = None,
     ) -> RunResult:
-        """Run a pipeline in one call and delete its task; see :meth:`AparaviDTC.run`.
+        """Run a pipeline in one call and delete its task.
+
+        Validates the pipeline and starts a task. For a webhook pipeline, waits until the
+        task is Running, uploads ``files`` or ``text`` and returns what the pipeline
+        produced (``result.results``, ``result.texts``): such a task is a service that
+        stays Running, and its results come in the upload's answer. Any other pipeline is
+        waited for until it finishes. The task is deleted on every path: success, error,
+        timeout and cancellation. ``timeout`` covers the whole run.
 
         Raises:
             PipelineValidationError: The service found errors in the pipeline.
@@ -586,9 +610,9 @@ class AsyncAparaviDTC(BaseClient):
                 final = await self._wait(task, self._run_waiter(plan, task, "finished"))
                 result = RunResult(status=final, results=None)
         except BaseException:
-            await shielded(self._discard(task))
+            await shielded(lambda: self._discard(task))
             raise
-        await shielded(task.delete())
+        await shielded(task.delete)
         return result
 
     def process(
@@ -607,12 +631,68 @@ class AsyncAparaviDTC(BaseClient):
         include: str | Sequence[str] | None = None,
         exclude: str | Sequence[str] | None = None,
     ) -> AsyncBatch:
-        """Process many files through one webhook task; see :meth:`AparaviDTC.process`.
+        """Process many files through one webhook task, each file its own upload.
 
-        Not a coroutine: it resolves the inputs at once (raising ``ValueError`` for a
-        missing path or a pattern that matches nothing) and returns an :class:`AsyncBatch`
-        to iterate with ``async for``, best inside ``async with``, so that leaving the block
-        cancels the uploads in flight and deletes the task at once.
+        Not a coroutine: it resolves the inputs at once and returns an :class:`AsyncBatch`
+        to iterate with ``async for``, best inside ``async with``, so that leaving the
+        block cancels the uploads in flight and deletes the task at once.
+
+        ``inputs`` is one or more paths, directories (walked recursively, hidden files
+        skipped), glob patterns (``"scans/**/*.pdf"``) or ``(name, bytes)`` tuples. Every
+        input is resolved when this is called, before anything is sent: a missing path or a
+        pattern that matches nothing raises ``ValueError`` here.
+
+        Iterating the returned :class:`AsyncBatch` validates ``pipeline`` (default
+        ``pipelines.simple_parser()``), starts one task, waits until it is Running, and
+        uploads the files, up to ``concurrency`` at once, each streamed from disk (memory
+        does not grow with file size). It yields a :class:`FileResult` per file, in the
+        order they finish: the typed results, or the error of that file, which does not stop
+        the others. The task is deleted at the end, and on every other way out: an error,
+        ``aclose()``, a ``break`` or an exception in the loop, a cancellation. An upload is
+        resent only when it cannot have reached the service, and then re-reads the file.
+
+        Args:
+            concurrency: Uploads in flight at once, 1 to 32.
+            threads: Threads for the task, 1 to 16 (the service's default if None).
+            timeout: Seconds the whole batch may take, or None; past it, the uploads in
+                flight are abandoned, the task deleted and ``TaskTimeoutError`` raised.
+            on_progress: Called with a :class:`BatchProgress` (files done, failed and in
+                all, bytes sent and in all, elapsed time) as files finish and while bytes
+                are being sent, in the task that iterates.
+            results: A results file (JSON Lines) that makes the run resumable: one line per
+                finished file, written and flushed as it finishes (``FileResult.to_dict()``
+                with the input and its version). With ``resume`` (the default), inputs
+                whose input and version (size and modification time, or a digest of bytes)
+                already have a successful line are skipped (``AsyncBatch.skipped``); failed ones
+                are sent again. The file is locked while the batch runs.
+            resume: False to start the results file afresh: a file that holds lines is
+                then replaced only with ``overwrite=True``, and refused otherwise
+                (``FileExistsError``, raised here, with nothing sent).
+            overwrite: With ``resume=False``, replace the lines of an existing results
+                file. Nothing a results file holds is replaced without it.
+            include: A glob pattern, or several: only files whose path below the folder
+                given matches one are processed (``FileResult.relative_path``:
+                ``sub/deeper/s2.csv`` for ``data/sub/deeper/s2.csv`` of ``"data/"``; below
+                a glob's folder before its first wildcard, or a URL's prefix; a file named
+                directly is its name). ``*`` matches across ``/``, a leading ``**/`` also
+                matches files at the top, and a pattern without ``/`` also matches the
+                file's name: ``"*.pdf"``, ``"sub/*"``, ``"draft*"``.
+            exclude: Patterns as for ``include``: files that match one are left out.
+                Exclude wins: a file both include and exclude match is left out. Files
+                found but none kept raises ``ValueError`` here.
+            storage_options: Passed to fsspec for inputs that are URLs (``s3://bucket/
+                prefix/``, ``gs://``, ``az://``, ``memory://``, globs on them): credentials,
+                an endpoint. Objects stream from the store a chunk at a time. Needs the
+                ``fsspec`` extra and the filesystem's own package (s3fs, gcsfs, adlfs).
+
+        Raises:
+            ResultsFileInUseError: Another run is writing ``results`` (raised here).
+            FileExistsError: ``results`` holds lines and ``resume=False`` came without
+                ``overwrite=True`` (raised here).
+            PipelineValidationError: The service found errors in the pipeline.
+            AuthenticationError: The key was refused (also mid-batch: it ends the batch).
+            TaskNotFoundError: The task disappeared mid-batch.
+            TaskTimeoutError: ``timeout`` passed.
         """
         from ._batch import AsyncBatch, plan_batch
 
@@ -652,7 +732,9 @@ class AsyncAparaviDTC(BaseClient):
         with _telemetry.within(plan.span):  # before the first result: nothing yields here
             check_validation(await self.validate(plan.body))
             task = await self.start_task(plan.body, threads=plan.threads)
-        running: dict[asyncio.Task[Outcome | None], Upload] = {}
+        from ._upload_pool import AsyncUploadPool
+
+        pool = AsyncUploadPool(self._upload, plan.concurrency)
         try:
             waiter = self._waiter(
                 task, plan.time_left(), POLL_INTERVAL, None, target="running", left_running=False
@@ -661,31 +743,26 @@ class AsyncAparaviDTC(BaseClient):
             plan.tick(task)
             template = self._streamed_upload_call(task.token, task.type)
             while True:
-                while len(running) < plan.concurrency and (upload := plan.next_upload(template)):
-                    running[asyncio.create_task(self._upload(upload))] = upload
+                while pool.has_room() and (upload := plan.next_upload(template)):
+                    pool.start(upload)
                 finished = list(plan.ready)
                 plan.ready.clear()
-                if running and not finished:
-                    done, _ = await asyncio.wait(
-                        running, timeout=plan.wait_time(), return_when=asyncio.FIRST_COMPLETED
-                    )
-                    for future in done:
-                        del running[future]
-                        outcome = future.result()
+                if pool.busy() and not finished:
+                    for outcome in await pool.ended(plan.wait_time()):
                         if outcome is not None:
                             finished.append(plan.finish(outcome))
-                elif not running and not finished:
+                elif not pool.busy() and not finished:
                     break
                 plan.tick(task)
                 for result in finished:
                     yield result
         except BaseException:
-            plan.stop()
-            for future in running:
-                future.cancel()
-            await shielded(self._abandon_batch(task, running))
+            plan.stop()  # streamed bodies stop at their next chunk
+            pool.stop()
+            await shielded(lambda: self._abandon_batch(task, pool))
             raise
-        await shielded(self._end_batch_task(task))
+        pool.close()
+        await shielded(lambda: self._end_batch_task(task))
 
     async def _upload(self, upload: Upload) -> Outcome | None:
         from ._batch import BatchPlan
@@ -701,13 +778,10 @@ class AsyncAparaviDTC(BaseClient):
                 return BatchPlan.failed(upload, exc, started)
         return BatchPlan.succeeded(upload, answer, started)
 
-    async def _abandon_batch(
-        self, task: AsyncTask, running: dict[asyncio.Task[Outcome | None], Upload]
-    ) -> None:
-        """End a batch an error or a cancellation stopped: its cancelled uploads end at
-        once, then its task is deleted."""
-        if running:
-            await asyncio.wait(running)
+    async def _abandon_batch(self, task: AsyncTask, pool: AsyncUploadPool) -> None:
+        """End a batch an error or a cancellation stopped: its stopped uploads end, then
+        its task is deleted."""
+        await pool.settle()
         await self._discard(task)
 
     async def _end_batch_task(self, task: AsyncTask) -> None:

@@ -34,14 +34,15 @@ T = TypeVar("T")
 
 
 async def shielded(
-    awaitable: Awaitable[T], undo: Callable[[T], Awaitable[object]] | None = None
+    call: Callable[[], Awaitable[T]], undo: Callable[[T], Awaitable[object]] | None = None
 ) -> T:
-    """Await ``awaitable`` to its end, through any cancellation of the caller.
+    """Await ``call()`` to its end, through any cancellation of the caller.
 
     Returns its result, or raises its error; when the caller was cancelled meanwhile,
     raises ``asyncio.CancelledError`` once it has ended, after ``undo(result)`` (itself
-    shielded) when the awaitable succeeded: a task started for a caller that is gone is
-    deleted, not orphaned.
+    shielded) when the call succeeded: a task started for a caller that is gone is
+    deleted, not orphaned. It takes what :func:`uninterrupted` takes, so that the sync
+    client is generated from the async one word for word.
     """
     # Imported here: the sync client imports this module and loads no event loop.
     import asyncio
@@ -49,7 +50,7 @@ async def shielded(
     import anyio
     import anyio.lowlevel
 
-    inner = asyncio.ensure_future(awaitable)
+    inner = asyncio.ensure_future(call())
     cancelled: asyncio.CancelledError | None = None  # the first one, raised again at the end
     with anyio.CancelScope(shield=True):
         while not inner.done():
@@ -66,7 +67,8 @@ async def shielded(
         return inner.result()
     if undo is not None and not inner.cancelled() and inner.exception() is None:
         with contextlib.suppress(asyncio.CancelledError):  # raised below, the first one
-            await shielded(undo(inner.result()))
+            result = inner.result()
+            await shielded(lambda: undo(result))
     raise cancelled
 
 
