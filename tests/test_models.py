@@ -115,3 +115,24 @@ def test_every_generated_model_has_its_check(name: str) -> None:
     required = [f for f in attrs.fields(cls) if f.init and f.default is attrs.NOTHING]
     assert cls._fits([]) is False
     assert cls._fits({}) is (not required)
+
+
+def test_the_generated_package_holds_only_what_the_sdk_uses() -> None:
+    """Of each endpoint, the request builder the SDK calls and the answer's type that
+    tools/spec_diff.py reads; no generated client, nor its errors, beside the SDK's own."""
+    import ast
+    from pathlib import Path
+
+    package = Path(models.__file__).resolve().parents[1]
+    assert not (package / "client.py").exists()
+    assert not (package / "errors.py").exists()
+    endpoints = sorted(p for p in (package / "api").glob("*/*.py") if p.name != "__init__.py")
+    assert len(endpoints) == 13
+    for path in endpoints:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        defined = [
+            node.name if isinstance(node, ast.FunctionDef) else ast.unparse(node.target)
+            for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.AnnAssign))
+        ]
+        assert defined == ["_get_kwargs", "ANSWER"], path.name
