@@ -40,6 +40,8 @@ def test_wheel_contents(wheel: Path) -> None:
     assert "aparavi_dtc/py.typed" in names
     assert "aparavi_dtc_api/py.typed" in names  # the models are typed for users' checkers
     assert "aparavi_dtc_api/models/task_status.py" in names
+    assert "aparavi_dtc_api/api/tasks/get_task.py" in names  # its request builder
+    assert "aparavi_dtc_api/client.py" not in names  # the SDK sends its requests itself
     assert not any(n.startswith(("tests/", "tools/")) for n in names)
     metadata = next(n for n in names if n.endswith("METADATA"))
     text = zipfile.ZipFile(wheel).read(metadata).decode()

@@ -5,11 +5,11 @@
 Both specs are generated with the pinned generator and this repository's templates into a
 temporary folder, as `make generate` would; both packages are loaded with griffe and
 compared as Python: an operation's request builder (``_get_kwargs``: its parameters and
-their annotations), each model's fields (required or not, annotation) and each enum's
-values (``Literal`` aliases). What the generator does not express is compared on the specs
-themselves: operations, the request media types the wrapper sends, status codes.
-griffe's own ``find_breaking_changes`` runs too, and anything it finds that these checks
-did not is listed as breaking.
+their annotations) and answer (``ANSWER``: its annotation), each model's fields (required
+or not, annotation) and each enum's values (``Literal`` aliases). What the generator does
+not express is compared on the specs themselves: operations, the request media types the
+wrapper sends, status codes. griffe's own ``find_breaking_changes`` runs too, and anything
+it finds that these checks did not is listed as breaking.
 
 Every finding is named as the spec names it (operationId, schema, wire property name) and
 classed for a user of the SDK. Whether a change breaks depends on the direction of what
@@ -256,8 +256,8 @@ def load_package(folder: Path) -> Package:
             builders[module.name] = {
                 p.name: (str(p.annotation), p.default is None) for p in builder.parameters
             }
-            if "_parse_response" in module.members:
-                answers[module.name] = str(module["_parse_response"].returns)
+            if "ANSWER" in module.members:
+                answers[module.name] = str(module["ANSWER"].annotation)
     models: dict[str, dict[str, tuple[str, bool]]] = {}
     wire: dict[str, dict[str, str]] = {}
     enums: dict[str, frozenset[str]] = {}

@@ -1,8 +1,7 @@
 """Contains some shared types for properties"""
 
 from collections.abc import Iterator, Mapping, MutableMapping
-from http import HTTPStatus
-from typing import IO, Any, BinaryIO, ClassVar, Generic, Literal, Self, TypeVar
+from typing import IO, Any, BinaryIO, ClassVar, Literal, Self, TypeVar
 
 from attrs import define, fields
 
@@ -42,19 +41,6 @@ class File:
     def to_tuple(self) -> FileTypes:
         """Return a tuple representation that httpx will accept for multipart/form-data"""
         return self.file_name, self.payload, self.mime_type
-
-
-T = TypeVar("T")
-
-
-@define
-class Response(Generic[T]):
-    """A response from an endpoint"""
-
-    status_code: HTTPStatus
-    content: bytes
-    headers: MutableMapping[str, str]
-    parsed: T | None
 
 
 #: Fields whose string value is a secret, whatever their case: shown masked by repr().
@@ -236,7 +222,6 @@ __all__ = [
     "MapModel",
     "Model",
     "RequestFiles",
-    "Response",
     "Unset",
     "is_given",
     "mask_secret",

@@ -2,12 +2,14 @@
 
 The generated ``from_dict`` methods copy values without looking at their types. Here:
 
-* :func:`parse` checks a parsed model against the annotations the generator wrote (one
-  fast check per model type, built once). A field that does not fit is handled by the
-  client's mode: **lenient** (the default) keeps an optional field out of its typed
-  attribute, keeps the raw value under its wire name (``status.data["totalCount"]``) and
-  logs one DEBUG line; **strict** raises. A required field that does not fit always raises.
-  Required means required by ``openapi.yaml``: only what the SDK cannot work without.
+* :func:`parse` checks the JSON against the model's own check, ``_fits``, which the
+  models template writes from the spec (readable in ``generated/``, compared by ``make
+  drift``); a misfit is explained field by field from the annotations. A field that does
+  not fit is handled by the client's mode: **lenient** (the default) keeps an optional
+  field out of its typed attribute, keeps the raw value under its wire name
+  (``status.data["totalCount"]``) and logs one DEBUG line; **strict** raises. A required
+  field that does not fit always raises. Required means required by ``openapi.yaml``:
+  only what the SDK cannot work without.
 * :func:`wire_names` maps attribute names to the names on the wire (``total_count`` to
   ``totalCount``), so that every message names a field as the server sent it.
 
@@ -92,10 +94,9 @@ def wire_names(cls: type) -> dict[str, str]:
     return {attr: wire for wire, attr in getattr(cls, "_WIRE_NAMES", {}).items()}
 
 
-# -- the fast check: one compiled test per annotation, of the JSON as it came ------------
+# -- the fast check of the JSON as it came ------------------------------------------------
 
 Check = Callable[[Any], bool]
-_MISSING = object()
 
 
 @functools.cache
@@ -104,6 +105,9 @@ def _check(hint: Any) -> Check:
 
     It looks at the JSON itself, not at what the generated ``from_dict`` made of it: that
     turns ``[]`` into an empty object and ``[["a", 1]]`` into ``{"a": 1}`` without a word.
+    A model is checked by its own ``_fits``, which the models template writes out field by
+    field (a status payload has a score of fields, and a call per field would cost more
+    than the generated ``from_dict`` itself: BENCHMARKS.md).
     """
     if hint is Any:
         return lambda value: True
@@ -128,68 +132,15 @@ def _check(hint: Any) -> Check:
     if hint is type(None):
         return lambda value: value is None
     if attrs.has(hint):
-        return _check_object(hint)
+        fits: Check = hint._fits  # type: ignore[attr-defined]
+        return fits
     if hint is float:
         return lambda value: type(value) is float or type(value) is int
-    if hint is int:
-        return lambda value: type(value) is int
-    if hint is bool:
-        return lambda value: type(value) is bool
+    if hint is int or hint is bool:
+        return lambda value: type(value) is hint
     if isinstance(hint, type):
         return lambda value: isinstance(value, hint)
     return lambda value: True  # a construct the generator does not use for these models
-
-
-_SIMPLE = {
-    str: "type(v) is str",
-    int: "type(v) is int",
-    bool: "type(v) is bool",
-    float: "(type(v) is float or type(v) is int)",
-    type(None): "v is None",
-}
-
-
-def _test(hint: Any, names: dict[str, Any]) -> str:
-    """A Python expression of ``v`` that is true when ``v`` fits ``hint``; the checks it
-    calls are put in ``names``."""
-    simple = _SIMPLE.get(hint) if isinstance(hint, type) else None
-    if simple is not None:
-        return simple
-    if hint is Any:
-        return "True"
-    origin = typing.get_origin(hint)
-    if origin is typing.Union or origin is types.UnionType:
-        options = [_test(o, names) for o in typing.get_args(hint) if o is not _Unset]
-        return options[0] if len(options) == 1 else "(" + " or ".join(options) + ")"
-    name = f"check_{len(names)}"
-    names[name] = _check(hint)
-    return f"{name}(v)"
-
-
-def _check_object(cls: type) -> Check:
-    """The check of one model, written out as one function (as attrs writes ``__init__``):
-    a status payload has a score of fields, and a call per field would cost more than the
-    generated ``from_dict`` itself (BENCHMARKS.md)."""
-    hints, names, required = _hints(cls), wire_names(cls), _required(cls)
-    scope: dict[str, Any] = {"_MISSING": _MISSING}
-    lines = ["def check_object(value):", "    if type(value) is not dict: return False"]
-    for attr, wire in names.items():
-        test = _test(hints[attr], scope)
-        lines.append(f"    v = value.get({wire!r}, _MISSING)")
-        if attr in required:
-            lines.append(f"    if v is _MISSING or not {test}: return False")
-        else:
-            lines.append(f"    if v is not _MISSING and not {test}: return False")
-    item = (typing.get_args(hints[_EXTRA]) or (str, Any))[1]
-    if item is not Any:  # a map of typed values: every entry not named must fit
-        scope["_KNOWN"] = frozenset(names.values())
-        test = _test(item, scope)
-        lines.append("    for k, v in value.items():")
-        lines.append(f"        if k not in _KNOWN and not {test}: return False")
-    lines.append("    return True")
-    exec(compile("\n".join(lines), f"<check of {cls.__name__}>", "exec"), scope)
-    check: Check = scope["check_object"]
-    return check
 
 
 # -- parsing ----------------------------------------------------------------------------

@@ -48,6 +48,31 @@ class Component(Fields):
         "input": "input_",
     }
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("provider", UNSET)
+        if v is UNSET or type(v) is not str:
+            return False
+        v = value.get("id", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("name", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("config", UNSET)
+        if v is not UNSET and not ComponentConfig._fits(v):
+            return False
+        v = value.get("input", UNSET)
+        if v is not UNSET and not (
+            type(v) is list and all(map(ComponentInput._fits, v))
+        ):
+            return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         provider = self.provider
 
@@ -122,3 +147,8 @@ class Component(Fields):
 
         component.additional_properties = d
         return component
+
+
+# The models that _fits calls, loaded with this one (after it, for models naming each other).
+from ..models.component_config import ComponentConfig
+from ..models.component_input import ComponentInput

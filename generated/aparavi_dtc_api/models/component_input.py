@@ -28,6 +28,20 @@ class ComponentInput(Fields):
         "from": "from_",
     }
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("lane", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("from", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         lane = self.lane
 

@@ -38,6 +38,23 @@ class Envelope(Fields):
         "metrics": "metrics",
     }
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("status", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("message", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("metrics", UNSET)
+        if v is not UNSET and not Metrics._fits(v):
+            return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
@@ -90,3 +107,7 @@ class Envelope(Fields):
 
         envelope.additional_properties = d
         return envelope
+
+
+# The models that _fits calls, loaded with this one (after it, for models naming each other).
+from ..models.metrics import Metrics

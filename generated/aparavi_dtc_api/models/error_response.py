@@ -42,6 +42,26 @@ class ErrorResponse(Fields):
         "metrics": "metrics",
     }
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("status", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("error", UNSET)
+        if v is not UNSET and not (ErrorDetail._fits(v) or type(v) is str or v is None):
+            return False
+        v = value.get("message", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("metrics", UNSET)
+        if v is not UNSET and not Metrics._fits(v):
+            return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         from ..models.error_detail import ErrorDetail
 
@@ -125,3 +145,8 @@ class ErrorResponse(Fields):
 
         error_response.additional_properties = d
         return error_response
+
+
+# The models that _fits calls, loaded with this one (after it, for models naming each other).
+from ..models.error_detail import ErrorDetail
+from ..models.metrics import Metrics

@@ -34,6 +34,20 @@ class Metrics(Fields):
         "requests": "requests",
     }
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("cpu", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("total_time", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         cpu = self.cpu
 

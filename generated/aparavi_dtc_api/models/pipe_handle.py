@@ -6,7 +6,7 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import Fields
+from ..types import UNSET, Fields
 
 T = TypeVar("T", bound="PipeHandle")
 
@@ -24,6 +24,17 @@ class PipeHandle(Fields):
     _WIRE_NAMES = {
         "token": "token",
     }
+
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("token", UNSET)
+        if v is UNSET or type(v) is not str:
+            return False
+        return True
 
     def to_dict(self) -> dict[str, Any]:
         token = self.token

@@ -35,6 +35,23 @@ class Pipeline(Fields):
         "project_id": "project_id",
     }
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("components", UNSET)
+        if v is UNSET or not (type(v) is list and all(map(Component._fits, v))):
+            return False
+        v = value.get("source", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("project_id", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         components = []
         for components_item_data in self.components:
@@ -83,3 +100,7 @@ class Pipeline(Fields):
 
         pipeline.additional_properties = d
         return pipeline
+
+
+# The models that _fits calls, loaded with this one (after it, for models naming each other).
+from ..models.component import Component

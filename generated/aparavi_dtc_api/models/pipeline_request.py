@@ -35,6 +35,23 @@ class PipelineRequest(Fields):
         "warnings": "warnings",
     }
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("pipeline", UNSET)
+        if v is UNSET or not Pipeline._fits(v):
+            return False
+        v = value.get("errors", UNSET)
+        if v is not UNSET and type(v) is not list:
+            return False
+        v = value.get("warnings", UNSET)
+        if v is not UNSET and type(v) is not list:
+            return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         pipeline = self.pipeline.to_dict()
 
@@ -79,3 +96,7 @@ class PipelineRequest(Fields):
 
         pipeline_request.additional_properties = d
         return pipeline_request
+
+
+# The models that _fits calls, loaded with this one (after it, for models naming each other).
+from ..models.pipeline import Pipeline

@@ -54,6 +54,31 @@ class ProcessedObject(Fields):
         "__types": "field_types",
     }
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("name", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("path", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("metadata", UNSET)
+        if v is not UNSET and not ProcessedObjectMetadata._fits(v):
+            return False
+        v = value.get("text", UNSET)
+        if v is not UNSET and not (
+            type(v) is list and all(type(item) is str for item in v)
+        ):
+            return False
+        v = value.get("__types", UNSET)
+        if v is not UNSET and not ProcessedObjectTypes._fits(v):
+            return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
@@ -123,3 +148,8 @@ class ProcessedObject(Fields):
 
         processed_object.additional_properties = d
         return processed_object
+
+
+# The models that _fits calls, loaded with this one (after it, for models naming each other).
+from ..models.processed_object_metadata import ProcessedObjectMetadata
+from ..models.processed_object_types import ProcessedObjectTypes

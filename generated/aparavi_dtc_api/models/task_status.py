@@ -142,6 +142,115 @@ class TaskStatus(Fields):
         "metrics": "metrics",
     }
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("status", UNSET)
+        if v is UNSET or type(v) is not str:
+            return False
+        v = value.get("id", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("created_at", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("updated_at", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("progress", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("files_processed", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("total_files", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("error", UNSET)
+        if v is not UNSET and not (
+            type(v) is str or TaskStatusErrorType1._fits(v) or v is None
+        ):
+            return False
+        v = value.get("metadata", UNSET)
+        if v is not UNSET and not TaskStatusMetadata._fits(v):
+            return False
+        v = value.get("completed", UNSET)
+        if v is not UNSET and not (type(v) is bool or type(v) is int):
+            return False
+        v = value.get("startTime", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("endTime", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("warnings", UNSET)
+        if v is not UNSET and type(v) is not list:
+            return False
+        v = value.get("errors", UNSET)
+        if v is not UNSET and type(v) is not list:
+            return False
+        v = value.get("currentObject", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("notes", UNSET)
+        if v is not UNSET and type(v) is not list:
+            return False
+        v = value.get("totalCount", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("completedCount", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("failedCount", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("totalSize", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("completedSize", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("failedSize", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("wordsCount", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("wordsSize", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("rateCount", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("rateSize", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("serviceUp", UNSET)
+        if v is not UNSET and not (type(v) is bool or type(v) is int):
+            return False
+        v = value.get("currentSize", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("firstRunDownloadStatus", UNSET)
+        if v is not UNSET and type(v) is not list:
+            return False
+        v = value.get("exitCode", UNSET)
+        if v is not UNSET and not (type(v) is float or type(v) is int):
+            return False
+        v = value.get("exitMsg", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("trace", UNSET)
+        if v is not UNSET and type(v) is not list:
+            return False
+        v = value.get("metrics", UNSET)
+        if v is not UNSET and not TaskStatusMetrics._fits(v):
+            return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         from ..models.task_status_error_type_1 import TaskStatusErrorType1
 
@@ -461,3 +570,9 @@ class TaskStatus(Fields):
 
         task_status.additional_properties = d
         return task_status
+
+
+# The models that _fits calls, loaded with this one (after it, for models naming each other).
+from ..models.task_status_error_type_1 import TaskStatusErrorType1
+from ..models.task_status_metadata import TaskStatusMetadata
+from ..models.task_status_metrics import TaskStatusMetrics

@@ -16,6 +16,14 @@ class TaskStatusMetadata(MapModel["Any"]):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _absent: bool = _attrs_field(init=False, default=False, eq=False)
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose values are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
 
         field_dict: dict[str, Any] = {}

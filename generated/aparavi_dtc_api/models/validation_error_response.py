@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import Fields
+from ..types import UNSET, Fields
 
 if TYPE_CHECKING:
     from ..models.validation_issue import ValidationIssue
@@ -28,6 +28,17 @@ class ValidationErrorResponse(Fields):
     _WIRE_NAMES = {
         "detail": "detail",
     }
+
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("detail", UNSET)
+        if v is UNSET or not (type(v) is list and all(map(ValidationIssue._fits, v))):
+            return False
+        return True
 
     def to_dict(self) -> dict[str, Any]:
         detail = []
@@ -63,3 +74,7 @@ class ValidationErrorResponse(Fields):
 
         validation_error_response.additional_properties = d
         return validation_error_response
+
+
+# The models that _fits calls, loaded with this one (after it, for models naming each other).
+from ..models.validation_issue import ValidationIssue

@@ -6,7 +6,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import Fields
+from ..types import UNSET, Fields
 
 T = TypeVar("T", bound="ValidationIssue")
 
@@ -29,6 +29,26 @@ class ValidationIssue(Fields):
         "msg": "msg",
         "type": "type_",
     }
+
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("loc", UNSET)
+        if v is UNSET or not (
+            type(v) is list
+            and all(type(item) is str or type(item) is int for item in v)
+        ):
+            return False
+        v = value.get("msg", UNSET)
+        if v is UNSET or type(v) is not str:
+            return False
+        v = value.get("type", UNSET)
+        if v is UNSET or type(v) is not str:
+            return False
+        return True
 
     def to_dict(self) -> dict[str, Any]:
         loc = []

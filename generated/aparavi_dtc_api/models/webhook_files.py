@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
-from ..types import Fields, File
+from ..types import UNSET, Fields, File
 
 T = TypeVar("T", bound="WebhookFiles")
 
@@ -26,6 +26,19 @@ class WebhookFiles(Fields):
     _WIRE_NAMES = {
         "files": "files",
     }
+
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("files", UNSET)
+        if v is UNSET or not (
+            type(v) is list and all(isinstance(item, File) for item in v)
+        ):
+            return False
+        return True
 
     def to_dict(self) -> dict[str, Any]:
         files = []

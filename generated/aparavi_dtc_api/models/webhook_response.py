@@ -40,6 +40,26 @@ class WebhookResponse(Fields):
         "metrics": "metrics",
     }
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("status", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("data", UNSET)
+        if v is not UNSET and not WebhookResult._fits(v):
+            return False
+        v = value.get("message", UNSET)
+        if v is not UNSET and type(v) is not str:
+            return False
+        v = value.get("metrics", UNSET)
+        if v is not UNSET and not Metrics._fits(v):
+            return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
@@ -100,3 +120,8 @@ class WebhookResponse(Fields):
 
         webhook_response.additional_properties = d
         return webhook_response
+
+
+# The models that _fits calls, loaded with this one (after it, for models naming each other).
+from ..models.metrics import Metrics
+from ..models.webhook_result import WebhookResult

@@ -52,6 +52,26 @@ class WebhookResult(Fields):
         "objects": "objects",
     }
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose fields are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        v = value.get("objectsRequested", UNSET)
+        if v is not UNSET and type(v) is not int:
+            return False
+        v = value.get("objectsCompleted", UNSET)
+        if v is not UNSET and type(v) is not int:
+            return False
+        v = value.get("types", UNSET)
+        if v is not UNSET and not WebhookResultTypes._fits(v):
+            return False
+        v = value.get("objects", UNSET)
+        if v is not UNSET and not WebhookResultObjects._fits(v):
+            return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         objects_requested = self.objects_requested
 
@@ -112,3 +132,8 @@ class WebhookResult(Fields):
 
         webhook_result.additional_properties = d
         return webhook_result
+
+
+# The models that _fits calls, loaded with this one (after it, for models naming each other).
+from ..models.webhook_result_objects import WebhookResultObjects
+from ..models.webhook_result_types import WebhookResultTypes

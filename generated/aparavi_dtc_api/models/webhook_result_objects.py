@@ -22,6 +22,14 @@ class WebhookResultObjects(MapModel["ProcessedObject"]):
     )
     _absent: bool = _attrs_field(init=False, default=False, eq=False)
 
+    @staticmethod
+    def _fits(value: Any) -> bool:
+        """Whether the JSON ``value`` fits this model: an object whose values are of the
+        kinds the spec names (a number may be an integer or not)."""
+        if type(value) is not dict:
+            return False
+        return all(ProcessedObject._fits(v) for v in value.values())
+
     def to_dict(self) -> dict[str, Any]:
 
         field_dict: dict[str, Any] = {}
@@ -45,3 +53,7 @@ class WebhookResultObjects(MapModel["ProcessedObject"]):
 
         webhook_result_objects.additional_properties = additional_properties
         return webhook_result_objects
+
+
+# The models that _fits calls, loaded with this one (after it, for models naming each other).
+from ..models.processed_object import ProcessedObject
