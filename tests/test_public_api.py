@@ -241,7 +241,6 @@ def test_a_first_answer_loads_only_the_models_and_endpoints_it_reaches() -> None
         "aparavi_dtc_api.models.pipe_created_response",
         "aparavi_dtc_api.models.component",
         "aparavi_dtc_api.models.pipeline_request",
-        "aparavi_dtc_api.client",
         "aparavi_dtc_api.api.pipes.create_pipe",
         "aparavi_dtc_api.api.webhook.send_to_webhook",
         "aparavi_dtc_api.api.tasks.start_task",
