@@ -195,3 +195,66 @@ def test_a_sync_start_interrupted_before_its_answer_deletes_what_it_started(
         timers[0].join()
         _all_deleted(fake)
         assert client.token is None
+
+
+# -- _shield.uninterrupted, alone ----------------------------------------------------------
+
+
+def _interrupt_main() -> None:
+    signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+
+
+def test_the_clean_up_runs_in_a_named_daemon_thread_with_the_callers_context() -> None:
+    from aparavi_dtc._shield import uninterrupted
+
+    seen = uninterrupted(
+        lambda: (threading.current_thread().name, threading.current_thread().daemon)
+    )
+    # A daemon thread: a clean-up stuck on the network never keeps the process from exiting;
+    # its name says what it is in a debugger or py-spy.
+    assert seen == ("aparavi-dtc-cleanup", True)
+
+
+def test_an_interrupted_call_that_failed_is_not_undone() -> None:
+    from aparavi_dtc._shield import uninterrupted
+
+    undone: list[object] = []
+
+    def fails() -> None:
+        _interrupt_main()
+        threading.Event().wait(0.2)  # the interruption arrives meanwhile
+        raise OSError("the start failed")
+
+    with pytest.raises(KeyboardInterrupt):
+        uninterrupted(fails, undone.append)
+    assert undone == []  # nothing was made: nothing to undo
+
+
+def test_an_undo_that_fails_leaves_the_interruption_raised() -> None:
+    from aparavi_dtc._shield import uninterrupted
+
+    def undo(made: object) -> None:
+        raise OSError("the delete failed too")
+
+    def succeeds() -> str:
+        _interrupt_main()
+        threading.Event().wait(0.2)
+        return "made"
+
+    with pytest.raises(KeyboardInterrupt):
+        uninterrupted(succeeds, undo)
+
+
+def test_an_interruption_as_the_clean_up_thread_starts_still_waits_for_the_clean_up() -> None:
+    from aparavi_dtc._shield import uninterrupted
+
+    finished = threading.Event()
+
+    def clean_up() -> None:
+        _interrupt_main()  # while the main thread is still starting this thread
+        threading.Event().wait(0.2)
+        finished.set()
+
+    with pytest.raises(KeyboardInterrupt):
+        uninterrupted(clean_up)
+    assert finished.is_set()  # raised once the clean-up ended, not before

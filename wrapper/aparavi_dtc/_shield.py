@@ -30,6 +30,10 @@ from typing import TypeVar
 
 __all__ = ["shielded", "uninterrupted"]
 
+#: Seconds a thread whose start was interrupted is given to show that it runs: one that
+#: was started begins at once; one that was not never will.
+_STARTING = 5.0
+
 T = TypeVar("T")
 
 
@@ -85,14 +89,22 @@ def uninterrupted(call: Callable[[], T], undo: Callable[[T], object] | None = No
     ended: SimpleQueue[tuple[T | None, BaseException | None]] = SimpleQueue()
     context = contextvars.copy_context()  # the caller's: its trace span, its log masking
 
+    began = threading.Event()
+
     def work() -> None:
+        began.set()
         try:
             ended.put((context.run(call), None))
         except BaseException as exc:  # handed to the waiting thread
             ended.put((None, exc))
 
-    threading.Thread(target=work, name="aparavi-dtc-cleanup", daemon=True).start()
     interrupted: BaseException | None = None
+    try:
+        threading.Thread(target=work, name="aparavi-dtc-cleanup", daemon=True).start()
+    except BaseException as exc:  # interrupted while the thread started: did it?
+        interrupted = exc
+        if not began.wait(_STARTING):
+            raise  # it never ran: nothing to wait for, nothing to undo
     while True:
         try:  # not Thread.join(): on 3.11 an interrupted join marks a running thread ended
             result, error = ended.get()
