@@ -14,7 +14,6 @@ The clients tell it of each start and delete (``AparaviDTC.on_task``), ``run`` a
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import shlex
 from collections.abc import Sequence
@@ -25,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from .session import (
     SessionError,
     config_dir,
-    open_private,
     private_lock,
+    read_private,
     read_session,
     write_private,
 )
@@ -123,20 +122,9 @@ class Recorded:
 def read_tasks() -> list[Recorded]:
     """The recorded tasks, oldest first; none when there is no record."""
     path = tasks_path()
-    try:
-        fd = open_private(path, os.O_RDONLY, _fix(path), "a record of tasks")
-    except FileNotFoundError:
+    data = read_private(path, "record of tasks", TASKS_MARK, TASKS_LIMIT, _fix(path))
+    if data is None:
         return []
-    with os.fdopen(fd, "rb") as handle:
-        raw = handle.read(TASKS_LIMIT + 1)
-    if len(raw) > TASKS_LIMIT:
-        raise SessionError(f"{path} is too large for a record of tasks: {_fix(path)}")
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise SessionError(f"the record of tasks {path} is corrupt: {_fix(path)}") from None
-    if not isinstance(data, dict) or data.get("kind") != TASKS_MARK:
-        raise SessionError(f"{path} is not an aparavi-dtc record of tasks: {_fix(path)}")
     entries = data.get("tasks")
     if not isinstance(entries, list):
         raise SessionError(f"the record of tasks {path} is corrupt: {_fix(path)}")

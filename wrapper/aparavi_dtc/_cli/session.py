@@ -18,7 +18,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from aparavi_dtc import Task
@@ -31,6 +31,7 @@ __all__ = [
     "open_private",
     "private_dir",
     "private_lock",
+    "read_private",
     "read_session",
     "save_session",
     "session_lock",
@@ -130,23 +131,33 @@ def open_private(path: Path, flags: int, fix: str, what: str = "a session file")
     return fd
 
 
-def read_session() -> dict[str, str] | None:
-    """The saved session (``token``, ``type``, ``base_url``), None when there is none."""
-    path = session_path()
+def read_private(path: Path, noun: str, mark: str, limit: int, fix: str) -> dict[str, Any] | None:
+    """The JSON object in the private file ``path`` (a ``noun`` such as "session file"),
+    None when there is none; refused (SessionError saying ``fix``) when it is larger than
+    ``limit`` bytes, not JSON, or not marked ``kind: mark``."""
     try:
-        fd = open_private(path, os.O_RDONLY, _fix(path))
+        fd = open_private(path, os.O_RDONLY, fix, f"a {noun}")
     except FileNotFoundError:
         return None
     with os.fdopen(fd, "rb") as handle:
-        raw = handle.read(SESSION_LIMIT + 1)
-    if len(raw) > SESSION_LIMIT:
-        raise SessionError(f"{path} is too large for a session file: {_fix(path)}")
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise SessionError(f"{path} is too large for a {noun}: {fix}")
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):
-        raise SessionError(f"the session file {path} is corrupt: {_fix(path)}") from None
-    if not isinstance(data, dict) or data.get("kind") != SESSION_MARK:
-        raise SessionError(f"{path} is not an aparavi-dtc session file: {_fix(path)}")
+        raise SessionError(f"the {noun} {path} is corrupt: {fix}") from None
+    if not isinstance(data, dict) or data.get("kind") != mark:
+        raise SessionError(f"{path} is not an aparavi-dtc {noun}: {fix}")
+    return data
+
+
+def read_session() -> dict[str, str] | None:
+    """The saved session (``token``, ``type``, ``base_url``), None when there is none."""
+    path = session_path()
+    data = read_private(path, "session file", SESSION_MARK, SESSION_LIMIT, _fix(path))
+    if data is None:
+        return None
     fields = {key: data.get(key) for key in ("token", "type", "base_url")}
     if not all(isinstance(value, str) and value for value in fields.values()):
         raise SessionError(f"the session file {path} is corrupt: {_fix(path)}")
