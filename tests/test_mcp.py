@@ -333,6 +333,10 @@ def test_a_stop_signal_deletes_every_task(fake, docs, signum: int) -> None:
         assert time.monotonic() < deadline
         time.sleep(0.02)
     proc.send_signal(signum)
+    deadline = time.monotonic() + 10
+    while service.tasks:  # deleted at once, while the host still holds stdin open
+        assert time.monotonic() < deadline, "a stop signal left tasks while stdin was open"
+        time.sleep(0.02)
     _, err = proc.communicate(timeout=15)
     assert service.tasks == {}
     assert proc.returncode == 128 + signum

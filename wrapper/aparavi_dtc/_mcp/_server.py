@@ -456,6 +456,10 @@ async def serve(settings: Settings, client: AsyncAparaviDTC, redactor: Redactor)
                 with anyio.open_signal_receiver(*wanted) as received:
                     async for signum in received:
                         stopped.append(signum)
+                        # At once: the stdio reader may wait on the host's next line, and a
+                        # host that follows the signal with SIGKILL would leave tasks behind.
+                        with anyio.CancelScope(shield=True):
+                            await state.delete_all()
                         group.cancel_scope.cancel()
                         return
 
