@@ -46,12 +46,15 @@ test: setup lint drift docs pytest
 pytest: setup
 	$(BIN)/python -m pytest -n 3 --dist worksteal
 
-## generate: regenerate generated/ from openapi.yaml (never edit generated/ by hand)
+## generate: regenerate generated/ from openapi.yaml (never edit generated/ by hand), then
+## the registry's methods (tools/methods.py) and the sync client (tools/unasync.py)
 generate: $(BIN)/.installed
 	$(GENERATE) --output-path $(GEN) 2> >(grep -v '^$$' >&2 || true)
+	$(BIN)/python tools/methods.py
+	$(BIN)/python tools/unasync.py
 
-## drift: fail when generated/ is not what openapi.yaml produces now, or the sync client
-## (_client.py) is not what tools/unasync.py makes of the async one
+## drift: fail when generated/ is not what openapi.yaml produces now, the registry's methods
+## not what tools/methods.py writes, or the sync files not what tools/unasync.py makes
 drift: $(BIN)/.installed
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	$(GENERATE) --output-path "$$tmp/aparavi_dtc_api" >/dev/null 2>&1; \
@@ -59,6 +62,7 @@ drift: $(BIN)/.installed
 		echo "generated/ is out of date with openapi.yaml: run 'make generate' and commit" >&2; \
 		exit 1; \
 	fi; echo "drift: generated/ matches openapi.yaml"
+	@$(BIN)/python tools/methods.py --check
 	@$(BIN)/python tools/unasync.py --check
 
 ## spec-diff: what a changed spec breaks for users of the SDK: make spec-diff NEW=path/to/openapi.yaml

@@ -22,6 +22,7 @@ from aparavi_dtc import (
     ServerError,
     TaskNotFoundError,
 )
+from aparavi_dtc._operations import GET_STATUS
 from aparavi_dtc._sentinel import NOT_GIVEN
 from aparavi_dtc_api.types import UNSET
 
@@ -223,7 +224,8 @@ def test_uploads_wait_longer_for_their_answer_than_other_calls(
         client._process_pipe_call("pipe", ("a.txt", b"x"), NOT_GIVEN, NOT_GIVEN),
     ]
     assert [call.timeout for call in calls] == [client.upload_timeout] * 3
-    assert client._status_call(NOT_GIVEN, NOT_GIVEN).timeout == httpx.Timeout(30.0, connect=5.0)
+    status = client._call(GET_STATUS, {"method": "get", "url": "/status"}, NOT_GIVEN, NOT_GIVEN)
+    assert status.timeout == httpx.Timeout(30.0, connect=5.0)
     one_call = client._webhook_call(TOKEN, "cpu", ("a.txt", b"x"), None, 9.0, NOT_GIVEN)
     assert one_call.timeout == 9.0
 

@@ -3,14 +3,13 @@ loaded on first use, and the request built for text, one file and several files.
 
 from __future__ import annotations
 
-import importlib
+import subprocess
+import sys
 from typing import Any
 
 from aparavi_dtc._operations import (
     GET_TASK,
-    Endpoint,
     build,
-    endpoints,
     pipe_request,
     webhook_request,
 )
@@ -88,15 +87,22 @@ def test_a_calls_repr_shows_neither_url_nor_headers() -> None:
     assert (with_body.headers, with_body.content, with_body.url) == ({"X": "y"}, b"data", call.url)
 
 
-def test_an_endpoint_loads_on_first_use_and_takes_its_place() -> None:
-    namespace: dict[str, Any] = {}
-    endpoints(namespace, "tasks", "get_task", "delete_task")
-    assert set(namespace) == {"get_task", "delete_task"}
-    stand_in = namespace["get_task"]
-    assert isinstance(stand_in, Endpoint)
-    kwargs = stand_in._get_kwargs(token="tok", type_="cpu")
-    assert kwargs["url"] == "/task"
-    module = importlib.import_module("aparavi_dtc_api.api.tasks.get_task")
-    assert namespace["get_task"] is module  # found directly from now on
-    assert isinstance(namespace["delete_task"], Endpoint)  # each on its own first use
-    assert namespace["delete_task"]._get_kwargs(token="tok", type_="cpu")["method"] == "delete"
+def test_an_endpoint_loads_on_first_use_and_is_bound_in_its_tag() -> None:
+    script = """
+import sys
+import aparavi_dtc
+from aparavi_dtc_api.api import tasks
+loaded = lambda name: f"aparavi_dtc_api.api.tasks.{name}" in sys.modules
+assert not loaded("get_task") and not loaded("delete_task"), "loaded at import"
+assert tasks.get_task._get_kwargs(token="tok", type_="cpu")["url"] == "/task"
+assert loaded("get_task") and not loaded("delete_task"), "each on its own first use"
+assert vars(tasks)["get_task"] is sys.modules["aparavi_dtc_api.api.tasks.get_task"]
+try:
+    tasks.no_such_endpoint
+except AttributeError as exc:
+    assert "no_such_endpoint" in str(exc)
+else:
+    raise AssertionError("an unknown endpoint was found")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

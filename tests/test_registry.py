@@ -4,8 +4,11 @@ all name the same operations; a raw view's ``parse()`` is what the plain method 
 
 from __future__ import annotations
 
+import inspect
+import typing
 from typing import Any
 
+import methods
 import pytest
 import yaml
 
@@ -15,6 +18,7 @@ from aparavi_dtc import AparaviDTC, AsyncAparaviDTC, Pipe, Task, pipelines
 from aparavi_dtc._operations import PAGES, REGISTRY
 from aparavi_dtc.testing import FakeAparavi, spec_path
 from aparavi_dtc.testing._fake import OPERATIONS
+from aparavi_dtc_api import models
 
 KEY = "registry-key-0123456789"
 SPEC_IDS = {
@@ -29,6 +33,7 @@ OWNERS = {
     "Task": (sync_client.Task, async_client.AsyncTask),
     "Pipe": (sync_client.Pipe, async_client.AsyncPipe),
 }
+MODELS = {name: getattr(models, name) for name in models.__all__}
 RAW_VIEWS = {
     "AparaviDTC": (sync_client.RawResponses, async_client.AsyncRawResponses),
     "Task": (sync_client.TaskRawResponses, async_client.AsyncTaskRawResponses),
@@ -113,3 +118,35 @@ def test_a_raw_view_that_sends_nothing_raises_as_the_method_does() -> None:
     ):
         client.with_raw_response.start_task({"not": "a pipeline"})
     assert fake.requests == []
+
+
+@pytest.mark.parametrize("operation", REGISTRY, ids=lambda op: op.operation_id)
+def test_each_operations_model_is_an_answer_the_spec_names(operation: Any) -> None:
+    endpoint = methods.endpoint_of(operation.operation_id)
+    answers = typing.get_type_hints(endpoint, localns=MODELS)["ANSWER"]
+    assert operation.model in typing.get_args(answers), (
+        f"{operation.operation_id} parses into {operation.model.__name__}, which the spec "
+        f"does not answer ({answers})"
+    )
+
+
+@pytest.mark.parametrize("operation", REGISTRY, ids=lambda op: op.operation_id)
+def test_a_method_is_written_by_the_tool_or_by_hand_never_both(operation: Any) -> None:
+    for path, doc in operation.offered.items():
+        owner, name = path.split(".")
+        for cls in OWNERS[owner]:
+            written = next(c for c in cls.__mro__ if name in vars(c))
+            if doc is None:
+                assert written is cls, f"{cls.__name__}.{name} is declared by hand but missing"
+            else:
+                assert written.__name__.endswith("Methods"), (
+                    f"{cls.__name__}.{name} is generated from the registry, but {cls.__name__} "
+                    "defines it again by hand"
+                )
+                assert inspect.getdoc(written.__dict__[name]) == doc
+
+
+def test_the_registrys_methods_are_what_the_tool_writes_now() -> None:
+    wanted = methods.generate(methods.CLIENT.read_text(encoding="utf-8"))
+    for path, text in wanted.items():
+        assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: make generate"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import httpx
 
 from . import _telemetry, _transports
-from ._base import BaseClient
+from ._async_methods import AsyncClientMethods, AsyncPipeMethods, AsyncTaskMethods
 from ._checks import TimeoutTypes, check_task_id, check_token
 from ._config import (
     DEFAULT_AUTH_SCHEME,
@@ -43,11 +43,8 @@ if TYPE_CHECKING:  # process() loads them on first use, so that a first client s
     from aparavi_dtc_api.models import (
         Envelope,
         PipeCreatedResponse,
-        ServicesResponse,
         StartTaskResponse,
         TaskStatus,
-        TaskStatusResponse,
-        VersionResponse,
         WebhookResponse,
         WebhookResult,
     )
@@ -59,7 +56,7 @@ if TYPE_CHECKING:  # process() loads them on first use, so that a first client s
 M = TypeVar("M")
 
 
-class AsyncTask:
+class AsyncTask(AsyncTaskMethods):
     """A handle on one task: its ``token`` and ``type`` and what can be done with it.
 
     Made by :meth:`AsyncAparaviDTC.start_task` and :meth:`AsyncAparaviDTC.task`; sends
@@ -67,6 +64,7 @@ class AsyncTask:
     """
 
     __slots__ = ("_client", "token", "type")
+    _client: AsyncAparaviDTC
 
     def __init__(self, client: AsyncAparaviDTC, token: str, type: str) -> None:
         self._client = client
@@ -89,17 +87,6 @@ class AsyncTask:
         """The task's operations answering the HTTP response they read; ``.parse()``
         returns what the plain method returns."""
         return AsyncTaskRawResponses(self)
-
-    async def get(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> TaskStatusResponse:
-        """Return the task's current status (GET /task)."""
-        client = self._client
-        call = client._get_task_call(self.token, self.type, timeout, max_retries)
-        return await client._send(call)
 
     async def delete(
         self,
@@ -177,7 +164,7 @@ class AsyncTask:
         return self._client._page_url("dropper", self.token, self.type)
 
 
-class AsyncPipe:
+class AsyncPipe(AsyncPipeMethods):
     """A handle on a persistent pipe: its ``token``, uploads and deletion.
 
     Made by :meth:`AsyncAparaviDTC.create_pipe` and :meth:`AsyncAparaviDTC.pipe`. A pipe
@@ -186,6 +173,7 @@ class AsyncPipe:
     """
 
     __slots__ = ("_client", "token")
+    _client: AsyncAparaviDTC
 
     def __init__(self, client: AsyncAparaviDTC, token: str) -> None:
         self._client = client
@@ -250,7 +238,7 @@ class AsyncPipe:
         return await client._send(client._delete_pipe_call(self.token, timeout, max_retries))
 
 
-class AsyncAparaviDTC(BaseClient):
+class AsyncAparaviDTC(AsyncClientMethods):
     """Asynchronous client of the Aparavi DTC task API.
 
     Like the Node SDK, the client remembers the task it started last (``token``, ``type``)
@@ -427,16 +415,6 @@ class AsyncAparaviDTC(BaseClient):
     async def _created_pipe(self, call: Call[PipeCreatedResponse]) -> AsyncPipe:
         return AsyncPipe(self, self._pipe_token(await self._send(call)))
 
-    async def services(
-        self,
-        service: str | None = None,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServicesResponse:
-        """Return the catalog of the service's components, or one of them (GET /services)."""
-        return await self._send(self._services_call(service, timeout, max_retries))
-
     async def start_task(
         self,
         pipeline: PipelineInput,
@@ -482,23 +460,6 @@ class AsyncAparaviDTC(BaseClient):
         except AparaviError as cleanup:
             self._cleanup_failed(cleanup, "pipe" if isinstance(handle, AsyncPipe) else "task")
 
-    async def get_task(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> TaskStatusResponse:
-        """Return the status of the current task (GET /task).
-
-        ``result.data.status`` is the task's state, such as ``"Running"``.
-
-        Raises:
-            NoActiveTaskError: No task was started; nothing is sent.
-            TaskNotFoundError: The task does not exist any more.
-        """
-        token, type_ = self._active_task()
-        return await self._send(self._get_task_call(token, type_, timeout, max_retries))
-
     async def delete_task(
         self,
         *,
@@ -539,24 +500,6 @@ class AsyncAparaviDTC(BaseClient):
     ) -> Envelope:
         """Ask the service to check ``pipeline`` without running it (POST /pipe/validate)."""
         return await self._send(self._validate_call(pipeline, timeout, max_retries))
-
-    async def version(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> VersionResponse:
-        """Return the service's version (GET /version): ``data.version``, ``hash``, ``stamp``."""
-        return await self._send(self._version_call(timeout, max_retries))
-
-    async def status(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Envelope:
-        """Return the service's status (GET /status)."""
-        return await self._send(self._status_call(timeout, max_retries))
 
     async def wait_for_task(
         self,
@@ -790,11 +733,14 @@ class AsyncAparaviDTC(BaseClient):
             await task.delete()
 
 
+# -- raw views: written by tools/methods.py from the registry (_operations.REGISTRY),
+# one for every method that sends an operation. Nothing below this line is edited by
+# hand: run `make generate`.
+
+
 class AsyncRawResponses:
-    """``client.with_raw_response``: every operation of the client, answering the
-    :class:`RawResponse` it read; its ``parse()`` returns what the plain method returns (a
-    model, or a task or pipe handle) and raises what it raises. A view runs the plain
-    method itself: ``start_task`` makes its task current, as ``start_task()`` does."""
+    """``client.with_raw_response``: each operation answering the :class:`RawResponse` it read;
+    ``parse()`` returns what the plain method returns."""
 
     __slots__ = (
         "create_pipe",
@@ -824,7 +770,11 @@ class AsyncTaskRawResponses:
     """``task.with_raw_response``: the task's operations answering their
     :class:`RawResponse`; ``parse()`` returns what the plain method returns."""
 
-    __slots__ = ("delete", "get", "send_to_webhook")
+    __slots__ = (
+        "delete",
+        "get",
+        "send_to_webhook",
+    )
 
     def __init__(self, task: AsyncTask) -> None:
         self.delete = async_raw_view(task.delete)
@@ -836,7 +786,10 @@ class AsyncPipeRawResponses:
     """``pipe.with_raw_response``: the pipe's operations answering their
     :class:`RawResponse`; ``parse()`` returns what the plain method returns."""
 
-    __slots__ = ("delete", "process")
+    __slots__ = (
+        "delete",
+        "process",
+    )
 
     def __init__(self, pipe: AsyncPipe) -> None:
         self.delete = async_raw_view(pipe.delete)

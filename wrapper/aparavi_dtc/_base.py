@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
+from aparavi_dtc_api.api import pipelines, pipes, tasks
 from aparavi_dtc_api.types import UNSET
 
 from . import _operations as ops
@@ -71,24 +72,12 @@ from ._url import query
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from aparavi_dtc_api.api.pipelines import validate_pipeline
-    from aparavi_dtc_api.api.pipes import create_pipe, delete_pipe
-    from aparavi_dtc_api.api.service import get_services, get_status, get_version
-    from aparavi_dtc_api.api.tasks import delete_task, get_task, start_task
     from aparavi_dtc_api.models import (
         Envelope,
         PipeCreatedResponse,
-        ServicesResponse,
         StartTaskResponse,
-        TaskStatusResponse,
-        VersionResponse,
         WebhookResponse,
     )
-else:  # each generated endpoint module loads when first used
-    ops.endpoints(globals(), "pipelines", "validate_pipeline")
-    ops.endpoints(globals(), "pipes", "create_pipe", "delete_pipe")
-    ops.endpoints(globals(), "service", "get_services", "get_status", "get_version")
-    ops.endpoints(globals(), "tasks", "delete_task", "get_task", "start_task")
 
 M = TypeVar("M")
 
@@ -279,16 +268,10 @@ class BaseClient:
             redactor = cache[token] = self._redactor.plus(token)
         return redactor
 
-    def _get_task_call(
-        self, token: str, type_: str, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
-    ) -> Call[TaskStatusResponse]:
-        kwargs = get_task._get_kwargs(token=token, type_=type_)
-        return self._call(ops.GET_TASK, kwargs, timeout, retries, token)
-
     def _delete_task_call(
         self, token: str, type_: str, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
     ) -> Call[Envelope]:
-        kwargs = delete_task._get_kwargs(token=token, type_=type_)
+        kwargs = tasks.delete_task._get_kwargs(token=token, type_=type_)
         return self._call(ops.DELETE_TASK, kwargs, timeout, retries, token)
 
     def _start_task_call(
@@ -300,7 +283,7 @@ class BaseClient:
         retries: int | NotGiven,
     ) -> Call[StartTaskResponse]:
         name, threads = check_name(name), check_threads(threads)
-        kwargs = start_task._get_kwargs(
+        kwargs = tasks.start_task._get_kwargs(
             body=wrap_pipeline(pipeline),
             name=UNSET if name is None else name,
             threads=UNSET if threads is None else threads,
@@ -310,7 +293,7 @@ class BaseClient:
     def _validate_call(
         self, pipeline: PipelineInput, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
     ) -> Call[Envelope]:
-        kwargs = validate_pipeline._get_kwargs(body=wrap_pipeline(pipeline))
+        kwargs = pipelines.validate_pipeline._get_kwargs(body=wrap_pipeline(pipeline))
         return self._call(ops.VALIDATE, kwargs, timeout, retries)
 
     def _webhook_call(
@@ -332,24 +315,6 @@ class BaseClient:
         kwargs = ops.streamed_upload_request(token, type_)
         return self._call(ops.SEND_TO_WEBHOOK, kwargs, NOT_GIVEN, NOT_GIVEN, token)
 
-    def _version_call(
-        self, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
-    ) -> Call[VersionResponse]:
-        return self._call(ops.GET_VERSION, get_version._get_kwargs(), timeout, retries)
-
-    def _status_call(
-        self, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
-    ) -> Call[Envelope]:
-        return self._call(ops.GET_STATUS, get_status._get_kwargs(), timeout, retries)
-
-    def _services_call(
-        self, service: str | None, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
-    ) -> Call[ServicesResponse]:
-        if service is not None:
-            check_token(service, "service")
-        kwargs = get_services._get_kwargs(service=UNSET if service is None else service)
-        return self._call(ops.GET_SERVICES, kwargs, timeout, retries)
-
     def _create_pipe_call(
         self,
         pipeline: PipelineInput,
@@ -358,7 +323,7 @@ class BaseClient:
         retries: int | NotGiven,
     ) -> Call[PipeCreatedResponse]:
         name = check_name(name)
-        kwargs = create_pipe._get_kwargs(
+        kwargs = pipes.create_pipe._get_kwargs(
             body=wrap_pipeline(pipeline), name=UNSET if name is None else name
         )
         return self._call(ops.CREATE_PIPE, kwargs, timeout, retries)
@@ -366,7 +331,7 @@ class BaseClient:
     def _delete_pipe_call(
         self, token: str, timeout: TimeoutTypes | NotGiven, retries: int | NotGiven
     ) -> Call[Envelope]:
-        kwargs = delete_pipe._get_kwargs(token=token)
+        kwargs = pipes.delete_pipe._get_kwargs(token=token)
         return self._call(ops.DELETE_PIPE, kwargs, timeout, retries, token)
 
     def _process_pipe_call(

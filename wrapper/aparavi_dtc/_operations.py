@@ -7,11 +7,13 @@ disk as it is sent), produced afresh for every attempt."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import httpx
+
+from aparavi_dtc_api import models
+from aparavi_dtc_api.api import pipes, webhook
 
 from ._checks import TimeoutTypes
 from ._redact import Redactor
@@ -19,74 +21,120 @@ from ._types import Call, Loaded, Operation
 from ._uploads import content_disposition, multipart
 from ._url import query
 
-if TYPE_CHECKING:
-    from aparavi_dtc_api.api.pipes import process_pipe
-    from aparavi_dtc_api.api.webhook import send_to_webhook
-    from aparavi_dtc_api.models import (
-        Envelope,
-        PipeCreatedResponse,
-        ServicesResponse,
-        StartTaskResponse,
-        TaskStatusResponse,
-        VersionResponse,
-        WebhookResponse,
-    )
-
 M = TypeVar("M")
 
+# Each entry: operationId, what a message says it was doing, the model of its answer (a
+# function, so that a model loads only when a first answer needs it), whether it may be
+# sent twice, whether a "not found" means the task is gone, and the methods that send it.
+# A method given a docstring here is written by ``tools/methods.py`` (``make generate``)
+# into ``_async_methods.py`` and ``_methods.py``: its arguments are those of the generated
+# endpoint's ``_get_kwargs``, a task's ``token`` and ``type`` taken from the handle or the
+# client's current task. A method given None is written by hand in ``_async_client.py``.
 
-GET_TASK: Operation[TaskStatusResponse] = Operation(
+GET_TASK: Operation[models.TaskStatusResponse] = Operation(
     "getTask",
     "getting task status",
-    "TaskStatusResponse",
-    True,
-    True,
-    ("AparaviDTC.get_task", "Task.get"),
+    lambda: models.TaskStatusResponse,
+    idempotent=True,
+    about_task=True,
+    offered={
+        "AparaviDTC.get_task": """Return the status of the current task (GET /task).
+
+``result.data.status`` is the task's state, such as ``"Running"``.
+
+Raises:
+    NoActiveTaskError: No task was started; nothing is sent.
+    TaskNotFoundError: The task does not exist any more.""",
+        "Task.get": "Return the task's current status (GET /task).",
+    },
 )
-START_TASK: Operation[StartTaskResponse] = Operation(
-    "startTask", "starting task", "StartTaskResponse", False, False, ("AparaviDTC.start_task",)
+START_TASK: Operation[models.StartTaskResponse] = Operation(
+    "startTask",
+    "starting task",
+    lambda: models.StartTaskResponse,
+    idempotent=False,
+    about_task=False,
+    offered={"AparaviDTC.start_task": None},
 )
-DELETE_TASK: Operation[Envelope] = Operation(
+DELETE_TASK: Operation[models.Envelope] = Operation(
     "deleteTask",
     "deleting task",
-    "Envelope",
-    True,
-    True,
-    ("AparaviDTC.delete_task", "Task.delete"),
+    lambda: models.Envelope,
+    idempotent=True,
+    about_task=True,
+    offered={"AparaviDTC.delete_task": None, "Task.delete": None},
 )
-VALIDATE: Operation[Envelope] = Operation(
-    "validatePipeline", "validating pipeline", "Envelope", True, False, ("AparaviDTC.validate",)
+VALIDATE: Operation[models.Envelope] = Operation(
+    "validatePipeline",
+    "validating pipeline",
+    lambda: models.Envelope,
+    idempotent=True,
+    about_task=False,
+    offered={"AparaviDTC.validate": None},
 )
-SEND_TO_WEBHOOK: Operation[WebhookResponse] = Operation(
+SEND_TO_WEBHOOK: Operation[models.WebhookResponse] = Operation(
     "sendToWebhook",
     "sending to webhook",
-    "WebhookResponse",
-    False,
-    True,
-    ("AparaviDTC.send_to_webhook", "Task.send_to_webhook"),
+    lambda: models.WebhookResponse,
+    idempotent=False,
+    about_task=True,
+    offered={"AparaviDTC.send_to_webhook": None, "Task.send_to_webhook": None},
 )
-GET_VERSION: Operation[VersionResponse] = Operation(
-    "getVersion", "getting version", "VersionResponse", True, False, ("AparaviDTC.version",)
+GET_VERSION: Operation[models.VersionResponse] = Operation(
+    "getVersion",
+    "getting version",
+    lambda: models.VersionResponse,
+    idempotent=True,
+    about_task=False,
+    offered={
+        "AparaviDTC.version": (
+            "Return the service's version (GET /version): ``data.version``, ``hash``, ``stamp``."
+        )
+    },
 )
-GET_STATUS: Operation[Envelope] = Operation(
-    "getStatus", "getting service status", "Envelope", True, False, ("AparaviDTC.status",)
+GET_STATUS: Operation[models.Envelope] = Operation(
+    "getStatus",
+    "getting service status",
+    lambda: models.Envelope,
+    idempotent=True,
+    about_task=False,
+    offered={"AparaviDTC.status": "Return the service's status (GET /status)."},
 )
-GET_SERVICES: Operation[ServicesResponse] = Operation(
-    "getServices", "getting services", "ServicesResponse", True, False, ("AparaviDTC.services",)
+GET_SERVICES: Operation[models.ServicesResponse] = Operation(
+    "getServices",
+    "getting services",
+    lambda: models.ServicesResponse,
+    idempotent=True,
+    about_task=False,
+    offered={
+        "AparaviDTC.services": (
+            "Return the catalog of the service's components, or one of them (GET /services)."
+        )
+    },
 )
-CREATE_PIPE: Operation[PipeCreatedResponse] = Operation(
-    "createPipe", "creating pipe", "PipeCreatedResponse", False, False, ("AparaviDTC.create_pipe",)
+CREATE_PIPE: Operation[models.PipeCreatedResponse] = Operation(
+    "createPipe",
+    "creating pipe",
+    lambda: models.PipeCreatedResponse,
+    idempotent=False,
+    about_task=False,
+    offered={"AparaviDTC.create_pipe": None},
 )
-DELETE_PIPE: Operation[Envelope] = Operation(
-    "deletePipe", "deleting pipe", "Envelope", True, False, ("Pipe.delete",)
+DELETE_PIPE: Operation[models.Envelope] = Operation(
+    "deletePipe",
+    "deleting pipe",
+    lambda: models.Envelope,
+    idempotent=True,
+    about_task=False,
+    offered={"Pipe.delete": None},
 )
-PROCESS_PIPE: Operation[WebhookResponse] = Operation(
+PROCESS_PIPE: Operation[models.WebhookResponse] = Operation(
     "processPipe",
     "processing files through pipe",
-    "WebhookResponse",
-    False,
-    False,
-    ("Pipe.process",),
+    lambda: models.WebhookResponse,
+    idempotent=False,
+    about_task=False,
+    offered={"Pipe.process": None},
 )
 
 #: The operations that send documents, which the service processes before it answers: a
@@ -110,27 +158,6 @@ REGISTRY: tuple[Operation[Any], ...] = (
 )
 #: Operations of the spec that the SDK builds a URL for and never sends: browser pages.
 PAGES: dict[str, str] = {"openChat": "Task.chat_url", "openDropper": "Task.dropper_url"}
-
-
-class Endpoint:
-    """Stands for a generated endpoint module until its first use, then imports it and puts
-    it in its place in ``namespace``: a first answer loads only the endpoints (and their
-    models) it sends, not all thirteen."""
-
-    def __init__(self, namespace: dict[str, Any], name: str, module: str) -> None:
-        self._namespace, self._name, self._module = namespace, name, module
-
-    def __getattr__(self, attribute: str) -> Any:
-        module = importlib.import_module(self._module)
-        self._namespace[self._name] = module  # found directly from now on
-        return getattr(module, attribute)
-
-
-def endpoints(namespace: dict[str, Any], package: str, *names: str) -> None:
-    """Bind each of ``names`` in ``namespace`` to an :class:`Endpoint` of ``package``'s
-    module of that name."""
-    for name in names:
-        namespace[name] = Endpoint(namespace, name, f"aparavi_dtc_api.api.{package}.{name}")
 
 
 def plain_headers(headers: httpx.Headers) -> dict[str, str]:
@@ -187,25 +214,25 @@ def webhook_request(
     """The request kwargs of PUT /webhook for text, one raw file, or several files."""
 
     if text is not None:
-        kwargs = send_to_webhook._get_kwargs(token=token, type_=type_)
+        kwargs = webhook.send_to_webhook._get_kwargs(token=token, type_=type_)
         kwargs["content"] = text.encode("utf-8")
         kwargs["headers"]["Content-Type"] = "text/plain; charset=utf-8"
         return kwargs
     if len(loaded) == 1:
         ((name, content, kind),) = loaded
-        kwargs = send_to_webhook._get_kwargs(
+        kwargs = webhook.send_to_webhook._get_kwargs(
             token=token, type_=type_, content_disposition=content_disposition(name)
         )
         kwargs["headers"]["Content-Type"] = kind
         kwargs["content"] = content  # bytes, so that a retry can send it again
         return kwargs
-    return send_to_webhook._get_kwargs(body=multipart(loaded), token=token, type_=type_)
+    return webhook.send_to_webhook._get_kwargs(body=multipart(loaded), token=token, type_=type_)
 
 
 def streamed_upload_request(token: str, type_: str) -> dict[str, Any]:
     """The request kwargs of PUT /webhook for one file sent raw and streamed (``process()``):
     each file then changes only its name, its type and its body (:meth:`Call.with_body`)."""
-    kwargs = send_to_webhook._get_kwargs(
+    kwargs = webhook.send_to_webhook._get_kwargs(
         token=token, type_=type_, content_disposition="attachment"
     )
     kwargs["headers"]["Content-Type"] = "application/octet-stream"
@@ -215,9 +242,4 @@ def streamed_upload_request(token: str, type_: str) -> dict[str, Any]:
 def pipe_request(token: str, loaded: list[Loaded]) -> dict[str, Any]:
     """The request kwargs of PUT /pipe/process: every file a part named ``files``."""
 
-    return process_pipe._get_kwargs(body=multipart(loaded), token=token)
-
-
-if not TYPE_CHECKING:  # each generated endpoint module loads when first used
-    endpoints(globals(), "pipes", "process_pipe")
-    endpoints(globals(), "webhook", "send_to_webhook")
+    return pipes.process_pipe._get_kwargs(body=multipart(loaded), token=token)

@@ -11,12 +11,10 @@ stacks (``_transports``) all stand on it and none on another's back.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, Generic, NamedTuple, Protocol, TypeAlias, TypeVar
 
 import httpx
-
-from aparavi_dtc_api import models
 
 from ._checks import TimeoutTypes
 from ._exceptions import ResponseTooLargeError, request_error
@@ -52,16 +50,18 @@ class Operation(NamedTuple, Generic[M]):
 
     operation_id: str  # as the spec names it: "getTask"
     action: str  # completes "Error <action>: <reason>"
-    answer: str  # the name of the generated model a successful answer parses into
+    answer: Callable[[], type[M]]  # the generated model a successful answer parses into
     idempotent: bool  # may be sent again after a failure that may have reached the server
     about_task: bool  # a "not found" means the task is gone
-    offered: tuple[str, ...] = ()  # the methods that send it: "AparaviDTC.get_task", "Task.get"
+    #: The methods that send it ("AparaviDTC.get_task", "Task.get"), each with the docstring
+    #: of the method ``tools/methods.py`` writes from this entry, or None for one written
+    #: by hand (in ``_async_client.py``).
+    offered: Mapping[str, str | None] = {}
 
     @property
     def model(self) -> type[M]:
         """The model a successful answer parses into, loaded on first use."""
-        model: type[M] = getattr(models, self.answer)
-        return model
+        return self.answer()
 
 
 class Body(Protocol):
