@@ -36,6 +36,8 @@ from s3_server import serving_s3, storage_options  # noqa: E402
 
 from aparavi_dtc import NOT_GIVEN, AparaviDTC, AsyncAparaviDTC, pipelines  # noqa: E402
 from aparavi_dtc._config import DEFAULT_LIMITS  # noqa: E402
+from aparavi_dtc._operations import GET_TASK  # noqa: E402
+from aparavi_dtc_api.api import tasks  # noqa: E402
 from aparavi_dtc_api.models import TaskStatusResponse  # noqa: E402
 
 KEY = "bench-key-0123456789abcdef0123456789"
@@ -213,7 +215,8 @@ def concurrent(url: str) -> None:
                 async with session.get("/task", params=params) as response:
                     body = await response.read()
                 if parse == "sdk":  # what the SDK adds: its request and typed, checked answer
-                    call = helper._get_task_call(token, "cpu", NOT_GIVEN, NOT_GIVEN)
+                    kwargs = tasks.get_task._get_kwargs(token=token, type_="cpu")
+                    call = helper._call(GET_TASK, kwargs, NOT_GIVEN, NOT_GIVEN, token)
                     helper._handle(call, response.status, response.headers, body)
                 elif parse == "model":  # the generated model alone, as any typed client has
                     TaskStatusResponse.from_dict(json.loads(body))

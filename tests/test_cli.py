@@ -751,6 +751,11 @@ def test_mock_serves_until_a_signal(prism: bool, home: Path) -> None:
         assert first.startswith(("Fake Aparavi service on ", "Prism mock of "))
         assert url in first
         key = "any-key-for-prism-0000" if prism else "aparavi-mock-key-0123456789"
+        second = proc.stdout.readline()
+        if prism:
+            assert second.strip() == f"export APARAVI_BASE_URL={url}   # and use any key"
+        else:  # both exports on one line, to copy into a shell as it is
+            assert second.strip() == f"export APARAVI_BASE_URL={url} APARAVI_API_KEY={key}"
         with AparaviDTC(key, base_url=url) as client:
             result = client.run(pipelines.simple_parser(), text="hello", poll_interval=0)
         if not prism:  # the fake answers the text it was given

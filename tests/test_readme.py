@@ -576,8 +576,11 @@ def _serve_mock(command: str, cwd: Path, env: dict[str, str]) -> None:
             assert selector.select(timeout=60), f"{command}: printed nothing"
         printed = proc.stdout.readline() + proc.stdout.readline()
         (url,) = re.findall(r"export APARAVI_BASE_URL=(\S+)", printed)
-        (shown,) = re.findall(r"# and use (.+)", printed)
-        key = env["APARAVI_API_KEY"] if "APARAVI_API_KEY" in shown else shown.strip()
+        # the test key as an export beside the URL, or "# and use <which key>"
+        (shown,) = re.findall(r" APARAVI_API_KEY=(\S+)|# and use (.+)", printed)
+        exported, named = shown
+        key = exported or env["APARAVI_API_KEY"]
+        assert exported or named.strip() in ("the key in APARAVI_API_KEY", "any key"), printed
         with AparaviDTC(key, base_url=url) as client:
             assert client.version().data.version
         os.killpg(proc.pid, signal.SIGTERM)

@@ -352,21 +352,22 @@ def cmd_mock(ctx: Context) -> ExitCode:
     key = ctx.args.api_key or os.environ.get("APARAVI_API_KEY")
     if key:
         ctx.report.secret(key)
-    shown_key = "the key in APARAVI_API_KEY" if key else MOCK_KEY
+    # A test key is shown as an export beside the URL, to copy as it is; another is named.
+    use = "   # and use the key in APARAVI_API_KEY" if key else f" APARAVI_API_KEY={MOCK_KEY}"
     fake = FakeAparavi(api_key=(key or MOCK_KEY).strip())
     _script(fake, ctx.args.fail or [], ctx.args.delay or [], prism=ctx.args.prism)
     stop_on_signals()
     try:
         if ctx.args.prism:
             server = running_prism(port=port or None)
-            what, shown_key = "Prism mock of the shipped openapi.yaml", "any key"
+            what, use = "Prism mock of the shipped openapi.yaml", "   # and use any key"
         else:
             server = fake.serve(port=port)
             what = "Fake Aparavi service"
         with server as url:
             ctx.out(
                 f"{what} on {url} (Ctrl-C stops it)\n"
-                f"  export APARAVI_BASE_URL={url}   # and use {shown_key}",
+                f"  export APARAVI_BASE_URL={url}{use}",
                 {
                     "base_url": url,
                     "prism": bool(ctx.args.prism),
