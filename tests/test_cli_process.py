@@ -72,6 +72,27 @@ def test_an_existing_results_file_is_kept_without_a_word(
     assert fake.requests[seen:] == []  # nothing sent, no task started
 
 
+@pytest.mark.parametrize("how", [(), ("--resume",), ("--dry-run",), ("--resume", "--dry-run")])
+def test_a_file_that_is_not_a_results_file_is_neither_appended_to_nor_resumed(
+    env: str,
+    fake: FakeAparavi,
+    data: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    how: tuple[str, ...],
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\nnot results\n")
+    code, stdout, stderr = run(capsys, str(data), "--out", str(notes), *how)
+    assert code == 2
+    assert f"{notes} is not a results file" in stderr
+    assert "--resume" not in stderr  # which would append to it
+    assert "--overwrite" in stderr
+    assert stdout == ""
+    assert notes.read_text() == "my notes\nnot results\n"
+    assert fake.requests == []
+
+
 def test_overwrite_starts_the_results_file_afresh(
     env: str, fake: FakeAparavi, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

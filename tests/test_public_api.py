@@ -33,6 +33,7 @@ PUBLIC = [
     "FileResult",
     "NoActiveTaskError",
     "NoTLSError",
+    "NotAResultsFileError",
     "NotGiven",
     "Pipe",
     "PipelineInput",

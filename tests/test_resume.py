@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from aparavi_dtc import AparaviDTC, ResultsFileInUseError
+from aparavi_dtc import AparaviDTC, NotAResultsFileError, ResultsFileInUseError
 from aparavi_dtc._resume import open_results
 from aparavi_dtc.testing import FakeAparavi
 
@@ -460,6 +460,32 @@ def test_a_results_file_with_lines_is_replaced_only_with_overwrite(
     again = process_all("sync", url, two, results=out, resume=False, overwrite=True)
     assert len(again) == 2
     assert len(lines(out)) == 2
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_a_file_that_is_not_a_results_file_is_refused_unless_overwritten(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path, resume: bool
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"my notes\n")
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        with pytest.raises(NotAResultsFileError, match="not a results file") as refused:
+            client.process(docs, results=notes, resume=resume)
+        assert isinstance(refused.value, FileExistsError)  # caught as before
+        assert refused.value.filename == str(notes)
+    assert notes.read_bytes() == b"my notes\n"
+    assert fake.requests == []
+    assert len(process_all("sync", url, docs, results=notes, resume=False, overwrite=True)) == 5
+    assert b"my notes" not in notes.read_bytes()
+
+
+def test_a_results_file_whose_first_line_was_cut_short_is_still_one(
+    fake: FakeAparavi, url: str, docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run.jsonl"
+    out.write_bytes(b'{"input": "/gone/file.txt", "vers')  # a run killed writing line one
+    assert len(process_all("sync", url, docs, results=out)) == 5
+    assert len(lines(out)) == 5
 
 
 def test_an_empty_or_missing_results_file_starts_without_a_word(

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from ._inputs import ProcessInput
     from ._pipeline import PipelineInput
     from ._polling import Progress
+    from ._resume import NotAResultsFileError
     from ._run import RunResult
     from ._types import FileInput
 
@@ -74,6 +75,7 @@ _LAZY = {
     "FileResult": "._batch",
     "ProcessInput": "._inputs",
     "RunResult": "._run",
+    "NotAResultsFileError": "._resume",
     "TimeoutTypes": "._checks",
     "PipelineInput": "._pipeline",
     "Progress": "._polling",
@@ -131,6 +133,7 @@ __all__ = [
     "FileResult",
     "NoActiveTaskError",
     "NoTLSError",
+    "NotAResultsFileError",
     "NotGiven",
     "Pipe",
     "PipelineInput",

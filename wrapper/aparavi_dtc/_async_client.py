@@ -632,6 +632,8 @@ class AsyncAparaviDTC(AsyncClientMethods):
             ResultsFileInUseError: Another run is writing ``results`` (raised here).
             FileExistsError: ``results`` holds lines and ``resume=False`` came without
                 ``overwrite=True`` (raised here).
+            NotAResultsFileError: ``results`` holds something but no file's result, and
+                ``overwrite=True`` was not given (raised here; a ``FileExistsError``).
             PipelineValidationError: The service found errors in the pipeline.
             AuthenticationError: The key was refused (also mid-batch: it ends the batch).
             TaskNotFoundError: The task disappeared mid-batch.

@@ -463,7 +463,8 @@ def plan_batch(
         ValueError: A bad option, a pipeline whose source is not a webhook, or an input
             that names no file (see :func:`resolve_inputs`).
         TypeError: An option or input of the wrong type.
-        FileExistsError: ``results`` holds lines, and neither ``resume`` nor ``overwrite``.
+        FileExistsError: ``results`` holds lines, and neither ``resume`` nor ``overwrite``;
+            or (``NotAResultsFileError``) it holds no file's result, and no ``overwrite``.
     """
     from ._checks import check_threads
 

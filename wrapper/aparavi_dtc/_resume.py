@@ -26,7 +26,13 @@ try:
 except ImportError:  # Windows: no advisory locks; one run at a time is the user's to keep
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["ResultsLog", "open_results", "read_finished"]
+__all__ = ["NotAResultsFileError", "ResultsLog", "check_results", "open_results", "read_finished"]
+
+
+class NotAResultsFileError(FileExistsError):
+    """Raised by ``process(results=...)`` when the file holds something that is not a
+    results file (none of its lines is a file's result): it is neither resumed nor
+    appended to, and replaced only with ``overwrite=True``. ``filename`` is the file."""
 
 
 class ResultsLog:
@@ -89,16 +95,12 @@ def open_results(
                     "wait for it to end, or write to another file",
                     path=str(target),
                 ) from None
+        refusal = _refusal(handle, str(target), resume=resume, overwrite=overwrite)
+        if refusal is not None:  # decided under the lock
+            raise refusal
         done: set[tuple[str, str]] = set()
         if resume:
             done = _read(handle)
-        elif handle.seek(0, os.SEEK_END) and not overwrite:  # checked under the lock
-            raise FileExistsError(
-                errno.EEXIST,
-                "the results file holds the lines of an earlier run: pass resume=True to "
-                "go on from them, or overwrite=True to replace them",
-                str(target),
-            )
         else:
             handle.truncate(0)
         handle.seek(0, os.SEEK_END)
@@ -107,6 +109,54 @@ def open_results(
             handle.close()
         raise
     return ResultsLog(target, handle, done)
+
+
+def check_results(path: str | os.PathLike[str], *, resume: bool, overwrite: bool) -> None:
+    """Raise what :func:`open_results` would raise for ``path`` on its contents, without
+    opening it to write (``--dry-run``)."""
+    try:
+        with open(path, "rb") as handle:
+            refusal = _refusal(handle, os.fspath(path), resume=resume, overwrite=overwrite)
+    except FileNotFoundError:
+        return
+    if refusal is not None:
+        raise refusal
+
+
+def _refusal(handle: IO[bytes], name: str, *, resume: bool, overwrite: bool) -> OSError | None:
+    """Why the results file open as ``handle`` may not be used as asked, or None: one
+    that holds anything is resumed or replaced only when asked to, and a file that is not
+    a results file only replaced."""
+    if overwrite or not handle.seek(0, os.SEEK_END):
+        return None
+    handle.seek(0)
+    if not any(_is_record(line) for line in handle):  # read up to the first result
+        return NotAResultsFileError(
+            errno.EEXIST,
+            "the file is not a results file (none of its lines is a file's result): name "
+            "another file, or pass overwrite=True to replace it",
+            name,
+        )
+    if resume:
+        return None
+    return FileExistsError(
+        errno.EEXIST,
+        "the results file holds the lines of an earlier run: pass resume=True to go on "
+        "from them, or overwrite=True to replace them",
+        name,
+    )
+
+
+def _is_record(line: bytes) -> bool:
+    """Whether ``line`` is a file's result, successful or not: as this module writes it
+    (or began to, when a run was killed writing it), or another spelling of a record."""
+    if line.startswith(b'{"input": '):
+        return True
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and "input" in record
 
 
 def read_finished(path: str | os.PathLike[str]) -> set[tuple[str, str]]:

@@ -366,8 +366,7 @@ def cmd_mock(ctx: Context) -> ExitCode:
             what = "Fake Aparavi service"
         with server as url:
             ctx.out(
-                f"{what} on {url} (Ctrl-C stops it)\n"
-                f"  export APARAVI_BASE_URL={url}{use}",
+                f"{what} on {url} (Ctrl-C stops it)\n  export APARAVI_BASE_URL={url}{use}",
                 {
                     "base_url": url,
                     "prism": bool(ctx.args.prism),

@@ -284,6 +284,8 @@ def cmd_process(ctx: Context) -> ExitCode:
         raise CLIError("--resume goes with --out FILE: the results file to go on from")
     if args.dry_run:
         return dry_run(ctx)
+    from .._resume import NotAResultsFileError
+
     named = args.pipeline is not None or args.pipeline_name is not None
     pipeline = ctx.pipeline() if named else None  # None: the simple parser
     display = batch_display_for(sys.stderr, quiet=report.json_mode, stdout=sys.stdout)
@@ -302,6 +304,8 @@ def cmd_process(ctx: Context) -> ExitCode:
                 include=args.include,
                 exclude=args.exclude,
             )
+        except NotAResultsFileError as exc:
+            raise _not_results(exc.filename) from None
         except FileExistsError as exc:  # the results file holds an earlier run's lines
             raise _results_kept(exc.filename) from None
         sink: Sink
@@ -385,14 +389,18 @@ def dry_run(ctx: Context) -> ExitCode:
     less those ``--resume`` finds done) with its size, and the total; nothing is sent, no
     task started, and no key needed."""
     from .._inputs import Choice, resolve_inputs
-    from .._resume import read_finished
+    from .._resume import NotAResultsFileError, check_results, read_finished
 
     args, report = ctx.args, ctx.report
     out = None if args.out is None else Path(args.out)
     sources = resolve_inputs(args.paths, out, None, Choice.of(args.include, args.exclude))
-    # Refused as the run itself would be:
-    if out is not None and not (args.resume or args.overwrite) and _holds_lines(out):
-        raise _results_kept(str(out))
+    if out is not None:  # refused as the run itself would be
+        try:
+            check_results(out, resume=args.resume, overwrite=args.overwrite)
+        except NotAResultsFileError:
+            raise _not_results(str(out)) from None
+        except FileExistsError:
+            raise _results_kept(str(out)) from None
     if args.out_dir is not None:
         check_out_dir(Path(args.out_dir), overwrite=args.overwrite)
     done = read_finished(out) if args.resume and out is not None else set()
@@ -426,8 +434,8 @@ def _results_kept(path: str) -> CLIError:
     )
 
 
-def _holds_lines(path: Path) -> bool:
-    try:
-        return path.stat().st_size > 0
-    except FileNotFoundError:
-        return False
+def _not_results(path: str) -> CLIError:
+    return CLIError(
+        f"{path} is not a results file (none of its lines is a file's result): name "
+        "another file with --out, or pass --overwrite to replace it"
+    )
