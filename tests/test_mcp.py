@@ -337,7 +337,12 @@ def test_a_stop_signal_deletes_every_task(fake, docs, signum: int) -> None:
     while service.tasks:  # deleted at once, while the host still holds stdin open
         assert time.monotonic() < deadline, "a stop signal left tasks while stdin was open"
         time.sleep(0.02)
-    _, err = proc.communicate(timeout=15)
+    try:  # and it ends, without waiting for the host to write or close stdin
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the server went on after a stop signal until stdin was closed")
+    finally:
+        _, err = proc.communicate(timeout=15)
     assert service.tasks == {}
     assert proc.returncode == 128 + signum
     assert API_KEY not in err
@@ -516,3 +521,25 @@ def pipelines_simple() -> dict[str, Any]:
     from aparavi_dtc import pipelines
 
     return dict(pipelines.simple_parser())
+
+
+async def test_the_hosts_lines_are_read_whole_across_reads() -> None:
+    from aparavi_dtc._mcp._server import _lines
+
+    long = json.dumps({"text": "é" * 100_000})  # 200 KB of two-byte characters
+    read_fd, write_fd = os.pipe()
+    sent = (long + "\n" + "short\n" + "no newline").encode()
+
+    async def write() -> None:
+        for start in range(0, len(sent), 4099):  # cut inside characters and lines
+            os.write(write_fd, sent[start : start + 4099])
+            await anyio.sleep(0)
+        os.close(write_fd)
+
+    got = []
+    async with anyio.create_task_group() as group:
+        group.start_soon(write)
+        async for line in _lines(read_fd):
+            got.append(line)
+    os.close(read_fd)
+    assert got == [long + "\n", "short\n", "no newline"]

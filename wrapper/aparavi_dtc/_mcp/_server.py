@@ -12,17 +12,20 @@ import collections
 import contextlib
 import dataclasses
 import itertools
+import os
 import secrets
 import signal
+import stat
 import urllib.parse
 import urllib.request
 import warnings
-from collections.abc import Callable
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, cast
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.stdio import stdio_server
 from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
@@ -443,6 +446,41 @@ def _version() -> str:
     return __version__
 
 
+async def _run_stdio(server: MCPServer) -> None:
+    """``server.run_stdio_async()``, reading the host's lines so that a stop signal ends
+    the server at once: the mcp package reads stdin in a worker thread, which no
+    cancellation interrupts, so the server would wait for the host's next line."""
+    mode = os.fstat(0).st_mode
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or os.isatty(0)):
+        await server.run_stdio_async()  # a file: every read returns at once
+        return
+    lowlevel = server._lowlevel_server
+    lines = cast("anyio.AsyncFile[str]", _lines(0))  # what stdio_server reads: lines
+    async with stdio_server(stdin=lines) as (read_stream, write_stream):
+        await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
+
+
+async def _lines(fd: int) -> AsyncIterator[str]:
+    """The lines of ``fd``, each read once the descriptor is readable (cancellable)."""
+    buffer = bytearray()
+    while True:
+        await anyio.wait_readable(fd)
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except BlockingIOError:  # another reader was first
+            continue
+        if not chunk:
+            break
+        scanned, start = len(buffer), 0
+        buffer += chunk
+        while (end := buffer.find(b"\n", max(start, scanned))) != -1:
+            yield buffer[start : end + 1].decode("utf-8", "replace")
+            start = end + 1
+        del buffer[:start]
+    if buffer:
+        yield buffer.decode("utf-8", "replace")
+
+
 async def serve(settings: Settings, client: AsyncAparaviDTC, redactor: Redactor) -> int | None:
     """Serve until the host closes stdin (or, over HTTP, until stopped); then delete every
     task still live. Returns the signal that stopped the server, or None."""
@@ -465,7 +503,7 @@ async def serve(settings: Settings, client: AsyncAparaviDTC, redactor: Redactor)
 
             async def run() -> None:
                 if settings.http_port is None:
-                    await server.run_stdio_async()
+                    await _run_stdio(server)
                 else:
                     await server.run_streamable_http_async(
                         host="127.0.0.1", port=settings.http_port
