@@ -348,6 +348,93 @@ def test_a_stop_signal_deletes_every_task(fake, docs, signum: int) -> None:
     assert API_KEY not in err
 
 
+def _initialized(proc: subprocess.Popen[str], *calls: dict[str, Any]) -> None:
+    """Write the host's first messages, then ``calls`` (tools/call params), to ``proc``."""
+    assert proc.stdin is not None
+    messages: list[dict[str, Any]] = [
+        {
+            "jsonrpc": "2.0",
+            "id": 0,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "test", "version": "0"},
+            },
+        },
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+    ]
+    messages += [
+        {"jsonrpc": "2.0", "id": n, "method": "tools/call", "params": call}
+        for n, call in enumerate(calls, 1)
+    ]
+    for message in messages:
+        proc.stdin.write(json.dumps(message) + "\n")
+    proc.stdin.flush()
+
+
+def _answer(proc: subprocess.Popen[str], call: int) -> dict[str, Any]:
+    """The server's answer to the host's message ``call``, once it has come."""
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        message: dict[str, Any] = json.loads(line)
+        if message.get("id") == call:
+            return message
+    raise AssertionError(f"the server ended without answering message {call}")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
+def test_a_task_a_killed_server_leaves_is_in_the_record_of_tasks(fake, docs, tmp_path) -> None:
+    from .test_cli import cli
+
+    service, url = fake
+    home = tmp_path / "config"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aparavi_dtc", "mcp", "--root", str(docs)],
+        env={**os.environ, **environment(url), "XDG_CONFIG_HOME": str(home)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _initialized(proc, {"name": "start_task", "arguments": {}})
+        _answer(proc, 1)
+    finally:
+        proc.kill()  # no clean-up runs
+        proc.communicate(timeout=15)
+    (token,) = service.tasks
+    listed = cli("tasks", home=home, url=url)
+    assert f"1. cpu task on {url}: Running" in listed.stdout
+    assert f"by `aparavi-dtc mcp --root {docs}`" in listed.stdout
+    assert token not in listed.stdout + listed.stderr
+    deleted = cli("tasks", "--delete", home=home, url=url)
+    assert deleted.returncode == 0, deleted.stderr
+    assert service.tasks == {}
+
+
+def test_a_task_the_server_deletes_is_struck_out_of_the_record(fake, docs, tmp_path) -> None:
+    from .test_cli import cli
+
+    service, url = fake
+    home = tmp_path / "config"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aparavi_dtc", "mcp", "--root", str(docs)],
+        env={**os.environ, **environment(url), "XDG_CONFIG_HOME": str(home)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _initialized(proc, {"name": "start_task", "arguments": {}})
+    _answer(proc, 1)
+    assert service.tasks
+    assert (home / "aparavi-dtc" / "tasks.json").exists()
+    proc.communicate(timeout=15)  # the end of stdin: every task is deleted
+    assert service.tasks == {}
+    assert cli("tasks", home=home, url=url).stdout.startswith("No task recorded")
+
+
 def test_the_key_comes_from_the_environment_only(fake) -> None:
     _, url = fake
     done = subprocess.run(

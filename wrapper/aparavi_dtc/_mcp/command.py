@@ -48,6 +48,8 @@ def cmd_mcp(ctx: Context) -> ExitCode:
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     ctx.report.base_url = client.base_url
+    # Recorded as every command's tasks are: `aparavi-dtc tasks` finds what a kill left.
+    client.on_task(ctx.tasks.heard)
     settings = Settings(
         roots=roots,
         max_file_size=args.max_file_size,
