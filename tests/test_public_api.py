@@ -227,7 +227,7 @@ def test_a_sync_call_loads_neither_threads_nor_an_event_loop() -> None:
 
 def test_a_first_answer_loads_only_the_models_and_endpoints_it_reaches() -> None:
     # A first get_task(): the task status models and the one endpoint,
-    # not the other twelve endpoints nor the models of uploads, pipes and pipelines.
+    # not the other endpoints nor the models of uploads, pipes and pipelines.
     setup = (
         "import httpx; from aparavi_dtc import AparaviDTC; "
         "body = {'status': 'OK', 'data': {'status': 'Running', 'metrics': {'cpu': 1}}}; "

@@ -124,13 +124,13 @@ def replace_answer(spec: Spec) -> None:
 
 
 def add_operation(spec: Spec) -> None:
-    spec["paths"]["/tasks"] = {
+    spec["paths"]["/widgets"] = {
         "get": {
-            "operationId": "listTasks",
-            "summary": "List tasks",
+            "operationId": "listWidgets",
+            "summary": "List widgets",
             "responses": {
                 "200": {
-                    "description": "The tasks",
+                    "description": "The widgets",
                     "content": {"application/json": {"schema": {"type": "object"}}},
                 }
             },
@@ -220,7 +220,7 @@ CASES: dict[str, tuple[Callable[[Spec], None], bool, tuple[bool, str, str, str, 
         False,
         (True, "removed", "answer", "getVersion", "VersionResponse"),
     ),
-    "new operation": (add_operation, False, (False, "added", "operation", "listTasks", "")),
+    "new operation": (add_operation, False, (False, "added", "operation", "listWidgets", "")),
 }
 
 
@@ -327,7 +327,7 @@ def test_a_change_that_breaks_nothing_exits_0(
     spec = copy.deepcopy(BASE)
     add_operation(spec)
     assert spec_diff.main([str(write(tmp_path, "new.yaml", spec))]) == 0
-    assert "listTasks" in capsys.readouterr().out
+    assert "listWidgets" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
