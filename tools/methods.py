@@ -254,7 +254,12 @@ def raw_views(names: dict[str, list[str]]) -> str:
 def generate(client_source: str, registry: ModuleType | None = None) -> dict[Path, str]:
     """Each file's text as the registry makes it, formatted; ``client_source`` is
     ``_async_client.py`` as it is, whose hand-written part is kept."""
-    registry = registry or importlib.import_module("aparavi_dtc._operations")
+    if registry is None:
+        # This tree's registry and generated package, whatever the environment installed.
+        for path in (ROOT / "generated", ROOT / "wrapper"):
+            if str(path) not in sys.path:
+                sys.path.insert(0, str(path))
+        registry = importlib.import_module("aparavi_dtc._operations")
     methods, names = offered(registry)
     if RAW_VIEWS not in client_source:
         raise GenerateError(f"{CLIENT.name} has lost the line that begins the raw views")
