@@ -148,3 +148,28 @@ def test_a_failed_delete_says_how_to_delete_the_task(
     assert len(service.tasks) == 1
     (token,) = service.tasks
     assert token not in stderr
+
+
+@pytest.mark.parametrize("second", [False, True], ids=["once", "twice"])
+def test_an_interrupted_process_ends_without_waiting_for_its_uploads_answer(
+    fake: tuple[FakeAparavi, str], folder: Path, home: Path, tmp_path: Path, second: bool
+) -> None:
+    """The upload in flight answers in 20 s; Ctrl-C (twice, 20 ms apart) ends the command
+    at once, its task deleted, with its one error line and no traceback."""
+    service, url = fake
+    service.delay("sendToWebhook", 20)
+    proc = launch(home, url, "process", str(folder), "--concurrency", "2")
+    until(lambda: any(r.operation == "sendToWebhook" for r in service.requests))
+    time.sleep(0.2)  # the uploads are on their way
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    if second:
+        time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - started < 10, "the command waited for the upload's answer"
+    assert proc.returncode == 130, err
+    assert service.tasks == {}
+    assert "Traceback" not in err, err
+    assert "Exception ignored" not in err, err
+    assert "interrupted: the task was deleted" in err

@@ -61,7 +61,7 @@ def test_wheel_contents(wheel: Path) -> None:
     ]
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     entry_points = zipfile.ZipFile(wheel).read(entry).decode()
-    assert "aparavi-dtc = aparavi_dtc._cli:main" in entry_points
+    assert "aparavi-dtc = aparavi_dtc._cli:run" in entry_points
     assert "[pytest11]\naparavi_dtc = aparavi_dtc.testing.pytest_plugin" in entry_points
 
 

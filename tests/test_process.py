@@ -12,6 +12,7 @@ import collections
 import gc
 import itertools
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -494,6 +495,29 @@ def test_sync_break_close_and_an_error_in_the_loop_delete_the_task(
             fail_in_the_loop()
         assert fake.tasks == {}
     assert operations(fake)["sendToWebhook"] < 4 * 20  # the rest were never sent
+
+
+def test_a_stopped_sync_batch_leaves_no_thread_the_program_must_wait_for(
+    fake: FakeAparavi, url: str
+) -> None:
+    """Leaving the loop abandons the uploads in flight at once, and their threads do not
+    hold the program at exit (a Ctrl-C'd command waited for the service's answer)."""
+    fake.delay("sendToWebhook", 3)
+    inputs = [(f"f{i}.txt", b"x") for i in range(4)]
+    with AparaviDTC(API_KEY, base_url=url) as client:
+        batch = client.process([("quick.txt", b""), *inputs], concurrency=2)
+        next(batch)  # the empty file's result; two uploads are on their way
+        deadline = time.monotonic() + 10
+        while operations(fake).get("sendToWebhook", 0) < 2:  # and have reached the service
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        started = time.monotonic()
+        batch.close()
+        assert time.monotonic() - started < 2
+        assert fake.tasks == {}
+    uploading = [t for t in threading.enumerate() if t.name.startswith("aparavi-dtc-upload")]
+    assert uploading  # still waiting for their answers, which nobody wants
+    assert all(thread.daemon for thread in uploading)
 
 
 async def test_async_break_and_aclose_delete_the_task(fake: FakeAparavi, url: str) -> None:

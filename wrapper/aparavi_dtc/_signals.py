@@ -14,7 +14,7 @@ from __future__ import annotations
 import signal
 from types import FrameType
 
-__all__ = ["STOP_SIGNALS", "interrupt_on_signals", "received_signal"]
+__all__ = ["STOP_SIGNALS", "ignore_stop_signals", "interrupt_on_signals", "received_signal"]
 
 STOP_SIGNALS: tuple[int, ...] = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -44,6 +44,13 @@ def interrupt_on_signals(*, ctrl_c: bool = False, once: bool = False) -> None:
 
     for each in wanted:
         signal.signal(each, interrupt)
+
+
+def ignore_stop_signals() -> None:
+    """Ignore Ctrl-C, SIGTERM and SIGHUP from now on: for a program whose clean-up is done
+    and that only reports and exits. Call it from the main thread."""
+    for each in (signal.SIGINT, *STOP_SIGNALS):
+        signal.signal(each, signal.SIG_IGN)
 
 
 def received_signal() -> int | None:

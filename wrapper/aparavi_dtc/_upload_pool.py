@@ -7,6 +7,7 @@ five methods. Loaded by ``process()`` only.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Coroutine
 from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Any
@@ -69,16 +70,21 @@ class AsyncUploadPool:
 
 
 class UploadPool:
-    """Up to ``concurrency`` uploads at once, each on a thread of a pool."""
+    """Up to ``concurrency`` uploads at once, each on a thread of the pool's own.
+
+    Its threads are daemons: an upload that an error or an interruption abandoned is not
+    waited for when the program exits (``concurrent.futures`` joins its threads at exit,
+    which held a stopped program until the service answered an upload nobody wanted).
+    """
 
     def __init__(self, upload: Callable[[Upload], Outcome | None], concurrency: int) -> None:
-        from concurrent.futures import ThreadPoolExecutor  # only process() needs threads
-
         self._upload = upload
         self._concurrency = concurrency
-        self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="aparavi-dtc-upload")
+        self._waiting: SimpleQueue[Upload | None] = SimpleQueue()  # None: a thread's end
         self._ended: SimpleQueue[Outcome | None] = SimpleQueue()  # outcomes, as they end
-        self._running = 0
+        self._running = 0  # uploads started and not yet ended
+        self._threads = 0
+        self._stopped = False
 
     def has_room(self) -> bool:
         """Whether another upload may start now."""
@@ -90,15 +96,22 @@ class UploadPool:
 
     def start(self, upload: Upload) -> None:
         """Start sending ``upload``."""
-        self._pool.submit(self._run, upload)
+        self._waiting.put(upload)
         self._running += 1
+        if self._threads < self._running:  # every thread is busy: one more
+            self._threads += 1
+            name = f"aparavi-dtc-upload-{self._threads}"
+            threading.Thread(target=self._work, name=name, daemon=True).start()
 
-    def _run(self, upload: Upload) -> None:
-        outcome = None
-        try:
-            outcome = self._upload(upload)
-        finally:
-            self._ended.put(outcome)  # always, so that the batch never waits for it in vain
+    def _work(self) -> None:
+        while (upload := self._waiting.get()) is not None:
+            if self._stopped:  # dropped by stop() before it started
+                continue
+            outcome = None
+            try:
+                outcome = self._upload(upload)
+            finally:
+                self._ended.put(outcome)  # always, so that the batch never waits in vain
 
     def ended(self, timeout: float | None) -> list[Outcome | None]:
         """The outcomes of the uploads that end within ``timeout`` seconds: the first to
@@ -117,11 +130,14 @@ class UploadPool:
     def stop(self) -> None:
         """Drop the uploads not started and the answers still awaited (an error or an
         interruption ends the batch); streamed bodies stop at their next chunk."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._stopped = True
+        self.close()
 
     def settle(self) -> None:
         """Nothing to wait for: the threads' answers were dropped by :meth:`stop`."""
 
     def close(self) -> None:
-        """Release the pool's threads once every upload has ended."""
-        self._pool.shutdown(wait=False)
+        """End each thread once the upload it sends, if any, has ended."""
+        for _ in range(self._threads):
+            self._waiting.put(None)
+        self._threads = 0

@@ -9,6 +9,6 @@ The client (httpx, the generated models) loads only when a command runs, so that
 ``aparavi-dtc --help`` and usage errors answer at once.
 """
 
-from .core import main
+from .core import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
