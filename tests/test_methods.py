@@ -14,6 +14,7 @@ import pytest
 
 from aparavi_dtc import _operations as ops
 from aparavi_dtc._types import Operation
+from aparavi_dtc_api import models
 
 
 def registry(*entries: tuple[str, Operation[Any]]) -> types.ModuleType:
@@ -63,7 +64,7 @@ def test_a_method_written_by_hand_gets_only_its_raw_view() -> None:
     ("operation", "reason"),
     [
         (ops.START_TASK._replace(offered={"AparaviDTC.start": "Start."}), "body"),
-        (ops.DELETE_PIPE._replace(offered={"AparaviDTC.drop": "Drop."}), "the Pipe's"),
+        (ops.DELETE_PIPE._replace(offered={"AparaviDTC.drop": "Drop."}), "offered by Pipe only"),
         (ops.GET_STATUS._replace(offered={"Client.status": "Status."}), "no such method"),
         (ops.GET_STATUS._replace(operation_id="getNothing"), "0 generated endpoint modules"),
     ],
@@ -92,3 +93,59 @@ def test_check_fails_on_a_stale_file_and_writing_mends_it(
     assert methods.main([]) == 0
     assert methods.main(["--check"]) == 0
     assert "edited by hand" not in stale.read_text(encoding="utf-8")
+
+
+def test_a_model_the_spec_answers_only_for_errors_is_caught() -> None:
+    from . import test_registry
+
+    wrong = ops.GET_VERSION._replace(answer=lambda: models.ErrorResponse)
+    with pytest.raises(AssertionError, match="answers errors with"):
+        test_registry.test_each_operations_model_is_an_answer_the_spec_names(wrong)
+    envelope = ops.GET_VERSION._replace(answer=lambda: models.ErrorEnvelope)
+    with pytest.raises(AssertionError, match="answers errors with"):
+        test_registry.test_each_operations_model_is_an_answer_the_spec_names(envelope)
+
+
+def test_a_method_name_two_entries_offer_is_refused() -> None:
+    version = ops.GET_VERSION._replace(offered={"AparaviDTC.status": "Version."})
+    with pytest.raises(methods.GenerateError, match=r"AparaviDTC\.status is offered by getStatus"):
+        written(("GET_STATUS", ops.GET_STATUS), ("GET_VERSION", version))
+
+
+@pytest.mark.parametrize("name", ["on_task", "_active_task", "_call", "timeout"])
+def test_a_method_name_that_hides_a_member_of_the_client_is_refused(name: str) -> None:
+    hiding = ops.GET_STATUS._replace(offered={f"AparaviDTC.{name}": "Status."})
+    with pytest.raises(methods.GenerateError, match=f"hide the client's own {name}"):
+        written(("GET_STATUS", hiding))
+
+
+@pytest.mark.parametrize(
+    ("operation", "path", "reason"),
+    [
+        (ops.GET_TASK, "Pipe.status", "a task's operation is offered by AparaviDTC or Task"),
+        (ops.GET_STATUS, "Task.status", "an operation of the service is offered by AparaviDTC"),
+    ],
+)
+def test_an_operation_offered_by_a_handle_it_does_not_concern_is_refused(
+    operation: Any, path: str, reason: str
+) -> None:
+    with pytest.raises(methods.GenerateError, match=reason):
+        written(("OPERATION", operation._replace(offered={path: "Status."})))
+
+
+@pytest.mark.parametrize("name", ["class", "async", "None"])
+def test_a_keyword_as_a_method_name_is_refused_with_the_reason(name: str) -> None:
+    keyword: Any = ops.GET_STATUS._replace(offered={f"AparaviDTC.{name}": "Status."})
+    with pytest.raises(methods.GenerateError, match=f"getStatus: no such method.*{name}"):
+        written(("GET_STATUS", keyword))
+
+
+@pytest.mark.parametrize(
+    "doc", ['Say """hi""".', "Ends in a backslash \\", r"A pattern: \d+, a line: \n."]
+)
+def test_a_docstring_python_would_not_read_as_written_is_refused_naming_the_entry(
+    doc: str,
+) -> None:
+    status = ops.GET_STATUS._replace(offered={"AparaviDTC.status": doc})
+    with pytest.raises(methods.GenerateError, match="getStatus: the docstring of AparaviDTC"):
+        written(("GET_STATUS", status))

@@ -580,7 +580,11 @@ def _serve_mock(command: str, cwd: Path, env: dict[str, str]) -> None:
         (shown,) = re.findall(r" APARAVI_API_KEY=(\S+)|# and use (.+)", printed)
         exported, named = shown
         key = exported or env["APARAVI_API_KEY"]
-        assert exported or named.strip() in ("the key in APARAVI_API_KEY", "any key"), printed
+        assert exported or named.strip() in (
+            "the key in APARAVI_API_KEY",
+            "the key given with --api-key",
+            "any key",
+        ), printed
         with AparaviDTC(key, base_url=url) as client:
             assert client.version().data.version
         os.killpg(proc.pid, signal.SIGTERM)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import keyword
 import pkgutil
 import sys
 import textwrap
@@ -94,15 +95,30 @@ def endpoint_of(operation_id: str) -> ModuleType:
 
 
 def offered(registry: ModuleType) -> tuple[list[Method], dict[str, list[str]]]:
-    """The methods to write, and every method's name by owner."""
+    """The methods to write, and every method's name by owner, each checked."""
     constants = {id(value): name for name, value in vars(registry).items() if name.isupper()}
+    # What a client holds before its methods: class members and those __init__ sets.
+    base = importlib.import_module("aparavi_dtc._base").BaseClient
+    client_members = set(dir(base("k" * 32, base_url="http://127.0.0.1")))
     methods: list[Method] = []
     names: dict[str, list[str]] = {owner: [] for owner in OWNERS}
+    by: dict[str, str] = {}  # each method, to the operation that offers it
     for operation in registry.REGISTRY:
+        entry = operation.operation_id
         for path, doc in operation.offered.items():
             owner, _, name = path.partition(".")
-            if owner not in OWNERS or not name.isidentifier():
-                raise GenerateError(f"{operation.operation_id}: no such method: {path!r}")
+            if owner not in OWNERS or not name.isidentifier() or keyword.iskeyword(name):
+                raise GenerateError(f"{entry}: no such method: {path!r}")
+            if name.startswith("_") or (owner == "AparaviDTC" and name in client_members):
+                raise GenerateError(f"{entry}: {path} would hide the client's own {name}")
+            if path in by:
+                raise GenerateError(f"{entry}: {path} is offered by {by[path]} already")
+            by[path] = entry
+            if doc is not None and ('"""' in doc or "\\" in doc):
+                raise GenerateError(
+                    f"{entry}: the docstring of {path} holds three quotes or a backslash, "
+                    "which would not be read as written: leave them out"
+                )
             names[owner].append(name)
             if doc is not None:
                 methods.append(Method(owner, name, constants[id(operation)], operation, doc))
@@ -128,14 +144,19 @@ class Writer:
         arguments, body, passed = self.arguments(method, endpoint)
         client = "self"
         token = ""
-        if "token" in passed:
-            if method.owner == "AparaviDTC":
-                if "type_" not in passed:
-                    raise GenerateError(f"{method.name}: a pipe's operation is the Pipe's")
-                body.append("token, type_ = self._active_task()")
-                token = ", token"
-            else:
-                token = ", self.token"
+        names = "task" if "type_" in passed else "pipe" if "token" in passed else None
+        owners = {"task": ("AparaviDTC", "Task"), "pipe": ("Pipe",), None: ("AparaviDTC",)}
+        if method.owner not in owners[names]:
+            what = f"a {names}'s operation" if names else "an operation of the service"
+            raise GenerateError(
+                f"{operation.operation_id}: {method.owner}.{method.name}: {what} is offered "
+                f"by {' or '.join(owners[names])} only"
+            )
+        if names == "task" and method.owner == "AparaviDTC":
+            body.append("token, type_ = self._active_task()")
+            token = ", token"
+        elif names is not None:
+            token = ", self.token"
         if method.owner != "AparaviDTC":
             body.append("client = self._client")
             client = "client"

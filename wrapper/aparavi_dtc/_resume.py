@@ -16,6 +16,7 @@ import errno
 import json
 import os
 import re
+import stat
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,7 +32,7 @@ __all__ = ["NotAResultsFileError", "ResultsLog", "check_results", "open_results"
 
 class NotAResultsFileError(FileExistsError):
     """Raised by ``process(results=...)`` when the file holds something that is not a
-    results file (none of its lines is a file's result): it is neither resumed nor
+    results file (no line of its first 64 KiB is a file's result): it is neither resumed nor
     appended to, and replaced only with ``overwrite=True``. ``filename`` is the file."""
 
 
@@ -113,8 +114,11 @@ def open_results(
 
 def check_results(path: str | os.PathLike[str], *, resume: bool, overwrite: bool) -> None:
     """Raise what :func:`open_results` would raise for ``path`` on its contents, without
-    opening it to write (``--dry-run``)."""
+    opening it to write (``--dry-run``). What is not a regular file is not looked into: the
+    run itself reports what it makes of it."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would wait for a writer
+            return
         with open(path, "rb") as handle:
             refusal = _refusal(handle, os.fspath(path), resume=resume, overwrite=overwrite)
     except FileNotFoundError:
@@ -130,10 +134,10 @@ def _refusal(handle: IO[bytes], name: str, *, resume: bool, overwrite: bool) -> 
     if overwrite or not handle.seek(0, os.SEEK_END):
         return None
     handle.seek(0)
-    if not any(_is_record(line) for line in handle):  # read up to the first result
+    if not _is_results(handle.read(_SHOWN_BY)):
         return NotAResultsFileError(
             errno.EEXIST,
-            "the file is not a results file (none of its lines is a file's result): name "
+            "the file is not a results file (no line of its start is a file's result): name "
             "another file, or pass overwrite=True to replace it",
             name,
         )
@@ -147,16 +151,58 @@ def _refusal(handle: IO[bytes], name: str, *, resume: bool, overwrite: bool) -> 
     )
 
 
-def _is_record(line: bytes) -> bool:
-    """Whether ``line`` is a file's result, successful or not: as this module writes it
-    (or began to, when a run was killed writing it), or another spelling of a record."""
-    if line.startswith(b'{"input": '):
+#: How much of a file shows whether it is a results file: its first line, or its head.
+_SHOWN_BY = 64 * 1024
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BOOLEAN = re.compile(rb"true|false")
+#: How every line begins (``ResultsLog.write``): each literal, then a value of its kind.
+_BEGINNING = ((b'{"input": ', _STRING), (b', "version": ', _STRING), (b', "ok": ', _BOOLEAN))
+
+
+def _is_results(start: bytes) -> bool:
+    """Whether a file that begins with ``start`` (its first :data:`_SHOWN_BY` bytes, or
+    all of it) is a results file: a whole line of it is a file's result, or its first
+    line begins as this module begins every line (the rest of a long line unread), or is
+    the start of one that a run killed as it wrote it left cut short."""
+    *whole, last = start.split(b"\n")
+    if any(_begins_as_result(line) or _is_record(line) for line in whole):
         return True
+    return not whole and _begins_as_result(last, cut=len(start) < _SHOWN_BY)
+
+
+def _begins_as_result(line: bytes, *, cut: bool = False) -> bool:
+    """Whether ``line`` begins as :meth:`ResultsLog.write` begins every line; ``cut``: or
+    ends, cut short, anywhere in that beginning."""
+    position = 0
+    for literal, value in _BEGINNING:
+        rest = line[position:]
+        if not rest.startswith(literal):
+            return cut and literal.startswith(rest)
+        position += len(literal)
+        found = value.match(line, position)
+        if found is None:
+            return cut and _begins(value, line[position:])
+        position = found.end()
+    return True
+
+
+def _begins(value: re.Pattern[bytes], rest: bytes) -> bool:
+    """Whether ``rest`` could be the start of a value that ``value`` matches."""
+    if not rest:
+        return True
+    if value is _BOOLEAN:
+        return b"true".startswith(rest) or b"false".startswith(rest)
+    return re.fullmatch(rb'"(?:[^"\\]|\\.)*\\?', rest) is not None
+
+
+def _is_record(line: bytes) -> bool:
+    """Whether a whole ``line`` is a JSON record of a file's result in another spelling
+    (its keys in another order, other spaces)."""
     try:
         record = json.loads(line)
     except ValueError:
         return False
-    return isinstance(record, dict) and "input" in record
+    return isinstance(record, dict) and {"input", "version", "ok"} <= record.keys()
 
 
 def read_finished(path: str | os.PathLike[str]) -> set[tuple[str, str]]:

@@ -353,7 +353,8 @@ def cmd_mock(ctx: Context) -> ExitCode:
     if key:
         ctx.report.secret(key)
     # A test key is shown as an export beside the URL, to copy as it is; another is named.
-    use = "   # and use the key in APARAVI_API_KEY" if key else f" APARAVI_API_KEY={MOCK_KEY}"
+    given = "given with --api-key" if ctx.args.api_key else "in APARAVI_API_KEY"
+    use = f"   # and use the key {given}" if key else f" APARAVI_API_KEY={MOCK_KEY}"
     fake = FakeAparavi(api_key=(key or MOCK_KEY).strip())
     _script(fake, ctx.args.fail or [], ctx.args.delay or [], prism=ctx.args.prism)
     stop_on_signals()

@@ -436,6 +436,6 @@ def _results_kept(path: str) -> CLIError:
 
 def _not_results(path: str) -> CLIError:
     return CLIError(
-        f"{path} is not a results file (none of its lines is a file's result): name "
+        f"{path} is not a results file (no line of its start is a file's result): name "
         "another file with --out, or pass --overwrite to replace it"
     )
