@@ -93,6 +93,16 @@ def test_a_file_that_is_not_a_results_file_is_neither_appended_to_nor_resumed(
     assert fake.requests == []
 
 
+def test_one_file_done_earlier_is_said_in_the_singular(
+    env: str, fake: FakeAparavi, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "one.jsonl"
+    assert run(capsys, str(data / "doc01.txt"), "--out", str(out))[0] == 0
+    code, _, stderr = run(capsys, str(data), "--out", str(out), "--resume", "--dry-run")
+    assert code == 0, stderr
+    assert "(1 more was done in an earlier run)" in stderr
+
+
 def test_overwrite_starts_the_results_file_afresh(
     env: str, fake: FakeAparavi, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

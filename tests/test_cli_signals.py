@@ -84,6 +84,7 @@ def test_process_stopped_by_a_signal_deletes_its_task(
     assert 1 <= kept < 5
     assert out.read_text().endswith("\n")
     assert f"the task was deleted; {kept} of 5 files were done" in stderr
+    assert f"results are in {out} (run the same command with --resume to go on)" in stderr
     assert service.tasks == {}
     assert any(r.operation == "deleteTask" for r in service.requests)
 

@@ -330,7 +330,10 @@ def cmd_process(ctx: Context) -> ExitCode:
     def kept() -> str:
         if sink.where is None:
             return f"{done} of {batch.total} files were done and printed"
-        return f"{done} of {batch.total} files were done; their results are in {sink.where}"
+        return (
+            f"{done} of {batch.total} files were done; their results are in {sink.where} "
+            "(run the same command with --resume to go on)"
+        )
 
     try:
         with batch:
@@ -377,7 +380,7 @@ def cmd_process(ctx: Context) -> ExitCode:
             files = "file" if len(empty) == 1 else "files"
             notes.append(f"{len(empty)} empty {files} skipped: {listed}")
         if batch.skipped:
-            notes.append(f"{batch.skipped} more were done in an earlier run")
+            notes.append(f"{batch.skipped} more {_were(batch.skipped)} done in an earlier run")
         line += f" ({'; '.join(notes)})" if notes else ""
         line += f" in {elapsed:.1f}s" + (f"; results in {sink.where}" if sink.where else "")
         report.note(line)
@@ -421,10 +424,15 @@ def dry_run(ctx: Context) -> ExitCode:
     if empty:
         notes.append(f"{len(empty)} empty {'file' if len(empty) == 1 else 'files'} skipped")
     if len(sources) > len(left):
-        notes.append(f"{len(sources) - len(left)} more were done in an earlier run")
+        skipped = len(sources) - len(left)
+        notes.append(f"{skipped} more {_were(skipped)} done in an earlier run")
     line += f" ({'; '.join(notes)})" if notes else ""
     report.note(line + "; nothing was sent (--dry-run)")
     return ExitCode.OK
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
 
 
 def _results_kept(path: str) -> CLIError:
