@@ -110,6 +110,8 @@ class UploadPool:
             outcome = None
             try:
                 outcome = self._upload(upload)
+            except Exception:  # the upload makes its errors outcomes: this one ends with none
+                pass  # and its thread goes on to the next
             finally:
                 self._ended.put(outcome)  # always, so that the batch never waits in vain
 
