@@ -57,7 +57,7 @@ def test_a_killed_process_leaves_a_task_that_tasks_lists_and_deletes(
 
     shown = cli("tasks", "--json", home=home, url=url)
     data = json.loads(shown.stdout)
-    assert set(data) == {"tasks", "deleted", "dropped"}
+    assert set(data) == {"tasks", "deleted", "dropped", "forgotten"}
     (entry,) = data["tasks"]
     assert entry | {"started": "", "command": ""} == {
         "number": 1,
@@ -245,3 +245,33 @@ def test_a_delete_that_fails_keeps_the_task_recorded(
     assert "Error deleting task (HTTP 500)" in done.stdout
     assert len(service.tasks) == 1
     assert len(recorded(home)) == 1
+
+
+def test_a_task_whose_service_is_gone_is_forgotten_on_request(home: Path) -> None:
+    gone = FakeAparavi(api_key=API_KEY)
+    with gone.serve() as url:
+        assert cli("start", PIPELINE, "--name", "trial", home=home, url=url).returncode == 0
+        (token,) = gone.tasks
+    # The service is gone for good: the task can be neither asked about nor deleted.
+    assert cli("tasks", "--delete", "--max-retries", "0", home=home, url=url).returncode == 5
+    assert len(recorded(home)) == 1
+    done = cli("tasks", "--forget", "1", home=home, url=url)
+    assert done.returncode == 0, done.stderr
+    assert f"- cpu task 'trial' on {url}: forgotten, not deleted: it may still run" in done.stdout
+    assert token not in done.stdout + done.stderr
+    assert recorded(home) == []
+    assert not (home / "aparavi-dtc" / "session.json").exists()  # nor the current task
+    assert cli("tasks", home=home, url=url).stdout.startswith("No task recorded")
+
+
+def test_forget_takes_numbers_and_not_delete_too(service: FakeService, home: Path) -> None:
+    assert cli("start", PIPELINE, home=home, url=service.url).returncode == 0
+    for args in (["--forget"], ["--forget", "1", "--delete"], ["--forget", "2"]):
+        done = cli("tasks", *args, home=home, url=service.url)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+    assert len(recorded(home)) == 1
+    shown = json.loads(cli("tasks", "--forget", "1", "--json", home=home, url=service.url).stdout)
+    assert set(shown) == {"tasks", "deleted", "dropped", "forgotten"}
+    assert [entry["type"] for entry in shown["forgotten"]] == ["cpu"]
+    assert service.live()  # forgotten, not deleted

@@ -412,13 +412,23 @@ def parser(json_errors: bool = False) -> argparse.ArgumentParser:
         cmd_tasks,
         "list the tasks aparavi-dtc started and has not deleted, with their status",
     )
-    sub.add_argument(
+    which = sub.add_mutually_exclusive_group()
+    which.add_argument(
         "--delete",
         nargs="*",
         action=_Checked,
         check=_each(_whole(1, 1_000_000)),
         metavar="N",
         help="delete the tasks numbered N (as listed), or all of them",
+    )
+    which.add_argument(
+        "--forget",
+        nargs="+",
+        action=_Checked,
+        check=_each(_whole(1, 1_000_000)),
+        metavar="N",
+        help="strike the tasks numbered N out of the record without asking their service "
+        "(one that is gone for good); they may still run there",
     )
     command("version", cmd_version, "show the service's version")
     sub = command("pipelines", cmd_pipelines, "list the predefined pipelines, or print one")

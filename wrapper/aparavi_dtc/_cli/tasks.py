@@ -54,8 +54,10 @@ def _line(entry: dict[str, Any]) -> str:
 
 
 def cmd_tasks(ctx: Context) -> ExitCode:
-    """List the recorded tasks with their status, or delete them (``--delete [N...]``)."""
-    numbers: list[int] | None = ctx.args.delete
+    """List the recorded tasks with their status, delete them (``--delete [N...]``), or
+    strike them out of the record without asking their service (``--forget N...``)."""
+    forget: list[int] | None = ctx.args.forget
+    numbers: list[int] | None = ctx.args.delete if forget is None else forget
     tasks = read_tasks()
     if numbers:
         wrong = [n for n in numbers if not 1 <= n <= len(tasks)]
@@ -64,6 +66,8 @@ def cmd_tasks(ctx: Context) -> ExitCode:
                 len(tasks), f"{len(tasks)} tasks are recorded, numbered 1 to {len(tasks)}"
             )
             raise CLIError(f"no task numbered {wrong[0]}: {have} (`aparavi-dtc tasks`)")
+    if forget is not None:
+        return _forget(ctx, tasks, set(forget))
     saved = read_session() if tasks else None
     current = saved["token"] if saved is not None else None
     chosen = set(numbers or range(1, len(tasks) + 1)) if numbers is not None else set()
@@ -99,10 +103,29 @@ def cmd_tasks(ctx: Context) -> ExitCode:
         entry["number"] = index
     for entry in dropped + deleted:
         entry["number"] = None
-    data = {"tasks": listed, "deleted": deleted, "dropped": dropped}
+    data = {"tasks": listed, "deleted": deleted, "dropped": dropped, "forgotten": []}
     ctx.out(_describe(listed, deleted, dropped, numbers is not None), data, neutralised=True)
     if failed and numbers is not None:
         return exit_code_for(failed[0])
+    return ExitCode.OK
+
+
+def _forget(ctx: Context, tasks: list[Recorded], chosen: set[int]) -> ExitCode:
+    """Strike the chosen tasks out of the record, asking no service."""
+    saved = read_session()
+    current = saved["token"] if saved is not None else None
+    forgotten = []
+    for number, task in enumerate(tasks, 1):
+        ctx.report.secret(task.token)
+        if number in chosen:
+            with session_lock():
+                drop_task(task.token)
+                clear_session(task.token)
+            entry = _shown(None, task, current)
+            entry["status"] = "forgotten, not deleted: it may still run there"
+            forgotten.append(entry)
+    data = {"tasks": [], "deleted": [], "dropped": [], "forgotten": forgotten}
+    ctx.out("\n".join(_line(entry) for entry in forgotten), data, neutralised=True)
     return ExitCode.OK
 
 
