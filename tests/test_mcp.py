@@ -383,13 +383,9 @@ def _answer(proc: subprocess.Popen[str], call: int) -> dict[str, Any]:
     raise AssertionError(f"the server ended without answering message {call}")
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
-def test_a_task_a_killed_server_leaves_is_in_the_record_of_tasks(fake, docs, tmp_path) -> None:
-    from .test_cli import cli
-
-    service, url = fake
-    home = tmp_path / "config"
-    proc = subprocess.Popen(
+def _serving(docs: Path, url: str, home: Path) -> subprocess.Popen[str]:
+    """``aparavi-dtc mcp`` over stdio, its record of tasks in ``home``."""
+    return subprocess.Popen(
         [sys.executable, "-m", "aparavi_dtc", "mcp", "--root", str(docs)],
         env={**os.environ, **environment(url), "XDG_CONFIG_HOME": str(home)},
         stdin=subprocess.PIPE,
@@ -397,6 +393,15 @@ def test_a_task_a_killed_server_leaves_is_in_the_record_of_tasks(fake, docs, tmp
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
+def test_a_task_a_killed_server_leaves_is_in_the_record_of_tasks(fake, docs, tmp_path) -> None:
+    from .test_cli import cli
+
+    service, url = fake
+    home = tmp_path / "config"
+    proc = _serving(docs, url, home)
     try:
         _initialized(proc, {"name": "start_task", "arguments": {}})
         _answer(proc, 1)
@@ -418,14 +423,7 @@ def test_a_task_the_server_deletes_is_struck_out_of_the_record(fake, docs, tmp_p
 
     service, url = fake
     home = tmp_path / "config"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "aparavi_dtc", "mcp", "--root", str(docs)],
-        env={**os.environ, **environment(url), "XDG_CONFIG_HOME": str(home)},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _serving(docs, url, home)
     _initialized(proc, {"name": "start_task", "arguments": {}})
     _answer(proc, 1)
     assert service.tasks
