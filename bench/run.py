@@ -151,12 +151,12 @@ def telemetry_overhead(url: str) -> None:
     installed = _telemetry.tracer  # opentelemetry importable, no provider set
 
     def untraced_run() -> None:  # as without the extra: no opentelemetry to look at
-        _telemetry.tracer = lambda: None  # type: ignore[assignment]
+        _telemetry.tracer = lambda: None
         try:
             for _ in range(calls):
                 task.get()
         finally:
-            _telemetry.tracer = installed  # type: ignore[assignment]
+            _telemetry.tracer = installed
 
     def checked_run() -> None:
         for _ in range(calls):
@@ -431,7 +431,11 @@ def senders(url: str) -> None:
 
 def command(*args: str) -> Callable[[], None]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("APARAVI_")}
-    return lambda: subprocess.run(args, check=True, capture_output=True, env=env)
+
+    def run() -> None:
+        subprocess.run(args, check=True, capture_output=True, env=env)
+
+    return run
 
 
 def user_venv(where: Path) -> str:
