@@ -153,7 +153,9 @@ def _refusal(handle: IO[bytes], name: str, *, resume: bool, overwrite: bool) -> 
 
 #: How much of a file shows whether it is a results file: its first line, or its head.
 _SHOWN_BY = 64 * 1024
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_OPEN_STRING = rb'"(?:[^"\\]|\\.)*'  # a JSON string without its closing quote
+_STRING = re.compile(_OPEN_STRING + rb'"')
+_CUT_STRING = re.compile(_OPEN_STRING + rb"\\?")  # a string's start, cut anywhere
 _BOOLEAN = re.compile(rb"true|false")
 #: How every line begins (``ResultsLog.write``): each literal, then a value of its kind.
 _BEGINNING = ((b'{"input": ', _STRING), (b', "version": ', _STRING), (b', "ok": ', _BOOLEAN))
@@ -192,7 +194,7 @@ def _begins(value: re.Pattern[bytes], rest: bytes) -> bool:
         return True
     if value is _BOOLEAN:
         return b"true".startswith(rest) or b"false".startswith(rest)
-    return re.fullmatch(rb'"(?:[^"\\]|\\.)*\\?', rest) is not None
+    return _CUT_STRING.fullmatch(rest) is not None
 
 
 def _is_record(line: bytes) -> bool:
@@ -219,7 +221,7 @@ def read_finished(path: str | os.PathLike[str]) -> set[tuple[str, str]]:
 #: How :meth:`ResultsLog.write` begins every line (``FileResult.to_dict()`` puts these
 #: three first): read without parsing the rest, which holds the texts and can be long.
 _HEAD = re.compile(
-    rb'\{"input": ("(?:[^"\\]|\\.)*"), "version": ("(?:[^"\\]|\\.)*"), "ok": true[,}]'
+    rb'\{"input": (%b), "version": (%b), "ok": true[,}]' % (_STRING.pattern, _STRING.pattern)
 )
 
 
