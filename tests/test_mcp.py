@@ -32,11 +32,21 @@ WRITING_TOOLS = {"process_documents", "start_task", "send_to_task", "delete_task
 READING_TOOLS = {"list_pipelines", "validate_pipeline", "service_status", "get_task"}
 
 
+@pytest.fixture(autouse=True)
+def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the servers these tests start keep their record of tasks: never the home of
+    whoever runs the tests."""
+    home = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    return home
+
+
 def environment(url: str) -> dict[str, str]:
     return {
         "APARAVI_API_KEY": API_KEY,
         "APARAVI_BASE_URL": url,
         "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"],
     }
 
 
@@ -292,42 +302,12 @@ async def test_closing_stdin_deletes_every_task(fake, docs, tmp_path) -> None:
 def test_a_stop_signal_deletes_every_task(fake, docs, signum: int) -> None:
     service, url = fake
     service.delay("sendToWebhook", 30)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "aparavi_dtc", "mcp", "--root", str(docs)],
-        env={**os.environ, **environment(url)},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    proc = _serving(docs, url)
+    _initialized(
+        proc,
+        {"name": "process_documents", "arguments": {"inputs": ["."]}},
+        {"name": "start_task", "arguments": {}},
     )
-    assert proc.stdin is not None
-    for message in (
-        {
-            "jsonrpc": "2.0",
-            "id": 1,
-            "method": "initialize",
-            "params": {
-                "protocolVersion": "2025-06-18",
-                "capabilities": {},
-                "clientInfo": {"name": "test", "version": "0"},
-            },
-        },
-        {"jsonrpc": "2.0", "method": "notifications/initialized"},
-        {
-            "jsonrpc": "2.0",
-            "id": 2,
-            "method": "tools/call",
-            "params": {"name": "process_documents", "arguments": {"inputs": ["."]}},
-        },
-        {
-            "jsonrpc": "2.0",
-            "id": 3,
-            "method": "tools/call",
-            "params": {"name": "start_task", "arguments": {}},
-        },
-    ):
-        proc.stdin.write(json.dumps(message) + "\n")
-        proc.stdin.flush()
     deadline = time.monotonic() + 15
     while len(service.tasks) < 2:  # the batch's task, and one start_task left running
         assert time.monotonic() < deadline
@@ -383,11 +363,11 @@ def _answer(proc: subprocess.Popen[str], call: int) -> dict[str, Any]:
     raise AssertionError(f"the server ended without answering message {call}")
 
 
-def _serving(docs: Path, url: str, home: Path) -> subprocess.Popen[str]:
-    """``aparavi-dtc mcp`` over stdio, its record of tasks in ``home``."""
+def _serving(docs: Path, url: str) -> subprocess.Popen[str]:
+    """``aparavi-dtc mcp`` over stdio, its record of tasks in the tests' config home."""
     return subprocess.Popen(
         [sys.executable, "-m", "aparavi_dtc", "mcp", "--root", str(docs)],
-        env={**os.environ, **environment(url), "XDG_CONFIG_HOME": str(home)},
+        env={**os.environ, **environment(url)},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -396,12 +376,11 @@ def _serving(docs: Path, url: str, home: Path) -> subprocess.Popen[str]:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
-def test_a_task_a_killed_server_leaves_is_in_the_record_of_tasks(fake, docs, tmp_path) -> None:
+def test_a_task_a_killed_server_leaves_is_in_the_record_of_tasks(fake, docs, config_home) -> None:
     from .test_cli import cli
 
     service, url = fake
-    home = tmp_path / "config"
-    proc = _serving(docs, url, home)
+    proc = _serving(docs, url)
     try:
         _initialized(proc, {"name": "start_task", "arguments": {}})
         _answer(proc, 1)
@@ -409,28 +388,27 @@ def test_a_task_a_killed_server_leaves_is_in_the_record_of_tasks(fake, docs, tmp
         proc.kill()  # no clean-up runs
         proc.communicate(timeout=15)
     (token,) = service.tasks
-    listed = cli("tasks", home=home, url=url)
+    listed = cli("tasks", home=config_home, url=url)
     assert f"1. cpu task on {url}: Running" in listed.stdout
     assert f"by `aparavi-dtc mcp --root {docs}`" in listed.stdout
     assert token not in listed.stdout + listed.stderr
-    deleted = cli("tasks", "--delete", home=home, url=url)
+    deleted = cli("tasks", "--delete", home=config_home, url=url)
     assert deleted.returncode == 0, deleted.stderr
     assert service.tasks == {}
 
 
-def test_a_task_the_server_deletes_is_struck_out_of_the_record(fake, docs, tmp_path) -> None:
+def test_a_task_the_server_deletes_is_struck_out_of_the_record(fake, docs, config_home) -> None:
     from .test_cli import cli
 
     service, url = fake
-    home = tmp_path / "config"
-    proc = _serving(docs, url, home)
+    proc = _serving(docs, url)
     _initialized(proc, {"name": "start_task", "arguments": {}})
     _answer(proc, 1)
     assert service.tasks
-    assert (home / "aparavi-dtc" / "tasks.json").exists()
+    assert (config_home / "aparavi-dtc" / "tasks.json").exists()
     proc.communicate(timeout=15)  # the end of stdin: every task is deleted
     assert service.tasks == {}
-    assert cli("tasks", home=home, url=url).stdout.startswith("No task recorded")
+    assert cli("tasks", home=config_home, url=url).stdout.startswith("No task recorded")
 
 
 def test_the_key_comes_from_the_environment_only(fake) -> None:
