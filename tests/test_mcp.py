@@ -32,13 +32,10 @@ WRITING_TOOLS = {"process_documents", "start_task", "send_to_task", "delete_task
 READING_TOOLS = {"list_pipelines", "validate_pipeline", "service_status", "get_task"}
 
 
-@pytest.fixture(autouse=True)
-def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Where the servers these tests start keep their record of tasks: never the home of
-    whoever runs the tests."""
-    home = tmp_path / "config"
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
-    return home
+@pytest.fixture
+def config_home() -> Path:
+    """Where the servers these tests start keep their record of tasks (conftest's)."""
+    return Path(os.environ["XDG_CONFIG_HOME"])
 
 
 def environment(url: str) -> dict[str, str]:
