@@ -177,6 +177,31 @@ def telemetry_overhead(url: str) -> None:
     sdk.close()
 
 
+async def aiohttp_gather(url: str, tokens: list[str], parse: str) -> None:
+    """A poll of each of ``tokens`` by raw aiohttp, its pool as the SDK sets it up, each
+    answer read as ``parse`` says: ``json``, the generated ``model``, or all the ``sdk``
+    adds (its request and its typed, checked answer)."""
+    helper = AsyncAparaviDTC(KEY, base_url=url)  # builds and parses only; never sends
+    connector = aiohttp.TCPConnector(limit=32)  # as the SDK
+    headers = {"Authorization": KEY}
+    async with aiohttp.ClientSession(url, connector=connector, headers=headers) as session:
+
+        async def one(token: str) -> None:
+            params = {"token": token, "type": "cpu"}
+            async with session.get("/task", params=params) as response:
+                body = await response.read()
+            if parse == "sdk":  # what the SDK adds: its request and typed, checked answer
+                kwargs = tasks.get_task._get_kwargs(token=token, type_="cpu")
+                call = helper._call(GET_TASK, kwargs, NOT_GIVEN, NOT_GIVEN, token)
+                helper._handle(call, response.status, response.headers, body)
+            elif parse == "model":  # the generated model alone, as any typed client has
+                TaskStatusResponse.from_dict(json.loads(body))
+            else:
+                json.loads(body)
+
+        await asyncio.gather(*(one(t) for t in tokens))
+
+
 def concurrent(url: str) -> None:
     count = 1000
     tokens = [f"token-{i:026d}" for i in range(count)]
@@ -201,27 +226,6 @@ def concurrent(url: str) -> None:
 
             async def one(token: str) -> None:
                 (await client.get("/task", params={"token": token, "type": "cpu"})).json()
-
-            await asyncio.gather(*(one(t) for t in tokens))
-
-    async def aiohttp_gather(parse: str) -> None:
-        helper = AsyncAparaviDTC(KEY, base_url=url)  # builds and parses only; never sends
-        connector = aiohttp.TCPConnector(limit=32)  # as the SDK
-        headers = {"Authorization": KEY}
-        async with aiohttp.ClientSession(url, connector=connector, headers=headers) as session:
-
-            async def one(token: str) -> None:
-                params = {"token": token, "type": "cpu"}
-                async with session.get("/task", params=params) as response:
-                    body = await response.read()
-                if parse == "sdk":  # what the SDK adds: its request and typed, checked answer
-                    kwargs = tasks.get_task._get_kwargs(token=token, type_="cpu")
-                    call = helper._call(GET_TASK, kwargs, NOT_GIVEN, NOT_GIVEN, token)
-                    helper._handle(call, response.status, response.headers, body)
-                elif parse == "model":  # the generated model alone, as any typed client has
-                    TaskStatusResponse.from_dict(json.loads(body))
-                else:
-                    json.loads(body)
 
             await asyncio.gather(*(one(t) for t in tokens))
 
@@ -260,9 +264,9 @@ def concurrent(url: str) -> None:
     ours, raw, parsed, modelled = rounds(
         [
             lambda: asyncio.run(sdk_gather()),
-            lambda: asyncio.run(aiohttp_gather("json")),
-            lambda: asyncio.run(aiohttp_gather("sdk")),
-            lambda: asyncio.run(aiohttp_gather("model")),
+            lambda: asyncio.run(aiohttp_gather(url, tokens, "json")),
+            lambda: asyncio.run(aiohttp_gather(url, tokens, "sdk")),
+            lambda: asyncio.run(aiohttp_gather(url, tokens, "model")),
         ],
         15,
     )
@@ -327,18 +331,6 @@ def senders(url: str) -> None:
         async with client(over) as sdk:
             await asyncio.gather(*(sdk.task(t, "cpu").get() for t in tokens))
 
-    async def floor() -> None:
-        connector = aiohttp.TCPConnector(limit=32)  # as the SDK
-        headers = {"Authorization": KEY}
-        async with aiohttp.ClientSession(url, connector=connector, headers=headers) as session:
-
-            async def one(token: str) -> None:
-                params = {"token": token, "type": "cpu"}
-                async with session.get("/task", params=params) as response:
-                    TaskStatusResponse.from_dict(json.loads(await response.read()))
-
-            await asyncio.gather(*(one(t) for t in tokens))
-
     async def sequential(over: str) -> None:
         async with client(over) as sdk:
             task = sdk.task(TOKEN, "cpu")
@@ -348,7 +340,7 @@ def senders(url: str) -> None:
     contenders = [
         lambda: asyncio.run(gather("own")),
         lambda: asyncio.run(gather("httpx-aiohttp")),
-        lambda: asyncio.run(floor()),
+        lambda: asyncio.run(aiohttp_gather(url, tokens, "model")),
     ]
     rounds(contenders, 2)  # warm up
     own, theirs, base = rounds(contenders, 15)
