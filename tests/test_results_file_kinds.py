@@ -15,7 +15,6 @@ from aparavi_dtc.testing import FakeAparavi
 
 from .test_cli_process import data, env, run  # noqa: F401 - fixtures
 
-ROOT = Path(__file__).resolve().parent.parent
 DATASET = (
     b'{"input": "What is 2+2?", "output": "4"}\n'
     b'{"input": "Capital of France?", "output": "Paris"}\n'
@@ -44,30 +43,19 @@ def test_a_file_whose_lines_have_an_input_key_but_are_no_results_is_left_alone(
     assert fake.requests == []
 
 
-def _cli(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
-    environ = dict(os.environ)
-    environ["PYTHONPATH"] = os.pathsep.join(str(ROOT / part) for part in ("wrapper", "generated"))
-    environ.update(APARAVI_API_KEY="attack-key-0123456789", APARAVI_BASE_URL="http://127.0.0.1:9")
-    return subprocess.run(
-        [sys.executable, "-m", "aparavi_dtc", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=timeout,
-        check=False,
-    )
-
-
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+@pytest.mark.timeout(20)  # reading a FIFO would wait for a writer for ever
 def test_dry_run_with_a_fifo_as_the_results_file_does_not_hang(
+    env: str,  # noqa: F811
     data: Path,  # noqa: F811
     tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     fifo = tmp_path / "out.fifo"
     os.mkfifo(fifo)
-    # Before the check read the file, --dry-run only looked at its size (0 for a FIFO).
-    done = _cli("process", str(data), "--out", str(fifo), "--dry-run", timeout=10)
-    assert "Traceback" not in done.stderr
+    code, _, stderr = run(capsys, str(data), "--out", str(fifo), "--dry-run")
+    assert code == 0, stderr
+    assert "nothing was sent (--dry-run)" in stderr
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS as Linux counts it")
@@ -86,13 +74,10 @@ def test_checking_a_large_file_without_newlines_takes_no_memory_in_proportion(
         "except NotAResultsFileError:\n"
         "    print('refused')\n"
     )
-    environ = dict(os.environ)
-    environ["PYTHONPATH"] = os.pathsep.join(str(ROOT / part) for part in ("wrapper", "generated"))
     done = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
         text=True,
-        env=environ,
         timeout=120,
         check=False,
     )
