@@ -80,14 +80,16 @@ class Method(NamedTuple):
 
 
 def endpoint_of(operation_id: str) -> ModuleType:
-    """The generated endpoint module of ``operation_id`` (``getTask``: ``tasks.get_task``)."""
+    """The generated endpoint module of ``operation_id`` (``getTask``: ``tasks.get_task``),
+    named as the generator names it, under whichever tag holds it."""
+    from openapi_python_client.strings import snake_case
+
     api = importlib.import_module("aparavi_dtc_api.api")
-    wanted = operation_id.lower()
+    wanted = snake_case(operation_id)
     found = [
-        importlib.import_module(f"{api.__name__}.{tag.name}.{name}")
+        importlib.import_module(f"{api.__name__}.{tag.name}.{wanted}")
         for tag in pkgutil.iter_modules(api.__path__)
-        for name in importlib.import_module(f"{api.__name__}.{tag.name}").__all__
-        if name.replace("_", "") == wanted
+        if wanted in importlib.import_module(f"{api.__name__}.{tag.name}").__all__
     ]
     if len(found) != 1:
         raise GenerateError(f"{operation_id}: {len(found)} generated endpoint modules match")
